@@ -1,0 +1,104 @@
+package org.kemwb.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+
+/**
+ * Knowledge Exchange Module through N learnable memory slots M (shared over the batch):
+ * <ol>
+ *   <li>Retrieve: A_r = topk-softmax((M W_q)(X W_k)^T / sqrt(d)) over the K*L tokens of all
+ *       tasks; M' = A_r (X W_v). Every slot reads exactly k tokens.</li>
+ *   <li>Write: A_w = softmax((X_t W'_q)(M' W'_k)^T / sqrt(d)); X'_t = A_w (M' W'_v).</li>
+ *   <li>Broadcast: X_t + lambda X'_t.</li>
+ * </ol>
+ * With {@code skem} the retrieve scores are computed in the simplex-ETF space: queries and keys
+ * pass through one extra learnable d x d projection P, then E (d x K, fixed), and are scaled by
+ * sqrt(K). That reading of the paper lives only in {@link #retrieveScores}. Cost O(N K L d).
+ */
+public final class KemInteraction extends TaskInteraction {
+    private final Parameter memory;
+    private final Linear retrieveQuery;
+    private final Linear retrieveKey;
+    private final Linear retrieveValue;
+    private final Linear writeQuery;
+    private final Linear writeKey;
+    private final Linear writeValue;
+    private final Linear etfProjection;
+    private final float[] etf;
+
+    public KemInteraction(ModelConfig config) {
+        super(config);
+        memory = addParameter(Parameter.builder()
+                .setName("memory")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(config.slots(), config.dim()))
+                .optInitializer(new NormalInitializer(1f))
+                .build());
+        retrieveQuery = projection("retrieve_query");
+        retrieveKey = projection("retrieve_key");
+        retrieveValue = projection("retrieve_value");
+        writeQuery = projection("write_query");
+        writeKey = projection("write_key");
+        writeValue = projection("write_value");
+        if (config.interaction() == InteractionKind.SKEM) {
+            etfProjection = projection("etf_projection");
+            int headDim = config.dim() / config.heads();
+            float[][] e = Etf.matrix(headDim, config.taskCount(), config.etfSeed());
+            etf = new float[headDim * config.taskCount()];
+            for (int r = 0; r < headDim; r++) {
+                System.arraycopy(e[r], 0, etf, r * config.taskCount(), config.taskCount());
+            }
+        } else {
+            etfProjection = null;
+            etf = null;
+        }
+    }
+
+    @Override
+    public InteractionResult interact(ParameterStore ps, NDArray x, boolean training, boolean withAttention) {
+        int h = config.heads();
+        double headDim = (double) config.dim() / h;
+        NDArray slots = ps.getValue(memory, x.getDevice(), training).expandDims(0); // (1, N, d)
+
+        NDArray retrieve = AttentionOps.topKSoftmax(retrieveScores(ps, slots, x, training), config.topK()); // (B,h,N,KL)
+        NDArray values = AttentionOps.splitHeads(apply(retrieveValue, ps, x, training), h);
+        NDArray filled = AttentionOps.mergeHeads(retrieve.matMul(values)); // M': (B, N, d)
+
+        NDArray wq = AttentionOps.splitHeads(apply(writeQuery, ps, x, training), h);
+        NDArray wk = AttentionOps.splitHeads(apply(writeKey, ps, filled, training), h);
+        NDArray wv = AttentionOps.splitHeads(apply(writeValue, ps, filled, training), h);
+        NDArray write = AttentionOps.scores(wq, wk, headDim).softmax(-1); // (B,h,KL,N)
+        NDArray update = AttentionOps.mergeHeads(write.matMul(wv));
+        NDArray tokens = x.add(update.mul((float) config.lambda()));
+
+        AttentionMaps maps = null;
+        if (withAttention) {
+            NDArray effective = write.matMul(retrieve).mean(new int[] {1});
+            maps = new AttentionMaps(config.interaction(), config.taskCount(), config.tokens(), effective,
+                    retrieve.mean(new int[] {1}), write.mean(new int[] {1}));
+        }
+        return new InteractionResult(tokens, maps);
+    }
+
+    /** (B, h, N, K*L) retrieve scores; the only place where kem and skem differ. */
+    private NDArray retrieveScores(ParameterStore ps, NDArray slots, NDArray x, boolean training) {
+        int h = config.heads();
+        NDArray q = apply(retrieveQuery, ps, slots, training);
+        NDArray k = apply(retrieveKey, ps, x, training);
+        if (etfProjection == null) {
+            return AttentionOps.scores(AttentionOps.splitHeads(q, h), AttentionOps.splitHeads(k, h),
+                    (double) config.dim() / h);
+        }
+        NDManager manager = x.getManager();
+        int tasks = config.taskCount();
+        NDArray e = manager.create(etf, new Shape(config.dim() / h, tasks)).toDevice(x.getDevice(), false);
+        NDArray qe = AttentionOps.splitHeads(apply(etfProjection, ps, q, training), h).matMul(e);
+        NDArray ke = AttentionOps.splitHeads(apply(etfProjection, ps, k, training), h).matMul(e);
+        return AttentionOps.scores(qe, ke, tasks);
+    }
+}

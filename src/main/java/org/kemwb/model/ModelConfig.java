@@ -1,0 +1,150 @@
+package org.kemwb.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.kemwb.util.ConfigException;
+import org.kemwb.util.Json;
+
+/**
+ * Everything needed to rebuild a {@link MultiTaskNet}; stored inside every checkpoint.
+ *
+ * @param tasks the tasks, in head order
+ * @param interaction the task-interaction module
+ * @param imageSize square input size in pixels the model is built for
+ * @param patch backbone stride (8 or 16): tokens per task L = (imageSize / patch)^2
+ * @param dim token width d
+ * @param heads attention heads of every attention in the model
+ * @param encoderDepth ViT blocks of each task encoder (paper: 2)
+ * @param decoderDepth ViT blocks of each task decoder (paper: 2)
+ * @param mlpRatio hidden width of the ViT MLPs, as a multiple of d
+ * @param slots KEM memory slots N
+ * @param topK tokens each slot reads in the KEM retrieve step (k)
+ * @param lambda broadcast weight: X_t + lambda X'_t
+ * @param semsegClasses semantic classes
+ * @param partsClasses part classes
+ * @param etfSeed seed of the fixed orthonormal basis U of the sKEM ETF
+ * @param backbone "stem" for the trainable conv stem, else a TorchScript file (frozen backbone)
+ * @param backboneChannels channels a TorchScript backbone emits (ignored for the stem)
+ */
+public record ModelConfig(
+        List<Task> tasks,
+        InteractionKind interaction,
+        int imageSize,
+        int patch,
+        int dim,
+        int heads,
+        int encoderDepth,
+        int decoderDepth,
+        int mlpRatio,
+        int slots,
+        int topK,
+        double lambda,
+        int semsegClasses,
+        int partsClasses,
+        long etfSeed,
+        String backbone,
+        int backboneChannels) {
+
+    public static final String STEM = "stem";
+
+    public ModelConfig {
+        tasks = List.copyOf(tasks);
+    }
+
+    public static ModelConfig defaults() {
+        return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), InteractionKind.KEM,
+                128, 8, 64, 1, 2, 2, 2, 20, 3, 1.0, 8, 5, 7L, STEM, 0);
+    }
+
+    /** Parses JSON over the defaults, then validates; errors name the offending key. */
+    public static ModelConfig fromJson(JsonNode node, String where) {
+        return Json.overlay(defaults(), node, ModelConfig.class, where).validated(where);
+    }
+
+    public int taskCount() {
+        return tasks.size();
+    }
+
+    /** Tokens per task, L. */
+    public int tokens() {
+        int side = imageSize / patch;
+        return side * side;
+    }
+
+    public int gridSide() {
+        return imageSize / patch;
+    }
+
+    public boolean torchScriptBackbone() {
+        return !STEM.equals(backbone);
+    }
+
+    public ModelConfig withInteraction(InteractionKind kind) {
+        return new ModelConfig(tasks, kind, imageSize, patch, dim, heads, encoderDepth, decoderDepth,
+                mlpRatio, slots, topK, lambda, semsegClasses, partsClasses, etfSeed, backbone, backboneChannels);
+    }
+
+    public ModelConfig withTasks(List<Task> newTasks) {
+        return new ModelConfig(newTasks, interaction, imageSize, patch, dim, heads, encoderDepth, decoderDepth,
+                mlpRatio, slots, topK, lambda, semsegClasses, partsClasses, etfSeed, backbone, backboneChannels);
+    }
+
+    public ModelConfig withSize(int newImageSize, int newDim) {
+        return new ModelConfig(tasks, interaction, newImageSize, patch, newDim, heads, encoderDepth, decoderDepth,
+                mlpRatio, slots, topK, lambda, semsegClasses, partsClasses, etfSeed, backbone, backboneChannels);
+    }
+
+    public ModelConfig withBackbone(String path, int channels, int stride) {
+        return new ModelConfig(tasks, interaction, imageSize, stride, dim, heads, encoderDepth, decoderDepth,
+                mlpRatio, slots, topK, lambda, semsegClasses, partsClasses, etfSeed, path, channels);
+    }
+
+    public ModelConfig withMemory(int newSlots, int newTopK) {
+        return new ModelConfig(tasks, interaction, imageSize, patch, dim, heads, encoderDepth, decoderDepth,
+                mlpRatio, newSlots, newTopK, lambda, semsegClasses, partsClasses, etfSeed, backbone, backboneChannels);
+    }
+
+    /** Returns this config, or throws {@link ConfigException} naming the first bad key. */
+    public ModelConfig validated(String where) {
+        String p = where + ".";
+        if (tasks.isEmpty()) {
+            throw new ConfigException(p + "tasks: at least one task is needed");
+        }
+        if (tasks.stream().distinct().count() != tasks.size()) {
+            throw new ConfigException(p + "tasks: a task is listed twice");
+        }
+        ConfigException.checkRange(p + "patch", patch, 2, 64);
+        if (Integer.bitCount(patch) != 1) {
+            throw new ConfigException(p + "patch = " + patch + ": must be a power of two");
+        }
+        ConfigException.checkRange(p + "imageSize", imageSize, patch, 4096);
+        if (imageSize % patch != 0) {
+            throw new ConfigException(p + "imageSize = " + imageSize + ": must be a multiple of patch (" + patch + ")");
+        }
+        ConfigException.checkRange(p + "dim", dim, 4, 4096);
+        ConfigException.checkRange(p + "heads", heads, 1, 64);
+        if (dim % heads != 0) {
+            throw new ConfigException(p + "dim = " + dim + ": must be divisible by heads (" + heads + ")");
+        }
+        ConfigException.checkRange(p + "encoderDepth", encoderDepth, 0, 24);
+        ConfigException.checkRange(p + "decoderDepth", decoderDepth, 0, 24);
+        ConfigException.checkRange(p + "mlpRatio", mlpRatio, 1, 16);
+        ConfigException.checkRange(p + "slots", slots, 1, 4096);
+        ConfigException.checkRange(p + "topK", topK, 1, 1 << 20);
+        ConfigException.checkRange(p + "lambda", lambda, 0, 100);
+        ConfigException.checkRange(p + "semsegClasses", semsegClasses, 2, 1000);
+        ConfigException.checkRange(p + "partsClasses", partsClasses, 2, 1000);
+        if (interaction == InteractionKind.SKEM) {
+            if (taskCount() < 2) {
+                throw new ConfigException(p + "interaction = skem: needs at least 2 tasks (the ETF has one vertex per task)");
+            }
+            if (dim / heads < taskCount()) {
+                throw new ConfigException(p + "dim = " + dim + ": skem needs dim/heads >= number of tasks (" + taskCount() + ")");
+            }
+        }
+        if (torchScriptBackbone()) {
+            ConfigException.checkRange(p + "backboneChannels", backboneChannels, 1, 65536);
+        }
+        return this;
+    }
+}

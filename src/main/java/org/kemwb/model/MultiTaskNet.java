@@ -1,0 +1,170 @@
+package org.kemwb.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * image (B,3,H,W) in [0,1] -> backbone -> shared tokens (B,L,d) -> per task: 2-layer ViT
+ * encoder -> interaction over all tasks -> per task: 2-layer ViT decoder -> full-resolution head.
+ */
+public final class MultiTaskNet extends AbstractBlock {
+    /** Fixed input normalisation, part of the model so that checkpoints are self-contained. */
+    static final float PIXEL_MEAN = 0.45f;
+    static final float PIXEL_STD = 0.25f;
+
+    private final ModelConfig config;
+    private final Block stem;
+    private final Block frozenBackbone;
+    private final Linear backboneProjection;
+    private final Parameter position;
+    private final List<VitStack> encoders = new ArrayList<>();
+    private final TaskInteraction interaction;
+    private final List<VitStack> decoders = new ArrayList<>();
+    private final List<TaskHead> heads = new ArrayList<>();
+
+    /**
+     * @param frozenBackbone a loaded TorchScript backbone when the config names one (its
+     *     weights are not part of this block and never trained), else null
+     */
+    public MultiTaskNet(ModelConfig config, Block frozenBackbone) {
+        this.config = config;
+        this.frozenBackbone = frozenBackbone;
+        if (config.torchScriptBackbone()) {
+            if (frozenBackbone == null) {
+                throw new IllegalArgumentException("config names TorchScript backbone " + config.backbone() + " but none was loaded");
+            }
+            stem = null;
+            backboneProjection = addChildBlock("backbone_projection", Linear.builder().setUnits(config.dim()).build());
+        } else {
+            stem = addChildBlock("stem", new ConvStem(config.patch(), config.dim()));
+            backboneProjection = null;
+        }
+        position = addParameter(Parameter.builder().setName("position").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(1, config.tokens(), config.dim()))
+                .optInitializer(new NormalInitializer(0.02f)).build());
+        for (Task t : config.tasks()) {
+            encoders.add(addChildBlock("encoder_" + t.id(),
+                    new VitStack(config.encoderDepth(), config.dim(), config.heads(), config.mlpRatio())));
+        }
+        interaction = addChildBlock("interaction", TaskInteraction.create(config));
+        for (Task t : config.tasks()) {
+            decoders.add(addChildBlock("decoder_" + t.id(),
+                    new VitStack(config.decoderDepth(), config.dim(), config.heads(), config.mlpRatio())));
+        }
+        for (Task t : config.tasks()) {
+            heads.add(addChildBlock("head_" + t.id(), new TaskHead(t, config)));
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public TaskInteraction interaction() {
+        return interaction;
+    }
+
+    /** Input shape for a batch of images. */
+    public Shape inputShape(int batch) {
+        return new Shape(batch, 3, config.imageSize(), config.imageSize());
+    }
+
+    /** Shared tokens (B, L, d) of the backbone for a normalised image. */
+    NDArray sharedTokens(ParameterStore ps, NDArray image, boolean training) {
+        NDArray grid;
+        if (stem != null) {
+            grid = TaskInteraction.apply(stem, ps, image, training);
+        } else {
+            grid = TaskInteraction.apply(frozenBackbone, ps, image, false).stopGradient();
+        }
+        long b = grid.getShape().get(0);
+        long c = grid.getShape().get(1);
+        long l = grid.getShape().get(2) * grid.getShape().get(3);
+        if (l != config.tokens()) {
+            throw new IllegalArgumentException("backbone produced " + l + " tokens, config expects " + config.tokens()
+                    + " (imageSize " + config.imageSize() + " / patch " + config.patch() + ")^2");
+        }
+        NDArray tokens = grid.reshape(b, c, l).swapAxes(1, 2);
+        if (backboneProjection != null) {
+            tokens = TaskInteraction.apply(backboneProjection, ps, tokens, training);
+        }
+        return tokens.add(ps.getValue(position, image.getDevice(), training));
+    }
+
+    /**
+     * Forward pass; with {@code withAttention} the interaction also returns its attention,
+     * from the same pass.
+     */
+    public NetOutput forward(ParameterStore ps, NDArray image, boolean training, boolean withAttention) {
+        Shape s = image.getShape();
+        if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != config.imageSize() || s.get(3) != config.imageSize()) {
+            throw new IllegalArgumentException("model expects images of shape (B, 3, " + config.imageSize() + ", "
+                    + config.imageSize() + "), got " + s);
+        }
+        NDArray normalised = image.sub(PIXEL_MEAN).div(PIXEL_STD);
+        NDArray shared = sharedTokens(ps, normalised, training);
+        NDList encoded = new NDList();
+        for (VitStack e : encoders) {
+            encoded.add(TaskInteraction.apply(e, ps, shared, training));
+        }
+        InteractionResult mixed = interaction.interact(ps, concatTasks(encoded), training, withAttention);
+        NDList perTask = mixed.tokens().split(config.taskCount(), 1);
+        NDList outputs = new NDList();
+        for (int t = 0; t < config.taskCount(); t++) {
+            NDArray decoded = TaskInteraction.apply(decoders.get(t), ps, perTask.get(t), training);
+            outputs.add(heads.get(t).forward(ps, new NDList(decoded, normalised), training).singletonOrThrow());
+        }
+        return new NetOutput(outputs, mixed.attention());
+    }
+
+    private static NDArray concatTasks(NDList list) {
+        return list.size() == 1 ? list.get(0) : ai.djl.ndarray.NDArrays.concat(list, 1);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return forward(ps, inputs.singletonOrThrow(), training, false).outputs();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        Shape[] out = new Shape[config.taskCount()];
+        for (int t = 0; t < out.length; t++) {
+            out[t] = new Shape(in.get(0), config.tasks().get(t).channels(config), in.get(2), in.get(3));
+        }
+        return out;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape tokens = new Shape(1, 1, config.dim());
+        if (stem != null) {
+            stem.initialize(manager, dataType, inputShapes[0]);
+        } else {
+            backboneProjection.initialize(manager, dataType, new Shape(1, 1, config.backboneChannels()));
+        }
+        for (VitStack e : encoders) {
+            e.initialize(manager, dataType, tokens);
+        }
+        interaction.initialize(manager, dataType, tokens);
+        for (VitStack d : decoders) {
+            d.initialize(manager, dataType, tokens);
+        }
+        for (TaskHead h : heads) {
+            h.initialize(manager, dataType, tokens, inputShapes[0]);
+        }
+    }
+}
