@@ -3,6 +3,7 @@ package org.kemwb.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /** Tensor operations shared by the attention-based blocks. */
 public final class AttentionOps {
@@ -20,7 +21,7 @@ public final class AttentionOps {
             return scores.softmax(-1);
         }
         NDArray mask = topKMask(scores, k);
-        NDArray masked = NDArrays.where(mask, scores, scores.getManager().create(Float.NEGATIVE_INFINITY));
+        NDArray masked = NDArrays.where(mask, scores, constant(scores, Float.NEGATIVE_INFINITY));
         return masked.softmax(-1);
     }
 
@@ -51,6 +52,21 @@ public final class AttentionOps {
 
     /** Scaled dot-product scores q k^T / sqrt(scaleDim) over the last two axes. */
     public static NDArray scores(NDArray q, NDArray k, double scaleDim) {
-        return q.matMul(k.swapAxes(-1, -2)).mul((float) (1.0 / Math.sqrt(scaleDim)));
+        return scale(q.matMul(k.swapAxes(-1, -2)), 1.0 / Math.sqrt(scaleDim));
+    }
+
+    /**
+     * x * v with the constant held in torch-owned memory. DJL's {@code mul(Number)} wraps the
+     * number in a tensor over a Java direct buffer and closes it at once, yet autograd keeps
+     * that tensor for backward: once the buffer is garbage-collected, backward reads freed
+     * memory (sporadic NaN gradients). Use this for every scalar on a gradient path.
+     */
+    public static NDArray scale(NDArray x, double v) {
+        return x.mul(constant(x, v));
+    }
+
+    /** A 0-d constant in torch-owned memory on x's manager, device and type. */
+    public static NDArray constant(NDArray x, double v) {
+        return x.getManager().full(new Shape(), (float) v, x.getDataType()).toDevice(x.getDevice(), false);
     }
 }

@@ -31,7 +31,7 @@ public final class CrossAttentionInteraction extends TaskInteraction {
         NDArray v = AttentionOps.splitHeads(apply(value, ps, x, training), h);
         NDArray attention = AttentionOps.scores(q, k, (double) config.dim() / h).softmax(-1);
         NDArray update = apply(output, ps, AttentionOps.mergeHeads(attention.matMul(v)), training);
-        NDArray tokens = x.add(update.mul((float) config.lambda()));
+        NDArray tokens = x.add(AttentionOps.scale(update, config.lambda()));
         AttentionMaps maps = withAttention
                 ? new AttentionMaps(config.interaction(), config.taskCount(), config.tokens(),
                         attention.mean(new int[] {1}), null, null)

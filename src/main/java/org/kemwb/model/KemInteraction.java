@@ -74,7 +74,7 @@ public final class KemInteraction extends TaskInteraction {
         NDArray wv = AttentionOps.splitHeads(apply(writeValue, ps, filled, training), h);
         NDArray write = AttentionOps.scores(wq, wk, headDim).softmax(-1); // (B,h,KL,N)
         NDArray update = AttentionOps.mergeHeads(write.matMul(wv));
-        NDArray tokens = x.add(update.mul((float) config.lambda()));
+        NDArray tokens = x.add(AttentionOps.scale(update, config.lambda()));
 
         AttentionMaps maps = null;
         if (withAttention) {

@@ -18,6 +18,10 @@ import java.nio.file.Path;
  * weights (and of a TorchScript backbone): {@link #close()} releases all of it.
  */
 public final class LoadedModel implements AutoCloseable {
+    static {
+        EngineSetup.init();
+    }
+
     private final Model model;
     private final Model backbone;
     private final MultiTaskNet net;

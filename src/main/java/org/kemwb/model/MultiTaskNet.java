@@ -46,9 +46,9 @@ public final class MultiTaskNet extends AbstractBlock {
                 throw new IllegalArgumentException("config names TorchScript backbone " + config.backbone() + " but none was loaded");
             }
             stem = null;
-            backboneProjection = addChildBlock("backbone_projection", Linear.builder().setUnits(config.dim()).build());
+            backboneProjection = addChildBlock("backbone_projection", Layers.linear(config.dim(), true));
         } else {
-            stem = addChildBlock("stem", new ConvStem(config.patch(), config.dim()));
+            stem = addChildBlock("stem", new PatchStem(config.patch(), config.dim()));
             backboneProjection = null;
         }
         position = addParameter(Parameter.builder().setName("position").setType(Parameter.Type.WEIGHT)
@@ -83,22 +83,19 @@ public final class MultiTaskNet extends AbstractBlock {
 
     /** Shared tokens (B, L, d) of the backbone for a normalised image. */
     NDArray sharedTokens(ParameterStore ps, NDArray image, boolean training) {
-        NDArray grid;
+        NDArray tokens;
         if (stem != null) {
-            grid = TaskInteraction.apply(stem, ps, image, training);
+            tokens = TaskInteraction.apply(stem, ps, image, training);
         } else {
-            grid = TaskInteraction.apply(frozenBackbone, ps, image, false).stopGradient();
-        }
-        long b = grid.getShape().get(0);
-        long c = grid.getShape().get(1);
-        long l = grid.getShape().get(2) * grid.getShape().get(3);
-        if (l != config.tokens()) {
-            throw new IllegalArgumentException("backbone produced " + l + " tokens, config expects " + config.tokens()
-                    + " (imageSize " + config.imageSize() + " / patch " + config.patch() + ")^2");
-        }
-        NDArray tokens = grid.reshape(b, c, l).swapAxes(1, 2);
-        if (backboneProjection != null) {
-            tokens = TaskInteraction.apply(backboneProjection, ps, tokens, training);
+            NDArray grid = TaskInteraction.apply(frozenBackbone, ps, image, false).stopGradient();
+            Shape g = grid.getShape();
+            if (g.dimension() != 4 || g.get(1) != config.backboneChannels() || g.get(2) * g.get(3) != config.tokens()) {
+                throw new IllegalArgumentException("TorchScript backbone " + config.backbone() + " returned " + g
+                        + ", config expects (B, " + config.backboneChannels() + ", " + config.gridSide() + ", "
+                        + config.gridSide() + ")");
+            }
+            tokens = TaskInteraction.apply(backboneProjection, ps,
+                    grid.reshape(g.get(0), g.get(1), config.tokens()).swapAxes(1, 2), training);
         }
         return tokens.add(ps.getValue(position, image.getDevice(), training));
     }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -25,22 +24,22 @@ public final class TaskHead extends AbstractBlock {
     private final int dim;
     private final int patch;
     private final int side;
+    private final int channels;
     private final LayerNorm norm;
     private final Linear unfold;
-    private final Conv2d refine;
-    private final Conv2d out;
+    private final Linear refine;
+    private final Linear out;
 
     public TaskHead(Task task, ModelConfig config) {
         this.task = task;
         this.dim = config.dim();
         this.patch = config.patch();
         this.side = config.gridSide();
+        this.channels = task.channels(config);
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
-        unfold = addChildBlock("unfold", Linear.builder().setUnits((long) patch * patch * HIDDEN).build());
-        refine = addChildBlock("refine", Conv2d.builder().setKernelShape(new Shape(3, 3))
-                .optPadding(new Shape(1, 1)).setFilters(HIDDEN).build());
-        out = addChildBlock("out", Conv2d.builder().setKernelShape(new Shape(1, 1))
-                .setFilters(task.channels(config)).build());
+        unfold = addChildBlock("unfold", Layers.linear((long) patch * patch * HIDDEN, true));
+        refine = addChildBlock("refine", Layers.linear(HIDDEN, true));
+        out = addChildBlock("out", Layers.linear(task.channels(config), true));
     }
 
     @Override
@@ -50,21 +49,23 @@ public final class TaskHead extends AbstractBlock {
         long b = tokens.getShape().get(0);
         NDArray t = TaskInteraction.apply(unfold, ps, TaskInteraction.apply(norm, ps, tokens, training), training);
         // (B, L, p*p*c) -> (B, side, side, p, p, c) -> (B, c, side, p, side, p) -> (B, c, H, W)
-        NDArray map = t.reshape(b, side, side, patch, patch, HIDDEN).transpose(0, 5, 1, 3, 2, 4)
-                .reshape(b, HIDDEN, (long) side * patch, (long) side * patch);
-        NDArray joined = map.concat(image, 1);
+        // channel-last pixel shuffle: (B, L, p*p*c) -> (B, side, p, side, p, c) -> (B, H, W, c)
+        long size = (long) side * patch;
+        NDArray map = t.reshape(b, side, side, patch, patch, HIDDEN).transpose(0, 1, 3, 2, 4, 5)
+                .reshape(b, size, size, HIDDEN);
+        NDArray joined = map.concat(image.transpose(0, 2, 3, 1), 3);
         NDArray y = Activation.gelu(TaskInteraction.apply(refine, ps, joined, training));
         y = TaskInteraction.apply(out, ps, y, training);
         if (task == Task.NORMALS) {
-            y = y.div(y.square().sum(new int[] {1}, true).add(1e-6f).sqrt());
+            y = y.div(y.square().sum(new int[] {3}, true).add(1e-6f).sqrt());
         }
-        return new NDList(y);
+        return new NDList(y.transpose(0, 3, 1, 2));
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape img = inputShapes[1];
-        return new Shape[] {new Shape(img.get(0), out.getOutputShapes(new Shape[] {img})[0].get(1), img.get(2), img.get(3))};
+        return new Shape[] {new Shape(img.get(0), channels, img.get(2), img.get(3))};
     }
 
     @Override
@@ -72,7 +73,7 @@ public final class TaskHead extends AbstractBlock {
         Shape tokens = new Shape(1, 1, dim);
         norm.initialize(manager, dataType, tokens);
         unfold.initialize(manager, dataType, tokens);
-        refine.initialize(manager, dataType, new Shape(1, HIDDEN + 3, 8, 8));
-        out.initialize(manager, dataType, new Shape(1, HIDDEN, 8, 8));
+        refine.initialize(manager, dataType, new Shape(1, 1, 1, HIDDEN + 3));
+        out.initialize(manager, dataType, new Shape(1, 1, 1, HIDDEN));
     }
 }

@@ -56,7 +56,7 @@ public abstract class TaskInteraction extends AbstractBlock {
     }
 
     protected Linear projection(String name) {
-        return addChildBlock(name, Linear.builder().setUnits(config.dim()).optBias(false).build());
+        return addChildBlock(name, Layers.linear(config.dim(), false));
     }
 
     protected static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training) {

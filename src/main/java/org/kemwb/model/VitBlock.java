@@ -27,11 +27,11 @@ public final class VitBlock extends AbstractBlock {
         this.dim = dim;
         this.heads = heads;
         norm1 = addChildBlock("norm1", LayerNorm.builder().axis(2).build());
-        qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * dim).build());
-        proj = addChildBlock("proj", Linear.builder().setUnits(dim).build());
+        qkv = addChildBlock("qkv", Layers.linear(3L * dim, true));
+        proj = addChildBlock("proj", Layers.linear(dim, true));
         norm2 = addChildBlock("norm2", LayerNorm.builder().axis(2).build());
-        fc1 = addChildBlock("fc1", Linear.builder().setUnits((long) mlpRatio * dim).build());
-        fc2 = addChildBlock("fc2", Linear.builder().setUnits(dim).build());
+        fc1 = addChildBlock("fc1", Layers.linear((long) mlpRatio * dim, true));
+        fc2 = addChildBlock("fc2", Layers.linear(dim, true));
     }
 
     @Override

@@ -10,7 +10,10 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** A task encoder or decoder: {@code depth} {@link VitBlock}s in sequence. */
+/**
+ * A task encoder or decoder: {@code depth} {@link VitBlock}s in sequence, then a final
+ * LayerNorm so that what leaves the stack (e.g. the interaction's input) has a controlled scale.
+ */
 public final class VitStack extends AbstractBlock {
     private final int dim;
 
@@ -19,6 +22,7 @@ public final class VitStack extends AbstractBlock {
         for (int i = 0; i < depth; i++) {
             addChildBlock("block" + i, new VitBlock(dim, heads, mlpRatio));
         }
+        addChildBlock("norm", ai.djl.nn.norm.LayerNorm.builder().axis(2).build());
     }
 
     @Override

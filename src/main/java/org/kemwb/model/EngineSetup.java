@@ -1,0 +1,25 @@
+package org.kemwb.model;
+
+/**
+ * Settings that must be in place before DJL's PyTorch engine loads. Called first by every
+ * entry point (CLI, app) and by {@link LoadedModel}.
+ */
+public final class EngineSetup {
+    private EngineSetup() {}
+
+    /**
+     * Never download anything at run time; one inter-op thread (this is a desktop tool that
+     * runs one job per thread); intra-op threads from KEMWB_THREADS when set, else libtorch's
+     * default (all cores).
+     */
+    public static void init() {
+        System.setProperty("ai.djl.offline", "true");
+        String threads = System.getenv("KEMWB_THREADS");
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null && threads != null && !threads.isBlank()) {
+            System.setProperty("ai.djl.pytorch.num_threads", threads.trim());
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+}
