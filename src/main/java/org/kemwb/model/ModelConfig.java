@@ -53,7 +53,7 @@ public record ModelConfig(
 
     public static ModelConfig defaults() {
         return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), InteractionKind.KEM,
-                128, 8, 64, 1, 2, 2, 2, 20, 3, 1.0, 8, 5, 7L, STEM, 0);
+                128, 8, 64, 1, 2, 2, 2, 20, 3, 1.0, 6, 5, 7L, STEM, 0);
     }
 
     /** Parses JSON over the defaults, then validates; errors name the offending key. */

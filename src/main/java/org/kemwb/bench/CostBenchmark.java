@@ -1,0 +1,110 @@
+package org.kemwb.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.kemwb.model.InteractionKind;
+import org.kemwb.model.LoadedModel;
+import org.kemwb.model.ModelConfig;
+import org.kemwb.model.Task;
+import org.kemwb.model.TaskInteraction;
+import org.kemwb.train.Losses;
+
+/**
+ * Cost of one training step (forward + backward) of an interaction alone and of the whole net,
+ * per interaction kind and token count: median wall time and extra peak resident memory.
+ */
+public final class CostBenchmark {
+    public record Row(String scope, InteractionKind kind, int tokens, int batch, double medianMs, double stepsPerSecond,
+            double extraPeakMb) {
+        public String csv() {
+            return String.format(Locale.ROOT, "%s,%s,%d,%d,%.3f,%.3f,%.1f", scope, kind.id(), tokens, batch, medianMs,
+                    stepsPerSecond, extraPeakMb);
+        }
+    }
+
+    public static final String CSV_HEADER = "scope,interaction,tokens_per_task,batch,median_ms,steps_per_s,extra_peak_mb";
+
+    private final Device device;
+    private final int warmup;
+    private final int repeats;
+
+    public CostBenchmark(Device device, int warmup, int repeats) {
+        this.device = device;
+        this.warmup = warmup;
+        this.repeats = repeats;
+    }
+
+    /** Interaction alone: K tasks x L tokens x d, batch B; loss = sum of outputs squared. */
+    public Row interaction(InteractionKind kind, int tasks, int tokens, int dim, int batch) {
+        int side = (int) Math.round(Math.sqrt(tokens));
+        ModelConfig cfg = ModelConfig.defaults().withInteraction(kind).withTasks(List.of(Task.values()).subList(0, tasks))
+                .withSize(side * 8, dim);
+        try (NDManager manager = NDManager.newBaseManager(device, "PyTorch")) {
+            TaskInteraction block = TaskInteraction.create(cfg);
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, dim));
+            ParameterStore ps = new ParameterStore(manager, false);
+            return measure("interaction", kind, tokens, batch, scope -> {
+                NDArray x = scope.randomNormal(new Shape(batch, (long) tasks * tokens, dim));
+                x.setRequiresGradient(true);
+                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDArray y = block.interact(ps, x, true, false).tokens();
+                    gc.backward(y.square().mean());
+                }
+            }, manager);
+        }
+    }
+
+    /** Whole net at a given image size (tokens = (size/8)^2) with semseg, depth, normals. */
+    public Row wholeNet(InteractionKind kind, int imageSize, int dim, int batch) throws Exception {
+        ModelConfig cfg = ModelConfig.defaults().withInteraction(kind).withSize(imageSize, dim);
+        try (LoadedModel model = LoadedModel.create(cfg, device, 1, null)) {
+            return measure("net", kind, cfg.tokens(), batch, scope -> {
+                NDArray images = scope.randomUniform(0f, 1f, new Shape(batch, 3, imageSize, imageSize));
+                NDArray seg = scope.randomInteger(0, cfg.semsegClasses(), new Shape(batch, imageSize, imageSize), DataType.INT32)
+                        .toType(DataType.FLOAT32, false);
+                NDArray depth = scope.randomUniform(0.5f, 5f, new Shape(batch, 1, imageSize, imageSize));
+                NDArray normals = scope.randomNormal(new Shape(batch, 3, imageSize, imageSize));
+                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    NDList out = model.net().forward(model.parameterStore(scope), images, true, false).outputs();
+                    NDArray loss = Losses.of(Task.SEMSEG, out.get(0), seg).add(Losses.of(Task.DEPTH, out.get(1), depth))
+                            .add(Losses.of(Task.NORMALS, out.get(2), normals));
+                    gc.backward(loss);
+                }
+            }, model.manager());
+        }
+    }
+
+    private Row measure(String scope, InteractionKind kind, int tokens, int batch, Consumer<NDManager> step, NDManager parent) {
+        for (int i = 0; i < warmup; i++) {
+            try (NDManager s = parent.newSubManager()) {
+                step.accept(s);
+            }
+        }
+        System.gc();
+        boolean peakOk = ProcessMemory.resetPeak();
+        long base = ProcessMemory.rssBytes();
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < repeats; i++) {
+            long t0 = System.nanoTime();
+            try (NDManager s = parent.newSubManager()) {
+                step.accept(s);
+            }
+            times.add((System.nanoTime() - t0) / 1e6);
+        }
+        times.sort(Double::compare);
+        double median = times.get(times.size() / 2);
+        double extra = peakOk ? (ProcessMemory.peakBytes() - base) / 1048576.0 : Double.NaN;
+        return new Row(scope, kind, tokens, batch, median, 1000.0 / median, extra);
+    }
+}

@@ -1,0 +1,282 @@
+package org.kemwb.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import org.kemwb.bench.CostBenchmark;
+import org.kemwb.data.Sample;
+import org.kemwb.data.SyntheticScenes;
+import org.kemwb.infer.ImageInput;
+import org.kemwb.infer.OutputImages;
+import org.kemwb.model.Checkpoint;
+import org.kemwb.model.Devices;
+import org.kemwb.model.EngineSetup;
+import org.kemwb.model.InteractionKind;
+import org.kemwb.model.LoadedModel;
+import org.kemwb.model.Task;
+import org.kemwb.train.TrainConfig;
+import org.kemwb.train.TrainingRun;
+import org.kemwb.util.AtomicFiles;
+import org.kemwb.util.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code kemwb}: the workbench engine from the command line. */
+@Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
+        description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
+        subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
+            KemwbCli.Data.class})
+public final class KemwbCli {
+
+    public static void main(String[] args) {
+        EngineSetup.init();
+        CommandLine cli = new CommandLine(new KemwbCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // bad input: one line, no stack trace
+            cmd.getErr().println("kemwb: " + (e.getMessage() == null ? e.toString() : Json.firstLine(e.getMessage())));
+            return 2;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Start a training run on synthetic scenes.")
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--run", required = true, description = "Run folder to create.")
+        Path run;
+        @Option(names = "--config", description = "Train config JSON (keys override the defaults).")
+        Path config;
+        @Option(names = "--interaction", description = "none, ca, kem or skem (overrides the config).")
+        String interaction;
+        @Option(names = "--steps", description = "Training steps (overrides the config).")
+        Integer steps;
+        @Option(names = "--device", description = "auto, cpu, gpu or gpuN (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
+        String device;
+
+        @Override
+        public Integer call() throws Exception {
+            TrainConfig c = config == null ? TrainConfig.defaults()
+                    : TrainConfig.fromJson(readJson(config), config.toString());
+            if (interaction != null) {
+                c = c.withModel(c.model().withInteraction(InteractionKind.parse(interaction)).validated("--interaction"));
+            }
+            if (steps != null) {
+                c = c.withSteps(steps, Math.min(c.evalEvery(), steps)).validated("--steps");
+            }
+            c = c.withDevice(device);
+            Devices.resolve(device);
+            return runToEnd(TrainingRun.create(run, c));
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue a run from its last checkpoint.")
+    static final class Resume implements Callable<Integer> {
+        @Parameters(index = "0", description = "Run folder.")
+        Path run;
+
+        @Override
+        public Integer call() throws Exception {
+            return runToEnd(TrainingRun.open(run));
+        }
+    }
+
+    static int runToEnd(TrainingRun run) throws IOException {
+        int steps = run.config().steps();
+        try (ProgressBar bar = new ProgressBar("train " + run.dir().getFileName(), steps)) {
+            String status = run.run(row -> {
+                bar.stepTo(Long.parseLong(row.get("step")));
+                if ("eval".equals(row.get("kind"))) {
+                    StringBuilder sb = new StringBuilder();
+                    row.forEach((k, v) -> {
+                        if (!v.isEmpty() && (k.endsWith("miou") || k.endsWith("rmse") || k.endsWith("deg"))) {
+                            sb.append(k).append('=').append(v).append(' ');
+                        }
+                    });
+                    bar.setExtraMessage(sb.toString().trim());
+                } else {
+                    bar.setExtraMessage("loss=" + row.get("loss"));
+                }
+            }, () -> false);
+            bar.stepTo(steps);
+            System.out.println("run " + run.dir() + ": " + status);
+            return "finished".equals(status) ? 0 : 1;
+        }
+    }
+
+    @Command(name = "infer", mixinStandardHelpOptions = true,
+            description = "Run a checkpoint on an image; writes <task>.png (colour-mapped) and <task>.npy per task.")
+    static final class Infer implements Callable<Integer> {
+        @Option(names = "--checkpoint", required = true, description = "Checkpoint (.params).")
+        Path checkpoint;
+        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP).")
+        Path image;
+        @Option(names = "--out", defaultValue = "out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+        Path out;
+        @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpuN.")
+        String device;
+
+        @Override
+        public Integer call() throws Exception {
+            var img = ImageInput.read(image);
+            try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device));
+                    NDManager scope = model.manager().newSubManager()) {
+                int size = model.config().imageSize();
+                float[] input = ImageInput.toModelInput(img, size);
+                long t0 = System.nanoTime();
+                NDList outputs = model.infer(scope, scope.create(input, new Shape(1, 3, size, size)), false).outputs();
+                double ms = (System.nanoTime() - t0) / 1e6;
+                Files.createDirectories(out);
+                for (int t = 0; t < outputs.size(); t++) {
+                    Task task = model.config().tasks().get(t);
+                    float[] data = outputs.get(t).toFloatArray();
+                    int channels = (int) outputs.get(t).getShape().get(1);
+                    OutputImages.writePng(OutputImages.render(task, data, channels, size), out.resolve(task.id() + ".png"));
+                    OutputImages.writeNpy(data, new long[] {channels, size, size}, out.resolve(task.id() + ".npy"));
+                }
+                System.out.printf(Locale.ROOT, "%d task outputs of %s written to %s (%s, forward %.1f ms)%n",
+                        outputs.size(), image.getFileName(), out, Devices.describe(model.device()), ms);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "bench", mixinStandardHelpOptions = true,
+            description = "Training-step time and peak memory of the interactions alone and of the whole net.")
+    static final class Bench implements Callable<Integer> {
+        @Option(names = "--tokens", split = ",", defaultValue = "64,256,1024", description = "Tokens per task L.")
+        List<Integer> tokens;
+        @Option(names = "--large", defaultValue = "4096", description = "Extra L for kem/skem only (0: none).")
+        int large;
+        @Option(names = "--dim", defaultValue = "128")
+        int dim;
+        @Option(names = "--batch", defaultValue = "8")
+        int batch;
+        @Option(names = "--repeats", defaultValue = "5")
+        int repeats;
+        @Option(names = "--net-size", defaultValue = "128", description = "Image size of the whole-net case (0: skip).")
+        int netSize;
+        @Option(names = "--csv", defaultValue = "bench-results.csv")
+        Path csv;
+        @Option(names = "--device", defaultValue = "auto")
+        String device;
+
+        @Override
+        public Integer call() throws Exception {
+            Device d = Devices.resolve(device);
+            CostBenchmark bench = new CostBenchmark(d, 2, repeats);
+            List<CostBenchmark.Row> rows = new ArrayList<>();
+            System.out.println(CostBenchmark.CSV_HEADER);
+            for (InteractionKind kind : InteractionKind.values()) {
+                List<Integer> ls = new ArrayList<>(tokens);
+                if (kind.usesMemory() && large > 0) {
+                    ls.add(large);
+                }
+                for (int l : ls) {
+                    CostBenchmark.Row r = bench.interaction(kind, 3, l, dim, batch);
+                    rows.add(r);
+                    System.out.println(r.csv());
+                }
+            }
+            if (netSize > 0) {
+                for (InteractionKind kind : InteractionKind.values()) {
+                    CostBenchmark.Row r = bench.wholeNet(kind, netSize, 64, batch);
+                    rows.add(r);
+                    System.out.println(r.csv());
+                }
+            }
+            StringBuilder sb = new StringBuilder(CostBenchmark.CSV_HEADER).append('\n');
+            rows.forEach(r -> sb.append(r.csv()).append('\n'));
+            AtomicFiles.writeString(csv, sb.toString());
+            System.out.println("written " + csv + " (" + Devices.describe(d) + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "data", mixinStandardHelpOptions = true, description = "Datasets.", subcommands = {Synth.class})
+    static final class Data implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            new CommandLine(this).usage(System.out);
+            return 0;
+        }
+    }
+
+    @Command(name = "synth", mixinStandardHelpOptions = true,
+            description = "Write synthetic scenes: images/, segmentation/, depth/ (.npy), normals/ (.npy), edge/, sal/, parts/ and train/val lists.")
+    static final class Synth implements Callable<Integer> {
+        @Option(names = "--out", required = true)
+        Path out;
+        @Option(names = "--count", defaultValue = "100")
+        int count;
+        @Option(names = "--size", defaultValue = "128")
+        int size;
+        @Option(names = "--seed", defaultValue = "1")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            SyntheticScenes scenes = new SyntheticScenes(seed);
+            StringBuilder train = new StringBuilder();
+            StringBuilder val = new StringBuilder();
+            long t0 = System.nanoTime();
+            try (ProgressBar bar = new ProgressBar("synth", count)) {
+                for (int i = 0; i < count; i++) {
+                    Sample s = scenes.render(i, size);
+                    String id = String.format(Locale.ROOT, "%06d", i);
+                    OutputImages.writePng(ImageInput.fromPlanar(s.rgb(), size), out.resolve("images").resolve(id + ".png"));
+                    OutputImages.writePng(labelImage(s.semseg(), size), out.resolve("segmentation").resolve(id + ".png"));
+                    OutputImages.writePng(labelImage(s.parts(), size), out.resolve("parts").resolve(id + ".png"));
+                    OutputImages.writeNpy(s.depth(), new long[] {size, size}, out.resolve("depth").resolve(id + ".npy"));
+                    OutputImages.writeNpy(s.normals(), new long[] {3, size, size}, out.resolve("normals").resolve(id + ".npy"));
+                    OutputImages.writePng(binaryImage(s.edges(), size), out.resolve("edge").resolve(id + ".png"));
+                    OutputImages.writePng(binaryImage(s.saliency(), size), out.resolve("sal").resolve(id + ".png"));
+                    (i % 10 == 9 ? val : train).append(id).append('\n');
+                    bar.step();
+                }
+            }
+            AtomicFiles.writeString(out.resolve("train.txt"), train.toString());
+            AtomicFiles.writeString(out.resolve("val.txt"), val.toString());
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "%d scenes (%dx%d) in %s, %.1f scenes/s including PNG/npy writing%n", count, size, size, out, count / s);
+            return 0;
+        }
+
+        static java.awt.image.BufferedImage labelImage(int[] labels, int size) {
+            var img = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            var raster = img.getRaster();
+            for (int p = 0; p < labels.length; p++) {
+                raster.setSample(p % size, p / size, 0, labels[p]);
+            }
+            return img;
+        }
+
+        static java.awt.image.BufferedImage binaryImage(byte[] labels, int size) {
+            int[] v = new int[labels.length];
+            for (int p = 0; p < v.length; p++) {
+                v[p] = labels[p] * 255;
+            }
+            return labelImage(v, size);
+        }
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode readJson(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("config " + file + ": no such file");
+        }
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException("config " + file + ": not valid JSON (" + Json.firstLine(e.getMessage()) + ")");
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.kemwb.infer;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+
+/** Reads an image file into the planar [0,1] RGB the model takes, resized to the model size. */
+public final class ImageInput {
+    private ImageInput() {}
+
+    public static BufferedImage read(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException("image " + file + ": is a directory");
+        }
+        if (!Files.exists(file)) {
+            throw new IOException("image " + file + ": no such file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new IOException("image " + file + ": cannot be read (permission denied)");
+        }
+        BufferedImage img;
+        try {
+            img = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("image " + file + ": cannot be decoded (" + e.getMessage() + ")");
+        }
+        if (img == null) {
+            throw new IOException("image " + file + ": not a PNG, JPEG or BMP image");
+        }
+        return img;
+    }
+
+    /** Planar RGB in [0,1], size x size (bilinear resize). */
+    public static float[] toModelInput(BufferedImage img, int size) {
+        BufferedImage scaled = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = scaled.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(img, 0, 0, size, size, null);
+        g.dispose();
+        int n = size * size;
+        float[] out = new float[3 * n];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int rgb = scaled.getRGB(x, y);
+                int p = y * size + x;
+                out[p] = ((rgb >> 16) & 0xff) / 255f;
+                out[n + p] = ((rgb >> 8) & 0xff) / 255f;
+                out[2 * n + p] = (rgb & 0xff) / 255f;
+            }
+        }
+        return out;
+    }
+
+    /** Planar [0,1] RGB back to an image (for synthetic samples). */
+    public static BufferedImage fromPlanar(float[] rgb, int size) {
+        int n = size * size;
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        for (int p = 0; p < n; p++) {
+            img.setRGB(p % size, p / size, (OutputImages.to8(rgb[p]) << 16) | (OutputImages.to8(rgb[n + p]) << 8) | OutputImages.to8(rgb[2 * n + p]));
+        }
+        return img;
+    }
+}

@@ -1,0 +1,98 @@
+package org.kemwb.infer;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.kemwb.model.Task;
+import org.kemwb.util.AtomicFiles;
+
+/** Turns task outputs (planar float arrays) into colour-mapped images and .npy files. */
+public final class OutputImages {
+    /** A fixed, distinguishable palette for class maps. */
+    static final int[] PALETTE = {
+        0x8c6d46, 0xc8c8b4, 0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x46f0f0, 0xf032e6, 0xbcf60c
+    };
+
+    private OutputImages() {}
+
+    /** Colour image of one task's raw output (C, H, W). */
+    public static BufferedImage render(Task task, float[] out, int channels, int size) {
+        int n = size * size;
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        if (task == Task.DEPTH) {
+            for (int p = 0; p < n; p++) {
+                lo = Math.min(lo, out[p]);
+                hi = Math.max(hi, out[p]);
+            }
+        }
+        for (int p = 0; p < n; p++) {
+            int rgb = switch (task) {
+                case SEMSEG, PARTS -> PALETTE[argmax(out, channels, n, p) % PALETTE.length];
+                case DEPTH -> turbo((out[p] - lo) / Math.max(1e-6f, hi - lo));
+                case NORMALS -> (to8(out[p] * 0.5f + 0.5f) << 16) | (to8(out[n + p] * 0.5f + 0.5f) << 8) | to8(out[2 * n + p] * 0.5f + 0.5f);
+                case EDGES, SALIENCY -> {
+                    int g = to8((float) (1 / (1 + Math.exp(-out[p]))));
+                    yield (g << 16) | (g << 8) | g;
+                }
+            };
+            img.setRGB(p % size, p / size, rgb);
+        }
+        return img;
+    }
+
+    static int argmax(float[] out, int channels, int n, int p) {
+        int best = 0;
+        for (int c = 1; c < channels; c++) {
+            if (out[c * n + p] > out[best * n + p]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    static int to8(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255)));
+    }
+
+    /** Polynomial approximation of Google's Turbo colour map (perceptually ordered). */
+    public static int turbo(float t) {
+        double x = Math.max(0, Math.min(1, t));
+        double r = 0.13572138 + x * (4.61539260 + x * (-42.66032258 + x * (132.13108234 + x * (-152.94239396 + x * 59.28637943))));
+        double g = 0.09140261 + x * (2.19418839 + x * (4.84296658 + x * (-14.18503333 + x * (4.27729857 + x * 2.82956604))));
+        double b = 0.10667330 + x * (12.64194608 + x * (-60.58204836 + x * (110.36276771 + x * (-89.90310912 + x * 27.34824973))));
+        return (to8((float) r) << 16) | (to8((float) g) << 8) | to8((float) b);
+    }
+
+    public static void writePng(BufferedImage img, Path file) throws IOException {
+        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+    }
+
+    /** Writes a little-endian float32 .npy file of the given shape. */
+    public static void writeNpy(float[] data, long[] shape, Path file) throws IOException {
+        StringBuilder dims = new StringBuilder();
+        for (long s : shape) {
+            dims.append(s).append(", ");
+        }
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims.toString().trim().replaceAll(",$", shape.length == 1 ? "," : "") + "), }";
+        int headerLen = 10 + dict.length() + 1;
+        int pad = (64 - headerLen % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
+        out.write(header.length() & 0xff);
+        out.write((header.length() >> 8) & 0xff);
+        out.write(header.getBytes(StandardCharsets.US_ASCII));
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(data);
+        out.write(buf.array());
+        byte[] bytes = out.toByteArray();
+        AtomicFiles.write(file, o -> o.write(bytes));
+    }
+}

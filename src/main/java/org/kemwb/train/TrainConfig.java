@@ -1,0 +1,84 @@
+package org.kemwb.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.kemwb.model.ModelConfig;
+import org.kemwb.util.ConfigException;
+import org.kemwb.util.Json;
+
+/**
+ * A training run's settings (JSON). Data: synthetic scenes from {@code dataSeed}, images
+ * [0, trainImages) for training and the next {@code valImages} for evaluation.
+ */
+public record TrainConfig(
+        ModelConfig model,
+        int steps,
+        int batch,
+        double lr,
+        double weightDecay,
+        int warmup,
+        double polyPower,
+        int logEvery,
+        int evalEvery,
+        long seed,
+        long dataSeed,
+        int trainImages,
+        int valImages,
+        String device,
+        Map<String, Double> lossWeights) {
+
+    public TrainConfig {
+        lossWeights = lossWeights == null ? Map.of() : Map.copyOf(lossWeights);
+    }
+
+    public static TrainConfig defaults() {
+        return new TrainConfig(ModelConfig.defaults().withSize(64, 64), 300, 8, 1e-3, 1e-4, 20, 0.9, 10, 100, 1, 1,
+                256, 32, "auto", new LinkedHashMap<>());
+    }
+
+    public static TrainConfig fromJson(JsonNode node, String where) {
+        TrainConfig c = Json.overlay(defaults(), node, TrainConfig.class, where);
+        c.model().validated(where + ".model");
+        return c.validated(where);
+    }
+
+    public TrainConfig validated(String where) {
+        String p = where + ".";
+        ConfigException.checkRange(p + "steps", steps, 1, 10_000_000);
+        ConfigException.checkRange(p + "batch", batch, 1, 4096);
+        ConfigException.checkRange(p + "lr", lr, 1e-9, 1);
+        ConfigException.checkRange(p + "weightDecay", weightDecay, 0, 1);
+        ConfigException.checkRange(p + "warmup", warmup, 0, steps);
+        ConfigException.checkRange(p + "polyPower", polyPower, 0, 10);
+        ConfigException.checkRange(p + "logEvery", logEvery, 1, 1_000_000);
+        ConfigException.checkRange(p + "evalEvery", evalEvery, 1, 10_000_000);
+        ConfigException.checkRange(p + "trainImages", trainImages, 1, 10_000_000);
+        ConfigException.checkRange(p + "valImages", valImages, 1, 1_000_000);
+        for (var e : lossWeights.entrySet()) {
+            org.kemwb.model.Task.parse(e.getKey());
+            ConfigException.checkRange(p + "lossWeights." + e.getKey(), e.getValue(), 0, 1e6);
+        }
+        return this;
+    }
+
+    public TrainConfig withModel(ModelConfig m) {
+        return new TrainConfig(m, steps, batch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed, dataSeed,
+                trainImages, valImages, device, lossWeights);
+    }
+
+    public TrainConfig withSteps(int newSteps, int newEvalEvery) {
+        return new TrainConfig(model, newSteps, batch, lr, weightDecay, Math.min(warmup, newSteps), polyPower, logEvery,
+                newEvalEvery, seed, dataSeed, trainImages, valImages, device, lossWeights);
+    }
+
+    public TrainConfig withData(int train, int val, int newBatch) {
+        return new TrainConfig(model, steps, newBatch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed,
+                dataSeed, train, val, device, lossWeights);
+    }
+
+    public TrainConfig withDevice(String newDevice) {
+        return new TrainConfig(model, steps, batch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed,
+                dataSeed, trainImages, valImages, newDevice, lossWeights);
+    }
+}

@@ -1,0 +1,314 @@
+package org.kemwb.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import org.kemwb.data.Batches;
+import org.kemwb.data.Sample;
+import org.kemwb.data.SyntheticScenes;
+import org.kemwb.model.Checkpoint;
+import org.kemwb.model.Devices;
+import org.kemwb.model.LoadedModel;
+import org.kemwb.model.Task;
+import org.kemwb.util.AtomicFiles;
+import org.kemwb.util.Json;
+
+/**
+ * A training run in a folder: {@code run.json} (config, versions, status), {@code metrics.csv}
+ * (one row per logged step and per eval), {@code last.params}/{@code last.optim} and
+ * {@code best.params}. Every file is replaced atomically; {@code metrics.csv} is only appended
+ * and, on resume, cut back to the last checkpointed step so no step is lost or duplicated.
+ */
+public final class TrainingRun {
+    public static final String RUN_JSON = "run.json";
+    public static final String METRICS = "metrics.csv";
+
+    /** Receives every row written to metrics.csv (the GUI's live curves). */
+    public interface Listener {
+        void row(Map<String, String> row);
+    }
+
+    private final Path dir;
+    private final TrainConfig config;
+    private final List<String> columns;
+
+    private TrainingRun(Path dir, TrainConfig config) {
+        this.dir = dir;
+        this.config = config;
+        this.columns = columns(config);
+    }
+
+    public static TrainingRun create(Path dir, TrainConfig config) throws IOException {
+        if (Files.exists(dir.resolve(RUN_JSON))) {
+            throw new IOException("run folder " + dir + " already holds a run (use resume)");
+        }
+        Files.createDirectories(dir);
+        TrainingRun run = new TrainingRun(dir, config.validated("config"));
+        run.writeStatus("created", 0, null);
+        AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
+        return run;
+    }
+
+    public static TrainingRun open(Path dir) throws IOException {
+        Path file = dir.resolve(RUN_JSON);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("run folder " + dir + ": no " + RUN_JSON);
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + " is not valid JSON: " + Json.firstLine(e.getMessage()));
+        }
+        if (node == null || !node.has("config")) {
+            throw new IOException(file + " has no \"config\"");
+        }
+        return new TrainingRun(dir, TrainConfig.fromJson(node.get("config"), file + ": config"));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    static List<String> columns(TrainConfig c) {
+        List<String> cols = new ArrayList<>(List.of("step", "kind", "lr", "loss"));
+        for (Task t : c.model().tasks()) {
+            cols.add("loss_" + t.id());
+        }
+        for (Task t : c.model().tasks()) {
+            switch (t) {
+                case SEMSEG -> cols.add("semseg_miou");
+                case PARTS -> cols.add("parts_miou");
+                case DEPTH -> cols.add("depth_rmse");
+                case NORMALS -> cols.add("normals_mean_deg");
+                default -> { }
+            }
+        }
+        cols.add("step_ms");
+        return cols;
+    }
+
+    /** Trains from the last checkpoint (or from scratch) to {@code config.steps}. Returns final status. */
+    public String run(Listener listener, BooleanSupplier cancelled) throws IOException {
+        Device device = Devices.resolve(config.device());
+        SyntheticScenes scenes = new SyntheticScenes(config.dataSeed());
+        int size = config.model().imageSize();
+        List<Sample> train = new ArrayList<>();
+        for (int i = 0; i < config.trainImages(); i++) {
+            train.add(scenes.render(i, size));
+        }
+        List<Sample> val = new ArrayList<>();
+        for (int i = 0; i < config.valImages(); i++) {
+            val.add(scenes.render(config.trainImages() + i, size));
+        }
+        Path last = dir.resolve("last.params");
+        LoadedModel model = Files.exists(last) ? Checkpoint.load(last, device)
+                : LoadedModel.create(config.model(), device, config.seed(), null);
+        try (model) {
+            Map<Task, Double> weights = new EnumMap<>(Task.class);
+            config.lossWeights().forEach((k, v) -> weights.put(Task.parse(k), v));
+            StepTrainer trainer = new StepTrainer(model, new PolyLearningRate((float) config.lr(), config.warmup(),
+                    config.steps(), config.polyPower()), (float) config.weightDecay(), weights);
+            int start = 0;
+            if (Files.exists(last)) {
+                start = Integer.parseInt(Checkpoint.readHeader(last).metadata().getOrDefault("step", "0"));
+                Path optim = dir.resolve("last.optim");
+                if (Files.exists(optim)) {
+                    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(optim)))) {
+                        trainer.optimizer().load(in, model.manager(), trainer.trainableParameters());
+                    }
+                }
+                trainer.setUpdates(start);
+            }
+            truncateMetrics(start);
+            writeStatus("running", start, null);
+            double best = bestScore();
+            for (int step = start + 1; step <= config.steps(); step++) {
+                if (cancelled.getAsBoolean()) {
+                    writeStatus("cancelled", step - 1, null);
+                    return "cancelled";
+                }
+                long t0 = System.nanoTime();
+                SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + step);
+                List<Sample> picks = new ArrayList<>();
+                for (int i = 0; i < config.batch(); i++) {
+                    picks.add(Augment.flip(train.get(rnd.nextInt(train.size())), rnd.nextBoolean()));
+                }
+                StepTrainer.StepLosses losses;
+                try (NDManager scope = model.manager().newSubManager()) {
+                    losses = trainer.step(scope, Batches.of(scope, picks, config.model().tasks()));
+                }
+                double ms = (System.nanoTime() - t0) / 1e6;
+                if (!Double.isFinite(losses.total())) {
+                    writeStatus("failed", step - 1, "loss became " + losses.total() + " at step " + step);
+                    return "failed";
+                }
+                boolean eval = step % config.evalEvery() == 0 || step == config.steps();
+                if (step % config.logEvery() == 0 || eval) {
+                    Map<String, String> row = row(step, "train", losses.learningRate(), losses.total(), losses.perTask(), Map.of(), ms);
+                    appendRow(row, listener);
+                }
+                if (eval) {
+                    Map<String, Double> metrics = Evaluator.evaluate(model, val, config.batch());
+                    appendRow(row(step, "eval", losses.learningRate(), Double.NaN, Map.of(), metrics, Double.NaN), listener);
+                    double score = score(metrics);
+                    Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString());
+                    if (score > best) {
+                        best = score;
+                        Checkpoint.save(model, dir.resolve("best.params"), meta);
+                    }
+                    saveLast(model, trainer, meta);
+                    writeStatus("running", step, null);
+                }
+            }
+            writeStatus("finished", config.steps(), null);
+            return "finished";
+        }
+    }
+
+    private void saveLast(LoadedModel model, StepTrainer trainer, Map<String, String> meta) throws IOException {
+        // optimizer first: a crash between the two leaves a newer optimizer with older weights,
+        // which resume tolerates (moments are a running average), never a missing file
+        AtomicFiles.write(dir.resolve("last.optim"), out -> trainer.optimizer().save(new DataOutputStream(out)));
+        Checkpoint.save(model, dir.resolve("last.params"), meta);
+    }
+
+    /** Higher is better: mean of mIoU/100 and negated error terms (used for "best" only). */
+    static double score(Map<String, Double> m) {
+        double s = 0;
+        for (var e : m.entrySet()) {
+            s += e.getKey().endsWith("miou") ? e.getValue() / 100 : -e.getValue() / (e.getKey().contains("deg") ? 90 : 1);
+        }
+        return s;
+    }
+
+    private double bestScore() {
+        Path best = dir.resolve("best.params");
+        if (!Files.exists(best)) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        // the best eval row at or before the checkpoint step
+        double bestScore = Double.NEGATIVE_INFINITY;
+        try {
+            for (Map<String, String> r : readMetrics(dir)) {
+                if ("eval".equals(r.get("kind"))) {
+                    Map<String, Double> m = new java.util.LinkedHashMap<>();
+                    r.forEach((k, v) -> {
+                        if ((k.endsWith("miou") || k.endsWith("rmse") || k.endsWith("deg")) && !v.isEmpty()) {
+                            m.put(k, Double.parseDouble(v));
+                        }
+                    });
+                    bestScore = Math.max(bestScore, score(m));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return bestScore;
+    }
+
+    private Map<String, String> row(int step, String kind, float lr, double loss, Map<Task, Double> perTask,
+            Map<String, Double> metrics, double ms) {
+        Map<String, String> r = new java.util.LinkedHashMap<>();
+        for (String c : columns) {
+            r.put(c, "");
+        }
+        r.put("step", Integer.toString(step));
+        r.put("kind", kind);
+        r.put("lr", fmt(lr));
+        r.put("loss", fmt(loss));
+        perTask.forEach((t, v) -> r.put("loss_" + t.id(), fmt(v)));
+        metrics.forEach((k, v) -> r.put(k, fmt(v)));
+        r.put("step_ms", fmt(ms));
+        return r;
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private void appendRow(Map<String, String> row, Listener listener) throws IOException {
+        String line = String.join(",", row.values()) + "\n";
+        Files.writeString(dir.resolve(METRICS), line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        if (listener != null) {
+            listener.row(row);
+        }
+    }
+
+    /** Keeps the header and complete rows with step <= lastStep (drops a torn last line). */
+    private void truncateMetrics(int lastStep) throws IOException {
+        Path file = dir.resolve(METRICS);
+        StringBuilder kept = new StringBuilder(String.join(",", columns)).append('\n');
+        if (Files.exists(file)) {
+            String text = Files.readString(file);
+            String[] lines = text.split("\n", -1);
+            // the last element is "" when the file ends with a newline, else a torn row
+            for (int i = 1; i < lines.length - 1; i++) {
+                String[] cells = lines[i].split(",", -1);
+                if (cells.length == columns.size() && Integer.parseInt(cells[0]) <= lastStep) {
+                    kept.append(lines[i]).append('\n');
+                }
+            }
+        }
+        AtomicFiles.writeString(file, kept.toString());
+    }
+
+    /** Reads metrics.csv rows as column -> value maps; a torn last line is skipped. */
+    public static List<Map<String, String>> readMetrics(Path dir) throws IOException {
+        List<String> lines = Files.readAllLines(dir.resolve(METRICS));
+        List<Map<String, String>> rows = new ArrayList<>();
+        if (lines.isEmpty()) {
+            return rows;
+        }
+        String[] header = lines.getFirst().split(",", -1);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] cells = lines.get(i).split(",", -1);
+            if (cells.length != header.length) {
+                continue;
+            }
+            Map<String, String> r = new java.util.LinkedHashMap<>();
+            for (int c = 0; c < header.length; c++) {
+                r.put(header[c], cells[c]);
+            }
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    private void writeStatus(String status, int step, String error) throws IOException {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.set("config", Json.MAPPER.valueToTree(config));
+        node.put("status", status);
+        node.put("step", step);
+        if (error != null) {
+            node.put("error", error);
+        }
+        node.put("updated", Instant.now().toString());
+        ObjectNode versions = node.putObject("versions");
+        versions.put("kemwb", String.valueOf(TrainingRun.class.getPackage().getImplementationVersion()));
+        versions.put("djl", "0.33.0");
+        versions.put("pytorch", "2.5.1");
+        versions.put("java", System.getProperty("java.version"));
+        AtomicFiles.writeString(dir.resolve(RUN_JSON), Json.MAPPER.writeValueAsString(node));
+    }
+}
