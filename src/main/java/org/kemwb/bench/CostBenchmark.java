@@ -86,14 +86,16 @@ public final class CostBenchmark {
     }
 
     private Row measure(String scope, InteractionKind kind, int tokens, int batch, Consumer<NDManager> step, NDManager parent) {
+        // peak over warm-up and timed steps, relative to the RSS before them: the allocator
+        // keeps freed blocks, so measuring only after warm-up would hide the working set
+        System.gc();
+        boolean peakOk = ProcessMemory.resetPeak();
+        long base = ProcessMemory.rssBytes();
         for (int i = 0; i < warmup; i++) {
             try (NDManager s = parent.newSubManager()) {
                 step.accept(s);
             }
         }
-        System.gc();
-        boolean peakOk = ProcessMemory.resetPeak();
-        long base = ProcessMemory.rssBytes();
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < repeats; i++) {
             long t0 = System.nanoTime();

@@ -9,7 +9,7 @@ public class ConfigException extends IllegalArgumentException {
     /** Fails with "key = value: must be in [lo, hi]" when the value is outside the range. */
     public static void checkRange(String key, double value, double lo, double hi) {
         if (!(value >= lo && value <= hi)) {
-            throw new ConfigException(key + " = " + value + ": must be in [" + fmt(lo) + ", " + fmt(hi) + "]");
+            throw new ConfigException(key + " = " + fmt(value) + ": must be in [" + fmt(lo) + ", " + fmt(hi) + "]");
         }
     }
 

@@ -1,0 +1,71 @@
+package org.kemwb.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.kemwb.model.InteractionKind;
+import org.kemwb.model.ModelConfig;
+import org.kemwb.model.Task;
+import org.kemwb.util.ConfigException;
+import org.kemwb.util.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingRunTest {
+    @TempDir
+    Path dir;
+
+    static TrainConfig small() {
+        ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2,
+                1.0, 6, 5, 7L, ModelConfig.STEM, 0);
+        return new TrainConfig(m, 12, 4, 1e-3, 1e-4, 2, 0.9, 1, 4, 1, 1, 16, 4, "cpu", Map.of());
+    }
+
+    @Test
+    void cancelThenResumeLosesAndDuplicatesNoStep() throws Exception {
+        Path run = dir.resolve("run");
+        TrainConfig cfg = small();
+        TrainingRun first = TrainingRun.create(run, cfg);
+        AtomicInteger rows = new AtomicInteger();
+        // cancel after step 6 was logged: the last checkpoint is at step 4
+        String status = first.run(r -> rows.incrementAndGet(), () -> rows.get() >= 7);
+        assertEquals("cancelled", status);
+        // simulate a crash that tore the last line of metrics.csv
+        Files.writeString(run.resolve("metrics.csv"), "9,train,0.1", java.nio.file.StandardOpenOption.APPEND);
+        String resumed = TrainingRun.open(run).run(r -> { }, () -> false);
+        assertEquals("finished", resumed);
+        List<Map<String, String>> metrics = TrainingRun.readMetrics(run);
+        List<String> trainSteps = metrics.stream().filter(r -> r.get("kind").equals("train")).map(r -> r.get("step")).toList();
+        List<String> evalSteps = metrics.stream().filter(r -> r.get("kind").equals("eval")).map(r -> r.get("step")).toList();
+        List<String> expected = java.util.stream.IntStream.rangeClosed(1, 12).mapToObj(Integer::toString).toList();
+        assertEquals(expected, trainSteps, "every step logged exactly once (logEvery 1 at these settings)");
+        assertEquals(List.of("4", "8", "12"), evalSteps);
+        var json = Json.MAPPER.readTree(run.resolve("run.json").toFile());
+        assertEquals("finished", json.get("status").asText());
+        assertEquals(12, json.get("step").asInt());
+        assertTrue(Files.exists(run.resolve("best.params")) && Files.exists(run.resolve("last.optim")));
+        try (var files = Files.list(run)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".partial")), "no temp files left");
+        }
+    }
+
+    @Test
+    void badConfigValuesNameTheKeyAndRange() {
+        var node = Json.MAPPER.createObjectNode().put("batch", 0);
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainConfig.fromJson(node, "cfg.json"));
+        assertEquals("cfg.json.batch = 0: must be in [1, 4096]", e.getMessage());
+        var unknown = Json.MAPPER.createObjectNode().put("bacth", 3);
+        ConfigException e2 = assertThrows(ConfigException.class, () -> TrainConfig.fromJson(unknown, "cfg.json"));
+        assertTrue(e2.getMessage().startsWith("cfg.json.bacth: unknown key"), e2.getMessage());
+        var model = Json.MAPPER.createObjectNode();
+        model.putObject("model").put("dim", 30).put("heads", 4);
+        ConfigException e3 = assertThrows(ConfigException.class, () -> TrainConfig.fromJson(model, "cfg.json"));
+        assertEquals("cfg.json.model.dim = 30: must be divisible by heads (4)", e3.getMessage());
+    }
+}
