@@ -16,7 +16,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,12 +207,5 @@ public final class Checkpoint {
         byte[] data = new byte[len];
         in.readFully(data);
         return data;
-    }
-
-    /** Names of all parameters a config builds, in file order (for diagnostics and converters). */
-    public static List<String> parameterNames(LoadedModel model) {
-        List<String> names = new ArrayList<>();
-        model.net().getParameters().forEach(p -> names.add(p.getKey()));
-        return names;
     }
 }

@@ -93,8 +93,7 @@ public final class LoadedModel implements AutoCloseable {
     public NetOutput infer(NDManager scope, NDArray images, boolean withAttention) {
         NDArray onDevice = images.toDevice(device(), false);
         onDevice.attach(scope);
-        NetOutput out = net.forward(parameterStore(scope), onDevice, false, withAttention);
-        return out;
+        return net.forward(parameterStore(scope), onDevice, false, withAttention);
     }
 
     @Override

@@ -80,28 +80,19 @@ public record ModelConfig(
     }
 
     public ModelConfig withInteraction(InteractionKind kind) {
-        return new ModelConfig(tasks, kind, imageSize, patch, dim, heads, encoderDepth, decoderDepth,
-                mlpRatio, slots, topK, lambda, semsegClasses, partsClasses, etfSeed, backbone, backboneChannels);
+        return Json.copy(this, ModelConfig.class, n -> n.put("interaction", kind.id()));
     }
 
     public ModelConfig withTasks(List<Task> newTasks) {
-        return new ModelConfig(newTasks, interaction, imageSize, patch, dim, heads, encoderDepth, decoderDepth,
-                mlpRatio, slots, topK, lambda, semsegClasses, partsClasses, etfSeed, backbone, backboneChannels);
+        return Json.copy(this, ModelConfig.class, n -> n.set("tasks", Json.MAPPER.valueToTree(newTasks)));
     }
 
     public ModelConfig withSize(int newImageSize, int newDim) {
-        return new ModelConfig(tasks, interaction, newImageSize, patch, newDim, heads, encoderDepth, decoderDepth,
-                mlpRatio, slots, topK, lambda, semsegClasses, partsClasses, etfSeed, backbone, backboneChannels);
-    }
-
-    public ModelConfig withBackbone(String path, int channels, int stride) {
-        return new ModelConfig(tasks, interaction, imageSize, stride, dim, heads, encoderDepth, decoderDepth,
-                mlpRatio, slots, topK, lambda, semsegClasses, partsClasses, etfSeed, path, channels);
+        return Json.copy(this, ModelConfig.class, n -> n.put("imageSize", newImageSize).put("dim", newDim));
     }
 
     public ModelConfig withMemory(int newSlots, int newTopK) {
-        return new ModelConfig(tasks, interaction, imageSize, patch, dim, heads, encoderDepth, decoderDepth,
-                mlpRatio, newSlots, newTopK, lambda, semsegClasses, partsClasses, etfSeed, backbone, backboneChannels);
+        return Json.copy(this, ModelConfig.class, n -> n.put("slots", newSlots).put("topK", newTopK));
     }
 
     /** Returns this config, or throws {@link ConfigException} naming the first bad key. */

@@ -18,6 +18,11 @@ import org.kemwb.model.Task;
 public final class Evaluator {
     private Evaluator() {}
 
+    /** Per-pixel arg-max class of one (C, H, W) logit map. */
+    static int[] classes(NDArray logits) {
+        return logits.argMax(0).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+    }
+
     public static Map<String, Double> evaluate(LoadedModel model, List<Sample> samples, int batchSize) {
         List<Task> tasks = model.config().tasks();
         SegmentationMetrics seg = new SegmentationMetrics(model.config().semsegClasses());
@@ -34,8 +39,8 @@ public final class Evaluator {
                     for (int i = 0; i < chunk.size(); i++) {
                         Sample s = chunk.get(i);
                         switch (tasks.get(t)) {
-                            case SEMSEG -> seg.add(s.semseg(), o.get(i).argMax(0).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
-                            case PARTS -> parts.add(s.parts(), o.get(i).argMax(0).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
+                            case SEMSEG -> seg.add(s.semseg(), classes(o.get(i)));
+                            case PARTS -> parts.add(s.parts(), classes(o.get(i)));
                             case DEPTH -> depth.add(s.depth(), o.get(i).toFloatArray());
                             case NORMALS -> normals.add(s.normals(), o.get(i).toFloatArray());
                             default -> { }

@@ -63,22 +63,19 @@ public record TrainConfig(
     }
 
     public TrainConfig withModel(ModelConfig m) {
-        return new TrainConfig(m, steps, batch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed, dataSeed,
-                trainImages, valImages, device, lossWeights);
+        return Json.copy(this, TrainConfig.class, n -> n.set("model", Json.MAPPER.valueToTree(m)));
     }
 
     public TrainConfig withSteps(int newSteps, int newEvalEvery) {
-        return new TrainConfig(model, newSteps, batch, lr, weightDecay, Math.min(warmup, newSteps), polyPower, logEvery,
-                newEvalEvery, seed, dataSeed, trainImages, valImages, device, lossWeights);
+        return Json.copy(this, TrainConfig.class, n -> n.put("steps", newSteps).put("evalEvery", newEvalEvery)
+                .put("warmup", Math.min(warmup, newSteps)));
     }
 
     public TrainConfig withData(int train, int val, int newBatch) {
-        return new TrainConfig(model, steps, newBatch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed,
-                dataSeed, train, val, device, lossWeights);
+        return Json.copy(this, TrainConfig.class, n -> n.put("trainImages", train).put("valImages", val).put("batch", newBatch));
     }
 
     public TrainConfig withDevice(String newDevice) {
-        return new TrainConfig(model, steps, batch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed,
-                dataSeed, trainImages, valImages, newDevice, lossWeights);
+        return Json.copy(this, TrainConfig.class, n -> n.put("device", newDevice));
     }
 }
