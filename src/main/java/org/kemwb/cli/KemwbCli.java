@@ -36,10 +36,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
-            KemwbCli.Data.class, KemwbCli.ToyNoise.class})
+            KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class})
 public final class KemwbCli {
 
     public static void main(String[] args) {
+        System.setProperty("kemwb.launchNanos", Long.toString(System.nanoTime()));
         EngineSetup.init();
         CommandLine cli = new CommandLine(new KemwbCli());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -198,6 +199,16 @@ public final class KemwbCli {
             rows.forEach(r -> sb.append(r.csv()).append('\n'));
             AtomicFiles.writeString(csv, sb.toString());
             System.out.println("written " + csv + " (" + Devices.describe(d) + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "gui", mixinStandardHelpOptions = true,
+            description = "Start the JavaFX workbench (opens the bundled samples).")
+    static final class Gui implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            javafx.application.Application.launch(org.kemwb.ui.WorkbenchApp.class);
             return 0;
         }
     }

@@ -34,7 +34,7 @@ public final class OutputImages {
         }
         for (int p = 0; p < n; p++) {
             int rgb = switch (task) {
-                case SEMSEG, PARTS -> PALETTE[argmax(out, channels, n, p) % PALETTE.length];
+                case SEMSEG, PARTS -> classColour(argmax(out, channels, n, p));
                 case DEPTH -> turbo((out[p] - lo) / Math.max(1e-6f, hi - lo));
                 case NORMALS -> (to8(out[p] * 0.5f + 0.5f) << 16) | (to8(out[n + p] * 0.5f + 0.5f) << 8) | to8(out[2 * n + p] * 0.5f + 0.5f);
                 case EDGES, SALIENCY -> {
@@ -45,6 +45,11 @@ public final class OutputImages {
             img.setRGB(p % size, p / size, rgb);
         }
         return img;
+    }
+
+    /** Colour of class c in every class map. */
+    public static int classColour(int c) {
+        return PALETTE[c % PALETTE.length];
     }
 
     static int argmax(float[] out, int channels, int n, int p) {

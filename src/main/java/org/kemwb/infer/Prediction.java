@@ -1,0 +1,50 @@
+package org.kemwb.infer;
+
+import java.util.List;
+import org.kemwb.model.InteractionKind;
+import org.kemwb.model.ModelConfig;
+import org.kemwb.model.Task;
+
+/**
+ * Plain-Java result of one inference on one image (nothing native, safe to hand to the UI).
+ *
+ * @param outputs per task, planar (C, S, S) at the model size S
+ * @param tokenAttention (K*L) x (K*L) row-major, where each token's update came from; null for
+ *     {@code none}
+ * @param taskMass K x K row-major: mass task t takes from task s
+ */
+public record Prediction(ModelConfig config, List<float[]> outputs, float[] tokenAttention, float[] taskMass,
+        double forwardMs) {
+
+    public int size() {
+        return config.imageSize();
+    }
+
+    public List<Task> tasks() {
+        return config.tasks();
+    }
+
+    public InteractionKind interaction() {
+        return config.interaction();
+    }
+
+    public int channels(int task) {
+        return config.tasks().get(task).channels(config);
+    }
+
+    /**
+     * Attention of the token of target task {@code target} at grid cell (gx, gy) on the tokens of
+     * source task {@code source}: an L-long row (grid-side squared), or null without attention.
+     */
+    public float[] attentionRow(int target, int source, int gx, int gy) {
+        if (tokenAttention == null) {
+            return null;
+        }
+        int l = config.tokens();
+        int k = config.taskCount();
+        int row = target * l + gy * config.gridSide() + gx;
+        float[] out = new float[l];
+        System.arraycopy(tokenAttention, row * (k * l) + source * l, out, 0, l);
+        return out;
+    }
+}

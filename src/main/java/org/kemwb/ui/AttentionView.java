@@ -1,0 +1,153 @@
+package org.kemwb.ui;
+
+import java.util.Locale;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.shape.Rectangle;
+import org.kemwb.infer.Prediction;
+
+/**
+ * Where did a token's update come from? Move over (or click, to pin) a spot of the image: for
+ * the chosen target task, one heatmap per source task shows the attention of that token on the
+ * source task's tokens, for the primary model and the comparison model side by side (e.g. KEM
+ * vs cross-attention). Uses the attention computed with the prediction: no forward pass per move.
+ */
+public final class AttentionView extends VBox {
+    static final int IMAGE = 256;
+    static final int HEAT = 200;
+    private final WorkbenchState state;
+    private final ComboBox<String> target = new ComboBox<>();
+    private final ImageView imageView = new ImageView();
+    private final Rectangle marker = new Rectangle();
+    private final GridPane maps = new GridPane();
+    private final Label status = new Label("Move over the image; click to pin a spot.");
+    private int gx = -1;
+    private int gy = -1;
+    private boolean pinned;
+
+    public AttentionView(WorkbenchState state) {
+        this.state = state;
+        getStyleClass().add("page");
+        setSpacing(10);
+        setPadding(new Insets(12));
+        target.setId("attention-target");
+        target.valueProperty().addListener((o, a, b) -> redraw());
+        imageView.setFitWidth(IMAGE);
+        imageView.setFitHeight(IMAGE);
+        imageView.setId("attention-image");
+        marker.getStyleClass().add("spot-marker");
+        marker.setManaged(false);
+        marker.setVisible(false);
+        StackPane picture = new StackPane(imageView, marker);
+        picture.setAlignment(Pos.TOP_LEFT);
+        picture.setMaxSize(IMAGE, IMAGE);
+        picture.setOnMouseMoved(e -> {
+            if (!pinned) {
+                select(e.getX() / IMAGE, e.getY() / IMAGE);
+            }
+        });
+        picture.setOnMouseClicked(e -> {
+            pinned = true;
+            select(e.getX() / IMAGE, e.getY() / IMAGE);
+        });
+        maps.setHgap(8);
+        maps.setVgap(6);
+        maps.setId("attention-maps");
+        HBox top = new HBox(10, new Label("Target task"), target, status);
+        top.setAlignment(Pos.CENTER_LEFT);
+        HBox body = new HBox(16, picture, maps, new ImageView(Pictures.colourBar(14, HEAT)));
+        getChildren().addAll(top, body);
+        state.imageProperty().addListener((o, a, img) -> imageView.setImage(img == null ? null : Pictures.of(img)));
+        state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> tasksChanged(p));
+        state.predictionProperty(WorkbenchState.Slot.COMPARISON).addListener((o, a, p) -> redraw());
+    }
+
+    private void tasksChanged(Prediction p) {
+        if (p == null) {
+            return;
+        }
+        String keep = target.getValue();
+        target.getItems().setAll(p.tasks().stream().map(t -> t.id()).toList());
+        target.setValue(keep != null && target.getItems().contains(keep) ? keep : target.getItems().getFirst());
+        if (gx < 0) {
+            gx = p.config().gridSide() / 2;
+            gy = p.config().gridSide() / 2;
+        }
+        redraw();
+    }
+
+    /** Selects the token under a point given as fractions of the image. */
+    void select(double fx, double fy) {
+        Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null) {
+            return;
+        }
+        int side = p.config().gridSide();
+        int nx = Math.min(side - 1, Math.max(0, (int) (fx * side)));
+        int ny = Math.min(side - 1, Math.max(0, (int) (fy * side)));
+        if (nx != gx || ny != gy) {
+            gx = nx;
+            gy = ny;
+            redraw();
+        }
+    }
+
+    private void redraw() {
+        maps.getChildren().clear();
+        Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null || target.getValue() == null || gx < 0) {
+            return;
+        }
+        int side = p.config().gridSide();
+        double cell = (double) IMAGE / side;
+        marker.setX(gx * cell);
+        marker.setY(gy * cell);
+        marker.setWidth(cell);
+        marker.setHeight(cell);
+        marker.setVisible(true);
+        int t = p.tasks().stream().map(x -> x.id()).toList().indexOf(target.getValue());
+        Image base = imageView.getImage();
+        Prediction[] models = {p, state.predictionProperty(WorkbenchState.Slot.COMPARISON).get()};
+        for (int m = 0; m < models.length; m++) {
+            Prediction q = models[m];
+            if (q == null || q.tokenAttention() == null || !q.config().tasks().equals(p.config().tasks())
+                    || q.config().gridSide() != side) {
+                continue;
+            }
+            Label rowTitle = new Label(q.interaction().id().toUpperCase(Locale.ROOT));
+            rowTitle.getStyleClass().add("panel-title");
+            maps.add(rowTitle, 0, m * 2);
+            float max = 0;
+            float[][] rows = new float[q.tasks().size()][];
+            for (int s = 0; s < rows.length; s++) {
+                rows[s] = q.attentionRow(t, s, gx, gy);
+                for (float v : rows[s]) {
+                    max = Math.max(max, v);
+                }
+            }
+            for (int s = 0; s < rows.length; s++) {
+                double mass = 0;
+                for (float v : rows[s]) {
+                    mass += v;
+                }
+                ImageView under = new ImageView(base);
+                under.setFitWidth(HEAT);
+                under.setFitHeight(HEAT);
+                ImageView heat = new ImageView(Pictures.heatmap(rows[s], side, max, HEAT));
+                heat.setId("heat-" + q.interaction().id() + "-" + q.tasks().get(s).id());
+                Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f%%", q.tasks().get(s).id(), mass * 100));
+                maps.add(new VBox(2, caption, new StackPane(under, heat)), s, m * 2 + 1);
+            }
+        }
+        status.setText(String.format(Locale.ROOT, "token (%d, %d) of %s%s", gx, gy, target.getValue(),
+                pinned ? " (pinned; click elsewhere to move)" : ""));
+    }
+}

@@ -1,0 +1,176 @@
+package org.kemwb.ui;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Label;
+import javafx.scene.control.Slider;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.kemwb.data.SyntheticScenes;
+import org.kemwb.infer.Prediction;
+import org.kemwb.model.Task;
+
+/**
+ * Every task's output side by side in a grid that reflows with the window, each over the
+ * input image with an adjustable opacity; hovering any panel shows the value under the cursor
+ * in every panel at once.
+ */
+public final class InspectView extends VBox {
+    static final int PANEL = 256;
+    private final WorkbenchState state;
+    private final FlowPane grid = new FlowPane(12, 12);
+    private final Slider opacity = new Slider(0, 1, 1);
+    private final Label info = new Label("Open an image (Ctrl+O) and a checkpoint (Ctrl+Shift+O), or drop them here.");
+    private final List<Label> readouts = new ArrayList<>();
+    private final List<ImageView> outputViews = new ArrayList<>();
+
+    public InspectView(WorkbenchState state) {
+        this.state = state;
+        getStyleClass().add("page");
+        setSpacing(10);
+        setPadding(new Insets(12));
+        opacity.setPrefWidth(200);
+        opacity.setId("opacity");
+        HBox controls = new HBox(10, new Label("Output opacity"), opacity, info);
+        controls.setAlignment(Pos.CENTER_LEFT);
+        grid.setId("task-grid");
+        getChildren().addAll(controls, grid);
+        state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> show(p));
+        state.imageProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
+    }
+
+    private void show(Prediction p) {
+        grid.getChildren().clear();
+        readouts.clear();
+        outputViews.clear();
+        if (state.imageProperty().get() == null) {
+            return;
+        }
+        var input = Pictures.of(state.imageProperty().get());
+        grid.getChildren().add(panel("image", new ImageView(input), null, null));
+        if (p == null) {
+            return;
+        }
+        info.setText(String.format(Locale.ROOT, "%s model, %d tasks, %dx%d input, forward %.1f ms", p.interaction().id(),
+                p.tasks().size(), p.size(), p.size(), p.forwardMs()));
+        for (int t = 0; t < p.tasks().size(); t++) {
+            ImageView out = new ImageView(Pictures.output(p, t));
+            out.opacityProperty().bind(opacity.valueProperty());
+            out.setId("output-" + p.tasks().get(t).id());
+            outputViews.add(out);
+            Label readout = new Label(" ");
+            readout.setMaxWidth(PANEL);
+            readouts.add(readout);
+            VBox box = panel(p.tasks().get(t).id(), new ImageView(input), out, readout);
+            box.getChildren().add(legend(p, t));
+            grid.getChildren().add(box);
+        }
+    }
+
+    private VBox panel(String title, ImageView base, ImageView overlay, Label readout) {
+        base.setFitWidth(PANEL);
+        base.setFitHeight(PANEL);
+        base.setPreserveRatio(false);
+        StackPane stack = new StackPane(base);
+        if (overlay != null) {
+            overlay.setFitWidth(PANEL);
+            overlay.setFitHeight(PANEL);
+            overlay.setSmooth(false);
+            stack.getChildren().add(overlay);
+        }
+        stack.setOnMouseMoved(e -> hover(e.getX() / PANEL, e.getY() / PANEL));
+        stack.setOnMouseExited(e -> readouts.forEach(r -> r.setText(" ")));
+        Label name = new Label(title);
+        name.getStyleClass().add("panel-title");
+        VBox box = new VBox(4, name, stack);
+        if (readout != null) {
+            box.getChildren().add(readout);
+        }
+        box.getStyleClass().add("panel");
+        box.setMaxWidth(PANEL + 14);
+        return box;
+    }
+
+    /** Class names with their colours, or the depth colour bar in metres. */
+    static javafx.scene.Node legend(Prediction p, int t) {
+        Task task = p.tasks().get(t);
+        if (task.categorical()) {
+            String[] names = task == Task.SEMSEG ? SyntheticScenes.CLASSES : SyntheticScenes.PARTS;
+            FlowPane items = new FlowPane(8, 2);
+            items.setPrefWrapLength(PANEL);
+            for (int c = 0; c < p.channels(t); c++) {
+                int rgb = org.kemwb.infer.OutputImages.classColour(c);
+                javafx.scene.shape.Rectangle swatch = new javafx.scene.shape.Rectangle(10, 10,
+                        javafx.scene.paint.Color.rgb((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff));
+                items.getChildren().add(new HBox(3, swatch, new Label(c < names.length ? names[c] : "class " + c)));
+            }
+            return items;
+        }
+        if (task == Task.DEPTH) {
+            float[] d = p.outputs().get(t);
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (float v : d) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+            ImageView bar = new ImageView(Pictures.colourBar(14, PANEL - 80));
+            bar.setRotate(90);
+            javafx.scene.Group rotated = new javafx.scene.Group(bar);
+            HBox box = new HBox(6, new Label(String.format(Locale.ROOT, "%.1f m", lo)), rotated,
+                    new Label(String.format(Locale.ROOT, "%.1f m", hi)));
+            box.setAlignment(Pos.CENTER_LEFT);
+            return box;
+        }
+        Label text = new Label(task == Task.NORMALS ? "RGB = (x, y, z) / 2 + 0.5, camera frame" : "probability, black 0 → white 1");
+        text.setWrapText(true);
+        text.setMaxWidth(PANEL);
+        return text;
+    }
+
+    /** Value under the cursor (fractions of the panel) for every task. */
+    void hover(double fx, double fy) {
+        Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null) {
+            return;
+        }
+        int s = p.size();
+        int x = Math.min(s - 1, Math.max(0, (int) (fx * s)));
+        int y = Math.min(s - 1, Math.max(0, (int) (fy * s)));
+        for (int t = 0; t < readouts.size(); t++) {
+            readouts.get(t).setText(valueAt(p, t, x, y));
+        }
+    }
+
+    static String valueAt(Prediction p, int t, int x, int y) {
+        int s = p.size();
+        int n = s * s;
+        int i = y * s + x;
+        float[] o = p.outputs().get(t);
+        Task task = p.tasks().get(t);
+        return switch (task) {
+            case SEMSEG, PARTS -> {
+                int best = 0;
+                for (int c = 1; c < p.channels(t); c++) {
+                    if (o[c * n + i] > o[best * n + i]) {
+                        best = c;
+                    }
+                }
+                String[] names = task == Task.SEMSEG ? SyntheticScenes.CLASSES : SyntheticScenes.PARTS;
+                yield best < names.length ? names[best] : "class " + best;
+            }
+            case DEPTH -> String.format(Locale.ROOT, "%.2f m", o[i]);
+            case NORMALS -> {
+                double tilt = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, -o[2 * n + i]))));
+                yield String.format(Locale.ROOT, "(%.2f, %.2f, %.2f), %.0f° from the view axis", o[i], o[n + i], o[2 * n + i], tilt);
+            }
+            case EDGES, SALIENCY -> String.format(Locale.ROOT, "p = %.2f", 1 / (1 + Math.exp(-o[i])));
+        };
+    }
+}

@@ -1,0 +1,189 @@
+package org.kemwb.ui;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Application;
+import javafx.concurrent.Worker;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import javafx.util.Duration;
+import org.controlsfx.control.StatusBar;
+
+/** The main window: navigation bar, the pages, and a status bar with device, job and memory. */
+public final class MainWindow extends BorderPane {
+    private final WorkbenchState state;
+    private final Map<String, Node> pages = new LinkedHashMap<>();
+    private final ToggleGroup nav = new ToggleGroup();
+    private final StackPane center = new StackPane();
+    private boolean dark;
+
+    public MainWindow(WorkbenchState state, Path runsFolder, List<Path> runFolders) {
+        this.state = state;
+        getStyleClass().add("main-window");
+        pages.put("Inspect", new InspectView(state));
+        pages.put("Attention", new AttentionView(state));
+        pages.put("Toy noise", new ToyNoiseView(state));
+        pages.put("Train", new TrainView(state, runsFolder));
+        pages.put("Runs", new RunsView(state, runFolders, () -> show("Inspect")));
+        VBox bar = new VBox(4);
+        bar.getStyleClass().add("nav-bar");
+        bar.setPadding(new Insets(10));
+        for (String name : pages.keySet()) {
+            ToggleButton b = new ToggleButton(name);
+            b.setToggleGroup(nav);
+            b.setMaxWidth(Double.MAX_VALUE);
+            b.setId("nav-" + name.toLowerCase(Locale.ROOT).replace(' ', '-'));
+            b.setOnAction(e -> show(name));
+            bar.getChildren().add(b);
+        }
+        Region spacer = new Region();
+        VBox.setVgrow(spacer, Priority.ALWAYS);
+        Button openImage = new Button("Open image…");
+        openImage.setOnAction(e -> chooseImage());
+        Button openModel = new Button("Open checkpoint…");
+        openModel.setOnAction(e -> chooseCheckpoint());
+        Button theme = new Button("Light / dark");
+        theme.setOnAction(e -> toggleTheme());
+        for (Button b : List.of(openImage, openModel, theme)) {
+            b.setMaxWidth(Double.MAX_VALUE);
+        }
+        bar.getChildren().addAll(spacer, openImage, openModel, theme);
+        setLeft(bar);
+        setCenter(center);
+        setBottom(statusBar());
+        show("Inspect");
+        setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) {
+                e.acceptTransferModes(TransferMode.COPY);
+            }
+            e.consume();
+        });
+        setOnDragDropped(e -> {
+            boolean ok = e.getDragboard().hasFiles();
+            if (ok) {
+                e.getDragboard().getFiles().forEach(f -> open(f.toPath()));
+            }
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+    }
+
+    /** Opens a dropped or chosen file: .params goes to the primary model slot, anything else is an image. */
+    public void open(Path file) {
+        if (file.getFileName().toString().endsWith(".params")) {
+            state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY);
+        } else {
+            state.openImage(file);
+        }
+    }
+
+    public void show(String page) {
+        center.getChildren().setAll(pages.get(page));
+        nav.getToggles().stream().filter(t -> ((ToggleButton) t).getText().equals(page)).findFirst()
+                .ifPresent(t -> t.setSelected(true));
+    }
+
+    public Node page(String name) {
+        return pages.get(name);
+    }
+
+    /** Keyboard shortcuts; call once the window has a scene. */
+    public void installShortcuts() {
+        var acc = getScene().getAccelerators();
+        acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseImage);
+        acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseCheckpoint);
+        acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> state.jobs().cancelCurrent());
+        int i = 1;
+        for (String name : pages.keySet()) {
+            acc.put(new KeyCodeCombination(KeyCode.getKeyCode(Integer.toString(i++)), KeyCombination.SHORTCUT_DOWN), () -> show(name));
+        }
+    }
+
+    private Window window() {
+        return getScene() == null ? null : getScene().getWindow();
+    }
+
+    private void chooseImage() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open image");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.bmp"));
+        List<File> files = fc.showOpenMultipleDialog(window());
+        if (files != null && !files.isEmpty()) {
+            state.openImage(files.getFirst().toPath());
+        }
+    }
+
+    private void chooseCheckpoint() {
+        FileChooser fc = new FileChooser();
+        fc.setTitle("Open checkpoint");
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("KEM Workbench checkpoints", "*.params"));
+        File f = fc.showOpenDialog(window());
+        if (f != null) {
+            state.openCheckpoint(f.toPath(), WorkbenchState.Slot.PRIMARY);
+        }
+    }
+
+    private void toggleTheme() {
+        dark = !dark;
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    private StatusBar statusBar() {
+        StatusBar status = new StatusBar();
+        status.setId("status-bar");
+        Label device = new Label();
+        device.textProperty().bind(state.deviceNameProperty().concat("  "));
+        Label memory = new Label();
+        Button cancel = new Button("Cancel");
+        cancel.setOnAction(e -> state.jobs().cancelCurrent());
+        status.getRightItems().addAll(device, memory, cancel);
+        Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
+            Runtime rt = Runtime.getRuntime();
+            long rss = org.kemwb.bench.ProcessMemory.rssBytes();
+            memory.setText(String.format(Locale.ROOT, "heap %d MB · process %d MB  ",
+                    (rt.totalMemory() - rt.freeMemory()) >> 20, rss >> 20));
+        }));
+        tick.setCycleCount(Timeline.INDEFINITE);
+        tick.play();
+        state.jobs().currentProperty().addListener((o, a, job) -> {
+            status.progressProperty().unbind();
+            status.textProperty().unbind();
+            cancel.disableProperty().unbind();
+            if (job != null) {
+                status.progressProperty().bind(job.progressProperty());
+                status.textProperty().bind(job.messageProperty());
+                cancel.disableProperty().bind(job.stateProperty().isNotEqualTo(Worker.State.RUNNING));
+            }
+        });
+        state.errorProperty().addListener((o, a, err) -> {
+            if (err != null) {
+                status.textProperty().unbind();
+                status.setText("⚠ " + err);
+            }
+        });
+        return status;
+    }
+}

@@ -1,0 +1,97 @@
+package org.kemwb.ui;
+
+import atlantafx.base.theme.PrimerLight;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.prefs.Preferences;
+import javafx.application.Application;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.kemwb.model.EngineSetup;
+
+/**
+ * The JavaFX workbench. Shows the window at once; the engine and the bundled sample model and
+ * image load in the background. Window size and position are remembered.
+ */
+public final class WorkbenchApp extends Application {
+    /** Where the bundled samples live (the app's working folder, or -Dkemwb.samples). */
+    static Path samples() {
+        return Path.of(System.getProperty("kemwb.samples", "samples"));
+    }
+
+    private WorkbenchState state;
+    private MainWindow window;
+
+    @Override
+    public void start(Stage stage) {
+        EngineSetup.init();
+        long launched = Long.getLong("kemwb.launchNanos", System.nanoTime());
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        state = new WorkbenchState();
+        Path runs = Path.of(System.getProperty("kemwb.runs", "runs"));
+        window = new MainWindow(state, runs, List.of(runs, samples().resolve("runs")));
+        Preferences prefs = Preferences.userNodeForPackage(WorkbenchApp.class);
+        Scene scene = new Scene(window, prefs.getDouble("w", 1280), prefs.getDouble("h", 860));
+        var css = WorkbenchApp.class.getResource("/css/workbench.css");
+        if (css != null) {
+            scene.getStylesheets().add(css.toExternalForm());
+        }
+        window.installShortcuts();
+        stage.setTitle("KEM Workbench");
+        stage.setScene(scene);
+        stage.setX(prefs.getDouble("x", 40));
+        stage.setY(prefs.getDouble("y", 40));
+        stage.setOnCloseRequest(e -> {
+            prefs.putDouble("w", scene.getWidth());
+            prefs.putDouble("h", scene.getHeight());
+            prefs.putDouble("x", stage.getX());
+            prefs.putDouble("y", stage.getY());
+        });
+        stage.show();
+        System.err.printf("window shown %.0f ms after launch%n", (System.nanoTime() - launched) / 1e6);
+        openSamples(launched);
+    }
+
+    /** Opens the first sample image, the KEM sample as primary and the CA sample as comparison. */
+    void openSamples(long launched) {
+        Path dir = samples();
+        Path image = dir.resolve("images").resolve("scene-0.png");
+        if (Files.exists(image)) {
+            state.openImage(image);
+        }
+        Path kem = dir.resolve("checkpoints").resolve("kem.params");
+        Path ca = dir.resolve("checkpoints").resolve("ca.params");
+        if (Files.exists(kem)) {
+            state.openCheckpoint(kem, WorkbenchState.Slot.PRIMARY);
+        }
+        if (Files.exists(ca)) {
+            state.openCheckpoint(ca, WorkbenchState.Slot.COMPARISON);
+        }
+        state.predictionProperty(WorkbenchState.Slot.COMPARISON).addListener(new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends org.kemwb.infer.Prediction> o,
+                    org.kemwb.infer.Prediction a, org.kemwb.infer.Prediction b) {
+                if (b != null) {
+                    System.err.printf("first outputs %.0f ms after launch%n", (System.nanoTime() - launched) / 1e6);
+                    o.removeListener(this);
+                }
+            }
+        });
+    }
+
+    public WorkbenchState state() {
+        return state;
+    }
+
+    public MainWindow window() {
+        return window;
+    }
+
+    @Override
+    public void stop() {
+        if (state != null) {
+            state.close();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package org.kemwb.ui;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.concurrent.Task;
+import org.kemwb.infer.ImageInput;
+import org.kemwb.infer.InferenceEngine;
+import org.kemwb.infer.Prediction;
+import org.kemwb.model.Checkpoint;
+import org.kemwb.model.Devices;
+import org.kemwb.model.LoadedModel;
+
+/**
+ * Observable state shared by the pages: the open image, the primary model and a comparison
+ * model (for attention side by side), their predictions, the device and the last error. Models
+ * are created, used and closed on the engine thread only.
+ */
+public final class WorkbenchState implements AutoCloseable {
+    /** Which of the two model slots. */
+    public enum Slot { PRIMARY, COMPARISON }
+
+    private final Jobs jobs = new Jobs();
+    private final ObjectProperty<BufferedImage> image = new SimpleObjectProperty<>();
+    private final ObjectProperty<Path> imagePath = new SimpleObjectProperty<>();
+    private final ObjectProperty<Path> primaryPath = new SimpleObjectProperty<>();
+    private final ObjectProperty<Path> comparisonPath = new SimpleObjectProperty<>();
+    private final ObjectProperty<Prediction> primary = new SimpleObjectProperty<>();
+    private final ObjectProperty<Prediction> comparison = new SimpleObjectProperty<>();
+    private final StringProperty device = new SimpleStringProperty("auto");
+    private final StringProperty deviceName = new SimpleStringProperty("…");
+    private final StringProperty error = new SimpleStringProperty();
+    private LoadedModel primaryModel;
+    private LoadedModel comparisonModel;
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    public ObjectProperty<BufferedImage> imageProperty() {
+        return image;
+    }
+
+    public ObjectProperty<Path> imagePathProperty() {
+        return imagePath;
+    }
+
+    public ObjectProperty<Path> modelPathProperty(Slot slot) {
+        return slot == Slot.PRIMARY ? primaryPath : comparisonPath;
+    }
+
+    public ObjectProperty<Prediction> predictionProperty(Slot slot) {
+        return slot == Slot.PRIMARY ? primary : comparison;
+    }
+
+    public StringProperty deviceProperty() {
+        return device;
+    }
+
+    public StringProperty deviceNameProperty() {
+        return deviceName;
+    }
+
+    /** Last user-facing error (one line, names the file); the UI shows it, never a stack trace. */
+    public StringProperty errorProperty() {
+        return error;
+    }
+
+    /** Opens an image (read in the background) and re-runs the open models on it. */
+    public Task<BufferedImage> openImage(Path file) {
+        Task<BufferedImage> task = new Task<>() {
+            @Override
+            protected BufferedImage call() throws Exception {
+                updateMessage("Reading " + file.getFileName());
+                return ImageInput.read(file);
+            }
+        };
+        task.setOnSucceeded(e -> {
+            image.set(task.getValue());
+            imagePath.set(file);
+            error.set(null);
+            rerun();
+        });
+        task.setOnFailed(e -> error.set(message(task.getException())));
+        return jobs.onEngine(task);
+    }
+
+    /** Loads a checkpoint into a slot (closing the model it replaces) and runs it on the image. */
+    public Task<Void> openCheckpoint(Path file, Slot slot) {
+        Task<Void> task = new Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                updateMessage("Loading " + file.getFileName());
+                LoadedModel loaded = Checkpoint.load(file, Devices.resolve(device.get()));
+                LoadedModel old = slot == Slot.PRIMARY ? primaryModel : comparisonModel;
+                if (slot == Slot.PRIMARY) {
+                    primaryModel = loaded;
+                } else {
+                    comparisonModel = loaded;
+                }
+                if (old != null) {
+                    old.close();
+                }
+                String name = Devices.describe(loaded.device());
+                javafx.application.Platform.runLater(() -> deviceName.set(name));
+                return null;
+            }
+        };
+        task.setOnSucceeded(e -> {
+            modelPathProperty(slot).set(file);
+            error.set(null);
+            rerun();
+        });
+        task.setOnFailed(e -> error.set(message(task.getException())));
+        return jobs.onEngine(task);
+    }
+
+    /** Runs both models on the current image (on the engine thread) and publishes predictions. */
+    public void rerun() {
+        BufferedImage img = image.get();
+        if (img == null) {
+            return;
+        }
+        Task<Prediction[]> task = new Task<>() {
+            @Override
+            protected Prediction[] call() {
+                updateMessage("Inference");
+                updateProgress(-1, 1);
+                Prediction[] out = new Prediction[2];
+                LoadedModel[] models = {primaryModel, comparisonModel};
+                for (int i = 0; i < 2; i++) {
+                    if (models[i] != null) {
+                        float[] rgb = ImageInput.toModelInput(img, models[i].config().imageSize());
+                        out[i] = InferenceEngine.predict(models[i], rgb, true);
+                    }
+                }
+                updateMessage("Ready");
+                updateProgress(1, 1);
+                return out;
+            }
+        };
+        task.setOnSucceeded(e -> {
+            primary.set(task.getValue()[0]);
+            comparison.set(task.getValue()[1]);
+        });
+        task.setOnFailed(e -> error.set(message(task.getException())));
+        jobs.onEngine(task);
+    }
+
+    static String message(Throwable t) {
+        if (t == null) {
+            return "unknown error";
+        }
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        jobs.cancelCurrent();
+        // models are closed on the engine thread, after whatever it is running
+        jobs.onEngine(new Task<Void>() {
+            @Override
+            protected Void call() {
+                if (primaryModel != null) {
+                    primaryModel.close();
+                }
+                if (comparisonModel != null) {
+                    comparisonModel.close();
+                }
+                return null;
+            }
+        });
+        jobs.close();
+    }
+}
