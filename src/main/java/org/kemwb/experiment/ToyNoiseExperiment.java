@@ -170,6 +170,7 @@ public final class ToyNoiseExperiment {
 
     private Point measure(ToyNoiseNet net, ParameterStore ps, NDManager manager, Problem eval, NDArray otherNoise,
             InteractionKind module, int seed, int step) {
+        EngineSetup.noGradOnThisThread();
         try (NDManager scope = manager.newSubManager()) {
             ToyNoiseNet.Output out = net.forward(ps, eval.inputs(), false, true);
             AttentionMaps maps = out.interaction().attention();

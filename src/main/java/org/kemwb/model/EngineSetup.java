@@ -22,4 +22,15 @@ public final class EngineSetup {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
     }
+
+    /**
+     * Turns autograd recording off on the calling thread. PyTorch's grad mode is per thread and
+     * on by default in new threads; DJL's GradientCollector restores the previous mode when it
+     * closes, so on a fresh worker thread inference would build graphs and in-place optimizer
+     * updates would fail ("a leaf Variable that requires grad is being used in an in-place
+     * operation"). Call before inference and before optimizer updates.
+     */
+    public static void noGradOnThisThread() {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    }
 }

@@ -91,6 +91,7 @@ public final class LoadedModel implements AutoCloseable {
      * [0,1] on any device).
      */
     public NetOutput infer(NDManager scope, NDArray images, boolean withAttention) {
+        EngineSetup.noGradOnThisThread();
         NDArray onDevice = images.toDevice(device(), false);
         onDevice.attach(scope);
         return net.forward(parameterStore(scope), onDevice, false, withAttention);

@@ -44,6 +44,7 @@ public final class AdamW {
 
     /** Applies one update to every parameter from its gradient; gradients are then zeroed. */
     public void update(List<Pair<String, Parameter>> parameters, float learningRate) {
+        org.kemwb.model.EngineSetup.noGradOnThisThread();
         step++;
         double c1 = 1 - Math.pow(beta1, step);
         double c2 = 1 - Math.pow(beta2, step);

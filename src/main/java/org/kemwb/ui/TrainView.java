@@ -149,15 +149,29 @@ public final class TrainView extends VBox {
         series.removeAllSeries();
         byName.clear();
         pointCount = 0;
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Task<String> task = new Task<>() {
             @Override
             protected String call() throws Exception {
                 updateMessage("Training " + dir.getFileName());
                 TrainingRun run = TrainingRun.create(dir, config);
-                return run.run(row -> {
+                String status = run.run(row -> {
                     pending.add(row);
                     updateProgress(Long.parseLong(row.get("step")), config.steps());
-                }, this::isCancelled);
+                }, stop::get);
+                updateMessage("Run " + dir.getFileName() + ": " + status);
+                return status;
+            }
+
+            /**
+             * Cancel asks the run to stop at the next step instead of interrupting the thread:
+             * an interrupt would abort file writes (NIO channels close on interrupt), so the run
+             * could not record its "cancelled" status. The task then ends normally.
+             */
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                stop.set(true);
+                return true;
             }
         };
         running = task;
@@ -171,7 +185,6 @@ public final class TrainView extends VBox {
             name.setText("run-" + System.currentTimeMillis() / 1000);
         };
         task.setOnSucceeded(e -> done.run());
-        task.setOnCancelled(e -> done.run());
         task.setOnFailed(e -> {
             state.errorProperty().set(WorkbenchState.message(task.getException()));
             done.run();

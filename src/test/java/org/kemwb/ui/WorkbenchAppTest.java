@@ -1,0 +1,170 @@
+package org.kemwb.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.control.Spinner;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.PixelReader;
+import org.kemwb.train.TrainConfig;
+import org.kemwb.train.TrainingRun;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The main flows of every page, headless (Monocle), on the bundled samples. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WorkbenchAppTest {
+    static Path runs;
+    static WorkbenchApp app;
+    static final FxRobot robot = new FxRobot();
+
+    @BeforeAll
+    static void start() throws Exception {
+        runs = Files.createTempDirectory("kemwb-ui-runs");
+        // a fixture run for the Runs page
+        TrainingRun.create(runs.resolve("fixture-run"), TrainConfig.defaults());
+        System.setProperty("kemwb.runs", runs.toString());
+        System.setProperty("kemwb.samples", "samples");
+        FxToolkit.registerPrimaryStage();
+        app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class);
+        waitFor(() -> app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != null, 60);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        FxToolkit.cleanupApplication(app);
+    }
+
+    static void waitFor(BooleanSupplier condition, int seconds) throws Exception {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::getAsBoolean);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    static boolean nonBlank(Image img) {
+        PixelReader r = img.getPixelReader();
+        int first = r.getArgb(0, 0);
+        for (int y = 0; y < img.getHeight(); y += 3) {
+            for (int x = 0; x < img.getWidth(); x += 3) {
+                if (r.getArgb(x, y) != first) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    static int[] pixels(Image img) {
+        PixelReader r = img.getPixelReader();
+        int w = (int) img.getWidth();
+        int h = (int) img.getHeight();
+        int[] out = new int[w * h];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = r.getArgb(i % w, i / w);
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void inspectShowsEveryTaskOfTheSampleModel() {
+        robot.clickOn("#nav-inspect");
+        var prediction = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        for (var task : prediction.tasks()) {
+            ImageView view = robot.lookup("#output-" + task.id()).queryAs(ImageView.class);
+            assertNotNull(view.getImage(), task.id());
+            assertTrue(nonBlank(view.getImage()), task.id() + " panel is blank");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void clickingASpotChangesTheHeatmaps() throws Exception {
+        Path kem = Path.of("samples", "checkpoints", "kem.params");
+        app.state().openCheckpoint(kem, WorkbenchState.Slot.COMPARISON);
+        waitFor(() -> app.state().predictionProperty(WorkbenchState.Slot.COMPARISON).get() != null, 30);
+        robot.clickOn("#nav-attention");
+        Node image = robot.lookup("#attention-image").query();
+        robot.clickOn(robot.point(image).atPosition(javafx.geometry.Pos.TOP_LEFT).atOffset(new javafx.geometry.Point2D(10, 10)));
+        WaitForAsyncUtils.waitForFxEvents();
+        int[] before = pixels(robot.lookup("#heat-kem-semseg").queryAs(ImageView.class).getImage());
+        robot.clickOn(robot.point(image).atPosition(javafx.geometry.Pos.BOTTOM_RIGHT).atOffset(new javafx.geometry.Point2D(-10, -10)));
+        WaitForAsyncUtils.waitForFxEvents();
+        int[] after = pixels(robot.lookup("#heat-kem-semseg").queryAs(ImageView.class).getImage());
+        assertFalse(java.util.Arrays.equals(before, after), "the heatmap follows the clicked token");
+    }
+
+    @Test
+    @Order(3)
+    void trainingDrawsPointsStaysSmoothAndCancelLeavesTheRunIntact() throws Exception {
+        robot.clickOn("#nav-train");
+        TrainView view = (TrainView) app.window().page("Train");
+        Platform.runLater(() -> {
+            @SuppressWarnings("unchecked")
+            Spinner<Integer> steps = (Spinner<Integer>) view.lookupAll(".spinner").iterator().next();
+            steps.getValueFactory().setValue(400);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        String name = robot.lookup("#run-name").queryTextInputControl().getText();
+        // longest gap between two JavaFX pulses while training runs
+        AtomicLong last = new AtomicLong();
+        AtomicLong worst = new AtomicLong();
+        AnimationTimer pulses = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                long prev = last.getAndSet(now);
+                if (prev != 0) {
+                    worst.accumulateAndGet(now - prev, Math::max);
+                }
+            }
+        };
+        robot.clickOn("#train-start");
+        Platform.runLater(pulses::start);
+        waitFor(() -> view.pointCount() >= 6, 120);
+        Platform.runLater(pulses::stop);
+        robot.clickOn("#train-cancel");
+        waitFor(() -> view.running() == null, 60);
+        assertTrue(worst.get() / 1e6 < 500, "longest pulse gap " + worst.get() / 1e6 + " ms");
+        Path dir = runs.resolve(name);
+        var json = org.kemwb.util.Json.MAPPER.readTree(dir.resolve("run.json").toFile());
+        assertEquals("cancelled", json.get("status").asText());
+        List<String> rows = new ArrayList<>();
+        TrainingRun.readMetrics(dir).forEach(r -> rows.add(r.get("step") + "/" + r.get("kind")));
+        assertFalse(rows.isEmpty(), "metrics.csv has the logged rows");
+        assertEquals(rows.size(), rows.stream().distinct().count(), "no duplicated rows");
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".partial")), "nothing half-written");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void runsTableListsTheFixtureRun() throws Exception {
+        robot.clickOn("#nav-runs");
+        RunsView view = (RunsView) app.window().page("Runs");
+        Platform.runLater(view::refresh);
+        waitFor(() -> view.table().getItems().stream().anyMatch(r -> r.name().equals("fixture-run")), 20);
+        var row = view.table().getItems().stream().filter(r -> r.name().equals("fixture-run")).findFirst().orElseThrow();
+        assertEquals("kem", row.interaction());
+        assertEquals("created", row.status());
+    }
+}
