@@ -64,6 +64,10 @@ public final class KemInteraction extends TaskInteraction {
         int h = config.heads();
         double headDim = (double) config.dim() / h;
         NDArray slots = ps.getValue(memory, x.getDevice(), training).expandDims(0); // (1, N, d)
+        // DJL attaches an op's result to the manager of its first operand: without this, the
+        // view of the parameter and everything computed from it (scores, top-k masks, ...) would
+        // live in the model's manager and leak ~27 arrays per forward pass.
+        slots.attach(x.getManager());
 
         NDArray retrieve = AttentionOps.topKSoftmax(retrieveScores(ps, slots, x, training), config.topK()); // (B,h,N,KL)
         NDArray values = AttentionOps.splitHeads(apply(retrieveValue, ps, x, training), h);
