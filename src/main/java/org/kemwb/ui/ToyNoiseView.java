@@ -37,6 +37,10 @@ public final class ToyNoiseView extends VBox {
         chart.setCreateSymbols(false);
         chart.setId("toy-chart");
         VBox.setVgrow(chart, Priority.ALWAYS);
+        for (Spinner<?> sp : List.of(seeds, steps, noise, topK)) {
+            sp.setPrefWidth(95);
+            sp.setEditable(true);
+        }
         table.setEditable(false);
         table.setPrefRowCount(5);
         table.setId("toy-table");
@@ -53,11 +57,13 @@ public final class ToyNoiseView extends VBox {
                 @Override
                 protected List<ToyNoiseExperiment.Summary> call() {
                     updateMessage("Toy-noise experiment");
-                    return new ToyNoiseExperiment(settings).run(p -> {
+                    var result = new ToyNoiseExperiment(settings).run(p -> {
                         if (p.seed() == 0) {
                             Platform.runLater(() -> series(p.module().id()).getData().add(new XYChart.Data<>(p.step(), p.massOnNoise())));
                         }
                     }, this::isCancelled);
+                    updateMessage("Toy-noise experiment finished");
+                    return result;
                 }
             };
             task.setOnSucceeded(ev -> {

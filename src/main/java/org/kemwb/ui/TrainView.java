@@ -93,6 +93,11 @@ public final class TrainView extends VBox {
         });
         chart = ChartFactory.createXYLineChart("Training", "step", "loss", series, PlotOrientation.VERTICAL, true, true, false);
         logScale.setOnAction(e -> ((XYPlot) chart.getPlot()).setRangeAxis(logScale.isSelected() ? new LogAxis("loss") : new NumberAxis("loss")));
+        XYPlot plot = (XYPlot) chart.getPlot();
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        chart.setBackgroundPaint(java.awt.Color.WHITE);
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setId("train-chart");
         VBox.setVgrow(viewer, Priority.ALWAYS);
