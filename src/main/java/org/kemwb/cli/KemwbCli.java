@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
-            KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class})
+            KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
+            KemwbCli.Compare.class})
 public final class KemwbCli {
 
     public static void main(String[] args) {
@@ -199,6 +200,73 @@ public final class KemwbCli {
             rows.forEach(r -> sb.append(r.csv()).append('\n'));
             AtomicFiles.writeString(csv, sb.toString());
             System.out.println("written " + csv + " (" + Devices.describe(d) + ")");
+            return 0;
+        }
+    }
+
+    @Command(name = "eval", mixinStandardHelpOptions = true,
+            description = "Metrics of a checkpoint on held-out synthetic scenes (never used for training by default settings).")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--checkpoint", required = true)
+        Path checkpoint;
+        @Option(names = "--count", defaultValue = "64")
+        int count;
+        @Option(names = "--data-seed", defaultValue = "1")
+        long dataSeed;
+        @Option(names = "--first", defaultValue = "100000", description = "Index of the first scene (default far from training scenes).")
+        int first;
+        @Option(names = "--device", defaultValue = "auto")
+        String device;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device))) {
+                SyntheticScenes scenes = new SyntheticScenes(dataSeed);
+                List<Sample> samples = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    samples.add(scenes.render(first + i, model.config().imageSize()));
+                }
+                var metrics = org.kemwb.train.Evaluator.evaluate(model, samples, 8);
+                metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Train single-task baselines and ca/kem/skem with equal budget; table with per-task metrics and Δm.")
+    static final class Compare implements Callable<Integer> {
+        @Option(names = "--out", defaultValue = "runs/compare")
+        Path out;
+        @Option(names = "--config", description = "Train config JSON for every model (tasks, size, budget).")
+        Path config;
+        @Option(names = "--steps", defaultValue = "200")
+        int steps;
+        @Option(names = "--modules", split = ",", defaultValue = "ca,kem,skem")
+        List<String> modules;
+
+        @Override
+        public Integer call() throws Exception {
+            TrainConfig c = config == null ? TrainConfig.defaults() : TrainConfig.fromJson(readJson(config), config.toString());
+            c = c.withSteps(steps, steps).withData(Math.min(c.trainImages(), 128), c.valImages(), c.batch());
+            var experiment = new org.kemwb.experiment.CompareExperiment(c, modules.stream().map(InteractionKind::parse).toList());
+            long t0 = System.nanoTime();
+            int runs = c.model().tasks().size() + modules.size();
+            List<org.kemwb.experiment.CompareExperiment.Row> rows;
+            try (ProgressBar bar = new ProgressBar("compare", (long) runs * steps)) {
+                long[] done = {0};
+                String[] current = {""};
+                rows = experiment.run(out, (name, row) -> {
+                    if (!name.equals(current[0])) {
+                        current[0] = name;
+                        done[0] = bar.getCurrent();
+                    }
+                    bar.stepTo(done[0] + Long.parseLong(row.get("step")));
+                    bar.setExtraMessage(name);
+                }, () -> false);
+            }
+            System.out.print(org.kemwb.experiment.CompareExperiment.csv(rows));
+            System.out.printf(Locale.ROOT, "written %s (%.0f s)%n", out.resolve("compare.csv"), (System.nanoTime() - t0) / 1e9);
             return 0;
         }
     }

@@ -6,7 +6,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /** Reads an image file into the planar [0,1] RGB the model takes, resized to the model size. */
 public final class ImageInput {
@@ -22,16 +26,48 @@ public final class ImageInput {
         if (!Files.isReadable(file)) {
             throw new IOException("image " + file + ": cannot be read (permission denied)");
         }
-        BufferedImage img;
-        try {
-            img = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("image " + file + ": cannot be decoded (" + e.getMessage() + ")");
+        if (Files.size(file) == 0) {
+            throw new IOException("image " + file + ": file is empty");
         }
-        if (img == null) {
-            throw new IOException("image " + file + ": not a PNG, JPEG or BMP image");
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new IOException("image " + file + ": not a PNG, JPEG or BMP image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                ImageReadParam param = reader.getDefaultReadParam();
+                // very large images are subsampled while decoding so they never sit in memory whole
+                int step = Math.max(1, (int) Math.ceil(Math.max(w, h) / (double) MAX_SIDE));
+                param.setSourceSubsampling(step, step, 0, 0);
+                BufferedImage img = reader.read(0, param);
+                if (img == null || img.getWidth() < 1 || img.getHeight() < 1) {
+                    throw new IOException("image " + file + ": decodes to no pixels");
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("image " + file)) {
+                throw e;
+            }
+            throw new IOException("image " + file + ": cannot be decoded (" + firstLine(e) + ")");
+        } catch (RuntimeException e) {
+            throw new IOException("image " + file + ": cannot be decoded (" + firstLine(e) + ")");
         }
-        return img;
+    }
+
+    /** Largest side kept when decoding; bigger images are subsampled (the model sees 64-512 px). */
+    static final int MAX_SIDE = 2048;
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** Planar RGB in [0,1], size x size (bilinear resize). */

@@ -53,4 +53,16 @@ class MetricsTest {
         assertEquals(45, n.median(), 1e-6);
         assertEquals(0.5, n.within(11.25), 1e-12);
     }
+
+    @Test
+    void deltaMSignsLowerIsBetterMetrics() {
+        // +10% mIoU (higher better) and +10% RMSE (lower better) cancel: (10 - 10) / 2 = 0
+        assertEquals(0.0, DeltaM.of(java.util.Map.of("semseg_miou", 44.0, "depth_rmse", 0.55),
+                java.util.Map.of("semseg_miou", 40.0, "depth_rmse", 0.5)), 1e-9);
+        // paper-style check: mIoU 49.63 vs 48.0 and RMSE 0.474 vs 0.50 -> ((3.396) + (5.2)) / 2
+        double expected = ((49.63 - 48.0) / 48.0 * 100 + (0.50 - 0.474) / 0.50 * 100) / 2;
+        assertEquals(expected, DeltaM.of(java.util.Map.of("semseg_miou", 49.63, "depth_rmse", 0.474),
+                java.util.Map.of("semseg_miou", 48.0, "depth_rmse", 0.50)), 1e-9);
+        assertTrue(Double.isNaN(DeltaM.of(java.util.Map.of("a_miou", 1.0), java.util.Map.of())));
+    }
 }

@@ -1,0 +1,111 @@
+"""Independent PyTorch eager implementation of the interactions, for `kemwb bench` comparison.
+
+Same math as DESIGN.md / the Java code (heads = 1): one training step = forward of the
+interaction alone on random tokens (B, K*L, d) that require grad, loss = mean(out^2), backward.
+Prints CSV rows: scope,interaction,tokens_per_task,batch,median_ms,steps_per_s,extra_peak_mb
+Run: OMP_WAIT_POLICY=PASSIVE python3 bench/interactions_torch.py [--tokens 64,256,1024] [--large 4096]
+"""
+import argparse
+import math
+import resource
+import statistics
+import time
+
+import torch
+
+
+class CA(torch.nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.q, self.k, self.v, self.o = (torch.nn.Linear(d, d, bias=False) for _ in range(4))
+
+    def forward(self, x):
+        a = torch.softmax(self.q(x) @ self.k(x).transpose(-1, -2) / math.sqrt(x.shape[-1]), -1)
+        return x + self.o(a @ self.v(x))
+
+
+def topk_softmax(s, k):
+    if k >= s.shape[-1]:
+        return torch.softmax(s, -1)
+    idx = s.detach().topk(k, -1).indices
+    mask = torch.zeros_like(s, dtype=torch.bool).scatter_(-1, idx, True)
+    return torch.softmax(s.masked_fill(~mask, float("-inf")), -1)
+
+
+class KEM(torch.nn.Module):
+    def __init__(self, d, n=20, k=3, etf_tasks=0):
+        super().__init__()
+        self.k = k
+        self.m = torch.nn.Parameter(torch.randn(n, d))
+        self.rq, self.rk, self.rv, self.wq, self.wk, self.wv = (torch.nn.Linear(d, d, bias=False) for _ in range(6))
+        self.p = torch.nn.Linear(d, d, bias=False) if etf_tasks else None
+        if etf_tasks:
+            u, _ = torch.linalg.qr(torch.randn(d, etf_tasks))
+            kk = etf_tasks
+            self.register_buffer("e", math.sqrt(kk / (kk - 1)) * u @ (torch.eye(kk) - torch.ones(kk, kk) / kk))
+
+    def forward(self, x):
+        d = x.shape[-1]
+        q, kx = self.rq(self.m), self.rk(x)
+        scale = math.sqrt(d)
+        if self.p is not None:
+            q, kx = self.p(q) @ self.e, self.p(kx) @ self.e
+            scale = math.sqrt(self.e.shape[1])
+        ar = topk_softmax(q @ kx.transpose(-1, -2) / scale, self.k)
+        mem = ar @ self.rv(x)
+        aw = torch.softmax(self.wq(x) @ self.wk(mem).transpose(-1, -2) / math.sqrt(d), -1)
+        return x + aw @ self.wv(mem)
+
+
+def rss_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_mb():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench(module, tasks, tokens, d, batch, repeats):
+    def step():
+        x = torch.randn(batch, tasks * tokens, d, requires_grad=True)
+        module(x).pow(2).mean().backward()
+
+    open("/proc/self/clear_refs", "w").write("5")
+    base = rss_mb()
+    for _ in range(2):
+        step()
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), peak_mb() - base
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tokens", default="64,256,1024")
+    ap.add_argument("--large", type=int, default=4096)
+    ap.add_argument("--dim", type=int, default=128)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--repeats", type=int, default=5)
+    a = ap.parse_args()
+    torch.manual_seed(0)
+    print("scope,interaction,tokens_per_task,batch,median_ms,steps_per_s,extra_peak_mb")
+    for name, make in [("ca", lambda: CA(a.dim)), ("kem", lambda: KEM(a.dim)), ("skem", lambda: KEM(a.dim, etf_tasks=3))]:
+        ls = [int(t) for t in a.tokens.split(",")] + ([a.large] if name != "ca" and a.large else [])
+        for l in ls:
+            ms, mb = bench(make(), 3, l, a.dim, a.batch, a.repeats)
+            print(f"torch-interaction,{name},{l},{a.batch},{ms:.3f},{1000 / ms:.3f},{mb:.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
