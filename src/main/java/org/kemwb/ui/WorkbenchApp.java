@@ -20,6 +20,15 @@ public final class WorkbenchApp extends Application {
         return Path.of(System.getProperty("kemwb.samples", "samples"));
     }
 
+    /** Runs go to ./runs in a checkout, to ~/kemwb-runs in the installed app, or -Dkemwb.runs. */
+    static Path runsFolder() {
+        String explicit = System.getProperty("kemwb.runs");
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        return Boolean.getBoolean("kemwb.packaged") ? Path.of(System.getProperty("user.home"), "kemwb-runs") : Path.of("runs");
+    }
+
     private WorkbenchState state;
     private MainWindow window;
 
@@ -29,7 +38,7 @@ public final class WorkbenchApp extends Application {
         long launched = Long.getLong("kemwb.launchNanos", System.nanoTime());
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         state = new WorkbenchState();
-        Path runs = Path.of(System.getProperty("kemwb.runs", "runs"));
+        Path runs = runsFolder();
         window = new MainWindow(state, runs, List.of(runs, samples().resolve("runs")));
         Preferences prefs = Preferences.userNodeForPackage(WorkbenchApp.class);
         Scene scene = new Scene(window, prefs.getDouble("w", 1280), prefs.getDouble("h", 860));
@@ -39,6 +48,10 @@ public final class WorkbenchApp extends Application {
         }
         window.installShortcuts();
         stage.setTitle("KEM Workbench");
+        var icon = WorkbenchApp.class.getResourceAsStream("/icons/kemwb.png");
+        if (icon != null) {
+            stage.getIcons().add(new javafx.scene.image.Image(icon));
+        }
         stage.setScene(scene);
         stage.setX(prefs.getDouble("x", 40));
         stage.setY(prefs.getDouble("y", 40));
