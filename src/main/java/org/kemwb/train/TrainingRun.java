@@ -110,6 +110,7 @@ public final class TrainingRun {
 
     /** Trains from the last checkpoint (or from scratch) to {@code config.steps}. Returns final status. */
     public String run(Listener listener, BooleanSupplier cancelled) throws IOException {
+        removeTempFiles();
         Device device = Devices.resolve(config.device());
         SyntheticScenes scenes = new SyntheticScenes(config.dataSeed());
         int size = config.model().imageSize();
@@ -183,6 +184,15 @@ public final class TrainingRun {
             }
             writeStatus("finished", config.steps(), null);
             return "finished";
+        }
+    }
+
+    /** Deletes temp files a killed writer left behind (the targets themselves are intact). */
+    private void removeTempFiles() throws IOException {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(AtomicFiles.TEMP_SUFFIX)).toList()) {
+                Files.deleteIfExists(f);
+            }
         }
     }
 
