@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
             KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
-            KemwbCli.Compare.class})
+            KemwbCli.Compare.class, KemwbCli.MemoryBench.class})
 public final class KemwbCli {
 
     public static void main(String[] args) {
@@ -267,6 +267,41 @@ public final class KemwbCli {
             }
             System.out.print(org.kemwb.experiment.CompareExperiment.csv(rows));
             System.out.printf(Locale.ROOT, "written %s (%.0f s)%n", out.resolve("compare.csv"), (System.nanoTime() - t0) / 1e9);
+            return 0;
+        }
+    }
+
+    @Command(name = "bench-memory", mixinStandardHelpOptions = true,
+            description = "Resident memory over many inferences and a long training run (does native memory stop growing?).")
+    static final class MemoryBench implements Callable<Integer> {
+        @Option(names = "--checkpoint", defaultValue = "samples/checkpoints/kem.params")
+        Path checkpoint;
+        @Option(names = "--inferences", defaultValue = "2000")
+        int inferences;
+        @Option(names = "--train-steps", defaultValue = "600")
+        int trainSteps;
+
+        @Override
+        public Integer call() throws Exception {
+            System.out.println("phase,iteration,rss_mb");
+            try (LoadedModel model = Checkpoint.load(checkpoint, Device.cpu())) {
+                int s = model.config().imageSize();
+                float[] rgb = new SyntheticScenes(5).render(0, s).rgb();
+                for (int i = 0; i <= inferences; i++) {
+                    org.kemwb.infer.InferenceEngine.predict(model, rgb, true);
+                    if (i % (inferences / 8) == 0) {
+                        System.out.printf(Locale.ROOT, "inference,%d,%d%n", i, org.kemwb.bench.ProcessMemory.rssBytes() >> 20);
+                    }
+                }
+            }
+            Path run = Files.createTempDirectory("kemwb-membench");
+            var node = Json.MAPPER.createObjectNode().put("steps", trainSteps).put("evalEvery", trainSteps / 3)
+                    .put("logEvery", trainSteps / 12).put("trainImages", 64).put("device", "cpu");
+            TrainingRun.create(run, TrainConfig.fromJson(node, "bench")).run(row -> {
+                if ("train".equals(row.get("kind"))) {
+                    System.out.printf(Locale.ROOT, "train,%s,%d%n", row.get("step"), org.kemwb.bench.ProcessMemory.rssBytes() >> 20);
+                }
+            }, () -> false);
             return 0;
         }
     }

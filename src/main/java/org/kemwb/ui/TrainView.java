@@ -101,7 +101,9 @@ public final class TrainView extends VBox {
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setId("train-chart");
         VBox.setVgrow(viewer, Priority.ALWAYS);
-        getChildren().addAll(form, new HBox(10, start, cancel, logScale, reason), viewer);
+        Button export = new Button("Export…");
+        export.setOnAction(e -> export());
+        getChildren().addAll(form, new HBox(10, start, cancel, logScale, export, reason), viewer);
         new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -111,6 +113,29 @@ public final class TrainView extends VBox {
                 }
             }
         }.start();
+    }
+
+    private void export() {
+        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
+        fc.setTitle("Export chart");
+        fc.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("PNG image", "*.png"),
+                new javafx.stage.FileChooser.ExtensionFilter("SVG image", "*.svg"),
+                new javafx.stage.FileChooser.ExtensionFilter("CSV data", "*.csv"));
+        java.io.File file = fc.showSaveDialog(getScene().getWindow());
+        if (file == null) {
+            return;
+        }
+        Task<Void> task = new Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                updateMessage("Exporting " + file.getName());
+                ChartExport.save(chart, series, file.toPath(), 1200, 700);
+                updateMessage("Exported " + file.getName());
+                return null;
+            }
+        };
+        task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
+        state.jobs().onOwnThread(task, "kemwb-export");
     }
 
     /** Why the run cannot start, or "" when it can. */
