@@ -35,7 +35,8 @@ public final class InferenceEngine {
             AttentionMaps maps = out.attention();
             float[] tokens = maps == null ? null : maps.tokenAttention().get(0).toFloatArray();
             float[] mass = maps == null ? null : maps.taskMass().get(0).toFloatArray();
-            return new Prediction(model.config(), List.copyOf(arrays), tokens, mass, ms);
+            float[] retrieve = maps == null || maps.retrieve() == null ? null : maps.retrieve().get(0).toFloatArray();
+            return new Prediction(model.config(), List.copyOf(arrays), tokens, mass, retrieve, ms);
         }
     }
 }

@@ -12,9 +12,10 @@ import org.kemwb.model.Task;
  * @param tokenAttention (K*L) x (K*L) row-major, where each token's update came from; null for
  *     {@code none}
  * @param taskMass K x K row-major: mass task t takes from task s
+ * @param retrieve N x (K*L) row-major KEM retrieve weights (each slot's k tokens), null otherwise
  */
 public record Prediction(ModelConfig config, List<float[]> outputs, float[] tokenAttention, float[] taskMass,
-        double forwardMs) {
+        float[] retrieve, double forwardMs) {
 
     public int size() {
         return config.imageSize();
@@ -30,6 +31,22 @@ public record Prediction(ModelConfig config, List<float[]> outputs, float[] toke
 
     public int channels(int task) {
         return config.tasks().get(task).channels(config);
+    }
+
+    /** Tokens (task, gx, gy, weight) slot n of a KEM model read, largest weight first. */
+    public List<int[]> slotReads(int slot) {
+        int kl = config.taskCount() * config.tokens();
+        List<int[]> reads = new java.util.ArrayList<>();
+        for (int j = 0; j < kl; j++) {
+            float w = retrieve[slot * kl + j];
+            if (w > 0) {
+                int task = j / config.tokens();
+                int cell = j % config.tokens();
+                reads.add(new int[] {task, cell % config.gridSide(), cell / config.gridSide(), Math.round(w * 1000)});
+            }
+        }
+        reads.sort((a, b) -> Integer.compare(b[3], a[3]));
+        return reads;
     }
 
     /**

@@ -29,6 +29,7 @@ public final class AttentionView extends VBox {
     private final Rectangle marker = new Rectangle();
     private final GridPane maps = new GridPane();
     private final Label status = new Label("Move over the image; click to pin a spot.");
+    private final MemoryView memory = new MemoryView();
     private int gx = -1;
     private int gy = -1;
     private boolean pinned;
@@ -64,13 +65,17 @@ public final class AttentionView extends VBox {
         HBox top = new HBox(10, new Label("Target task"), target, status);
         top.setAlignment(Pos.CENTER_LEFT);
         HBox body = new HBox(16, picture, maps, new ImageView(Pictures.colourBar(14, HEAT)));
-        getChildren().addAll(top, body);
+        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(new VBox(10, body, memory));
+        scroll.setFitToWidth(true);
+        VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
+        getChildren().addAll(top, scroll);
         state.imageProperty().addListener((o, a, img) -> imageView.setImage(img == null ? null : Pictures.of(img)));
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> tasksChanged(p));
         state.predictionProperty(WorkbenchState.Slot.COMPARISON).addListener((o, a, p) -> redraw());
     }
 
     private void tasksChanged(Prediction p) {
+        memory.show(p, imageView.getImage());
         if (p == null) {
             return;
         }

@@ -1,0 +1,88 @@
+package org.kemwb.ui;
+
+import java.util.List;
+import java.util.Locale;
+import javafx.geometry.Insets;
+import javafx.scene.chart.BarChart;
+import javafx.scene.chart.CategoryAxis;
+import javafx.scene.chart.NumberAxis;
+import javafx.scene.chart.XYChart;
+import javafx.scene.control.Label;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Pane;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.scene.paint.Color;
+import javafx.scene.shape.Rectangle;
+import org.kemwb.infer.OutputImages;
+import org.kemwb.infer.Prediction;
+
+/**
+ * KEM's memory: every slot with markers on the tokens it read (colour = the task the token
+ * belongs to), and a bar chart of how much attention each task takes from each task.
+ */
+final class MemoryView extends VBox {
+    static final int THUMB = 96;
+    private final FlowPane slots = new FlowPane(6, 6);
+    private final BarChart<String, Number> mass = new BarChart<>(new CategoryAxis(), new NumberAxis(0, 1, 0.2));
+
+    MemoryView() {
+        setSpacing(6);
+        setPadding(new Insets(6, 0, 0, 0));
+        mass.setTitle("Attention mass each task (axis) takes from each task");
+        mass.setPrefWidth(520);
+        mass.setPrefHeight(230);
+        mass.setAnimated(false);
+        mass.setId("task-mass-chart");
+        slots.setId("memory-slots");
+        getChildren().addAll(new HBox(16, mass), new Label("Memory slots and the tokens each one read: k per head (marker colour = task)"), slots);
+    }
+
+    void show(Prediction p, Image image) {
+        mass.getData().clear();
+        slots.getChildren().clear();
+        if (p == null || p.taskMass() == null) {
+            return;
+        }
+        int k = p.tasks().size();
+        for (int s = 0; s < k; s++) {
+            XYChart.Series<String, Number> series = new XYChart.Series<>();
+            series.setName("from " + p.tasks().get(s).id());
+            for (int t = 0; t < k; t++) {
+                series.getData().add(new XYChart.Data<>(p.tasks().get(t).id(), p.taskMass()[t * k + s]));
+            }
+            mass.getData().add(series);
+        }
+        if (p.retrieve() == null) {
+            slots.getChildren().add(new Label(p.interaction().id() + " has no memory slots"));
+            return;
+        }
+        int side = p.config().gridSide();
+        double cell = (double) THUMB / side;
+        for (int n = 0; n < p.config().slots(); n++) {
+            ImageView under = new ImageView(image);
+            under.setFitWidth(THUMB);
+            under.setFitHeight(THUMB);
+            Pane markers = new Pane();
+            markers.setPrefSize(THUMB, THUMB);
+            List<int[]> reads = p.slotReads(n);
+            StringBuilder tip = new StringBuilder();
+            for (int[] r : reads) {
+                int rgb = OutputImages.classColour(r[0] + 2);
+                Rectangle m = new Rectangle(r[1] * cell, r[2] * cell, cell, cell);
+                m.setFill(Color.TRANSPARENT);
+                m.setStroke(Color.rgb((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff));
+                m.setStrokeWidth(2.5);
+                markers.getChildren().add(m);
+                tip.append(String.format(Locale.ROOT, "%s (%d,%d) %.0f%%  ", p.tasks().get(r[0]).id(), r[1], r[2], r[3] / 10.0));
+            }
+            StackPane thumb = new StackPane(under, markers);
+            Label caption = new Label("slot " + n);
+            javafx.scene.control.Tooltip.install(thumb, new javafx.scene.control.Tooltip(tip.toString().trim()));
+            slots.getChildren().add(new VBox(2, caption, thumb));
+        }
+    }
+}
