@@ -43,13 +43,19 @@ public final class KemwbCli {
     public static void main(String[] args) {
         System.setProperty("kemwb.launchNanos", Long.toString(System.nanoTime()));
         EngineSetup.init();
+        System.exit(execute(new java.io.PrintWriter(System.err, true), args));
+    }
+
+    /** Runs a command; bad input prints one line "kemwb: ..." to {@code err} and returns 2. */
+    public static int execute(java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new KemwbCli());
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // bad input: one line, no stack trace
             cmd.getErr().println("kemwb: " + (e.getMessage() == null ? e.toString() : Json.firstLine(e.getMessage())));
             return 2;
         });
-        System.exit(cli.execute(args));
+        return cli.execute(args);
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Start a training run on synthetic scenes.")

@@ -275,7 +275,7 @@ public final class TrainingRun {
             // the last element is "" when the file ends with a newline, else a torn row
             for (int i = 1; i < lines.length - 1; i++) {
                 String[] cells = lines[i].split(",", -1);
-                if (cells.length == columns.size() && Integer.parseInt(cells[0]) <= lastStep) {
+                if (cells.length == columns.size() && cells[0].matches("\\d{1,9}") && Integer.parseInt(cells[0]) <= lastStep) {
                     kept.append(lines[i]).append('\n');
                 }
             }

@@ -1,0 +1,128 @@
+package org.kemwb.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.kemwb.model.Checkpoint;
+import org.kemwb.model.InteractionKind;
+import org.kemwb.model.LoadedModel;
+import org.kemwb.model.ModelConfig;
+import org.kemwb.model.Task;
+import org.kemwb.train.TrainConfig;
+import org.kemwb.train.TrainingRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to the CLI: exit code 2, one line naming the file or key, nothing on disk changed. */
+class BadInputTest {
+    @TempDir
+    Path dir;
+    Path checkpoint;
+    Path image;
+
+    @BeforeEach
+    void fixtures() throws Exception {
+        checkpoint = dir.resolve("model.params");
+        ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2,
+                1.0, 6, 5, 7L, ModelConfig.STEM, 0);
+        try (LoadedModel model = LoadedModel.create(m, Device.cpu(), 1, null)) {
+            Checkpoint.save(model, checkpoint, Map.of());
+        }
+        image = dir.resolve("scene.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(40, 40, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", image.toFile());
+    }
+
+    record Result(int code, String err) {}
+
+    Result run(String... args) {
+        StringWriter err = new StringWriter();
+        int code = KemwbCli.execute(new PrintWriter(err, true), args);
+        return new Result(code, err.toString().trim());
+    }
+
+    void assertOneLineError(Result r, String... parts) {
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
+        assertTrue(r.err().startsWith("kemwb: "), r.err());
+        for (String p : parts) {
+            assertTrue(r.err().contains(p), "'" + p + "' missing in: " + r.err());
+        }
+    }
+
+    @Test
+    void badFilesGiveOneLineAndChangeNothing() throws Exception {
+        Path textPng = Files.writeString(dir.resolve("text.png"), "hello");
+        Path cut = dir.resolve("cut.params");
+        byte[] full = Files.readAllBytes(checkpoint);
+        Files.write(cut, Arrays.copyOf(full, full.length / 2));
+        Path random = dir.resolve("random.params");
+        byte[] noise = new byte[5000];
+        new java.util.Random(3).nextBytes(noise);
+        Files.write(random, noise);
+        Path ts = dir.resolve("foreign.pt");
+        try (var in = getClass().getResourceAsStream("/torchscript/tiny_backbone.pt")) {
+            Files.copy(in, ts);
+        }
+        byte[][] before = {Files.readAllBytes(textPng), Files.readAllBytes(cut), Files.readAllBytes(random), Files.readAllBytes(ts)};
+        Path out = dir.resolve("out");
+
+        assertOneLineError(run("infer", "--checkpoint", dir.resolve("nope.params").toString(), image.toString(), "--out", out.toString()),
+                "nope.params", "no such file");
+        assertOneLineError(run("infer", "--checkpoint", checkpoint.toString(), textPng.toString(), "--out", out.toString()),
+                "text.png", "not a PNG, JPEG or BMP image");
+        assertOneLineError(run("infer", "--checkpoint", cut.toString(), image.toString(), "--out", out.toString()),
+                "cut.params", "truncated");
+        assertOneLineError(run("infer", "--checkpoint", random.toString(), image.toString(), "--out", out.toString()),
+                "random.params", "not a KEM Workbench checkpoint");
+        assertOneLineError(run("infer", "--checkpoint", ts.toString(), image.toString(), "--out", out.toString()),
+                "foreign.pt", "not a KEM Workbench checkpoint");
+        assertOneLineError(run("infer", "--checkpoint", dir.toString(), image.toString(), "--out", out.toString()),
+                "is a directory");
+        assertTrue(!Files.exists(out), "no output folder for failed runs");
+        assertArrayEquals(before[0], Files.readAllBytes(textPng));
+        assertArrayEquals(before[1], Files.readAllBytes(cut));
+        assertArrayEquals(before[2], Files.readAllBytes(random));
+        assertArrayEquals(before[3], Files.readAllBytes(ts));
+    }
+
+    @Test
+    void badConfigsNameTheKeyAndTheAllowedRange() throws Exception {
+        Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"bacth\": 4}");
+        assertOneLineError(run("train", "--run", dir.resolve("r1").toString(), "--config", unknown.toString()),
+                "bacth", "unknown key");
+        Path range = Files.writeString(dir.resolve("range.json"), "{\"model\": {\"topK\": 0}}");
+        assertOneLineError(run("train", "--run", dir.resolve("r2").toString(), "--config", range.toString()),
+                "model.topK = 0", "[1, ");
+        Path broken = Files.writeString(dir.resolve("broken.json"), "{\"steps\": ");
+        assertOneLineError(run("train", "--run", dir.resolve("r3").toString(), "--config", broken.toString()),
+                "broken.json", "not valid JSON");
+        assertOneLineError(run("train", "--run", dir.resolve("r4").toString(), "--interaction", "kemm"),
+                "unknown interaction 'kemm'");
+        assertOneLineError(run("train", "--run", dir.resolve("r5").toString(), "--device", "gpu3"),
+                "device = gpu3", "GPU 3 requested");
+        for (String r : List.of("r1", "r2", "r3", "r4", "r5")) {
+            assertTrue(!Files.exists(dir.resolve(r).resolve("run.json")), "no run created for " + r);
+        }
+    }
+
+    @Test
+    void corruptRunFoldersAreReportedAndLeftAlone() throws Exception {
+        Path run = dir.resolve("run");
+        TrainingRun.create(run, TrainConfig.defaults());
+        Files.writeString(run.resolve("run.json"), "{ not json");
+        byte[] before = Files.readAllBytes(run.resolve("run.json"));
+        assertOneLineError(run("resume", run.toString()), "run.json", "not valid JSON");
+        assertArrayEquals(before, Files.readAllBytes(run.resolve("run.json")));
+        assertOneLineError(run("resume", dir.resolve("empty").toString()), "no run.json");
+    }
+}
