@@ -70,11 +70,22 @@ public final class KemwbCli {
         Integer steps;
         @Option(names = "--device", description = "auto, cpu, gpu or gpuN (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
         String device;
+        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout (default: synthetic scenes).")
+        Path data;
 
         @Override
         public Integer call() throws Exception {
-            TrainConfig c = config == null ? TrainConfig.defaults()
-                    : TrainConfig.fromJson(readJson(config), config.toString());
+            var read = config == null ? Json.MAPPER.createObjectNode() : readJson(config);
+            if (!(read instanceof com.fasterxml.jackson.databind.node.ObjectNode node)) {
+                throw new IOException("config " + config + ": must be a JSON object");
+            }
+            if (data != null) {
+                if (!Files.isDirectory(data)) {
+                    throw new IOException("dataset " + data + ": no such folder");
+                }
+                node.put("dataDir", data.toAbsolutePath().toString());
+            }
+            TrainConfig c = TrainConfig.fromJson(node, config == null ? "config" : config.toString());
             if (interaction != null) {
                 c = c.withModel(c.model().withInteraction(InteractionKind.parse(interaction)).validated("--interaction"));
             }
@@ -106,7 +117,7 @@ public final class KemwbCli {
                 if ("eval".equals(row.get("kind"))) {
                     StringBuilder sb = new StringBuilder();
                     row.forEach((k, v) -> {
-                        if (!v.isEmpty() && (k.endsWith("miou") || k.endsWith("rmse") || k.endsWith("deg"))) {
+                        if (!v.isEmpty() && TrainingRun.isMetric(k)) {
                             sb.append(k).append('=').append(v).append(' ');
                         }
                     });

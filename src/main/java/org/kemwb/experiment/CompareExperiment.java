@@ -70,7 +70,7 @@ public final class CompareExperiment {
             if ("eval".equals(r.get("kind"))) {
                 last.clear();
                 r.forEach((k, v) -> {
-                    if (!v.isEmpty() && (k.endsWith("miou") || k.endsWith("rmse") || k.endsWith("deg"))) {
+                    if (!v.isEmpty() && TrainingRun.isMetric(k)) {
                         last.put(k, Double.parseDouble(v));
                     }
                 });

@@ -37,4 +37,48 @@ public final class Augment {
         }
         return new Sample(size, rgb, seg, depth, normals, edges, sal, parts);
     }
+
+    /**
+     * Random zoom: a window of side size/scale at relative offset (fx, fy) in [0,1] resampled to
+     * the full size, nearest-neighbour for every map so labels stay exact. Depth and normals keep
+     * their values (the convention of the public MTL code bases).
+     */
+    public static Sample scaleCrop(Sample s, double scale, double fx, double fy) {
+        if (scale <= 1.0) {
+            return s;
+        }
+        int size = s.size();
+        int n = size * size;
+        double window = size / scale;
+        double x0 = fx * (size - window);
+        double y0 = fy * (size - window);
+        int[] from = new int[n];
+        for (int y = 0; y < size; y++) {
+            int sy = Math.min(size - 1, (int) (y0 + (y + 0.5) * window / size));
+            for (int x = 0; x < size; x++) {
+                int sx = Math.min(size - 1, (int) (x0 + (x + 0.5) * window / size));
+                from[y * size + x] = sy * size + sx;
+            }
+        }
+        float[] rgb = new float[3 * n];
+        float[] normals = new float[3 * n];
+        int[] seg = new int[n];
+        float[] depth = new float[n];
+        byte[] edges = new byte[n];
+        byte[] sal = new byte[n];
+        int[] parts = new int[n];
+        for (int p = 0; p < n; p++) {
+            int q = from[p];
+            for (int c = 0; c < 3; c++) {
+                rgb[c * n + p] = s.rgb()[c * n + q];
+                normals[c * n + p] = s.normals()[c * n + q];
+            }
+            seg[p] = s.semseg()[q];
+            depth[p] = s.depth()[q];
+            edges[p] = s.edges()[q];
+            sal[p] = s.saliency()[q];
+            parts[p] = s.parts()[q];
+        }
+        return new Sample(size, rgb, seg, depth, normals, edges, sal, parts);
+    }
 }

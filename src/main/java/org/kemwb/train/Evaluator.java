@@ -10,6 +10,7 @@ import org.kemwb.data.Batches;
 import org.kemwb.data.Sample;
 import org.kemwb.metrics.DepthMetrics;
 import org.kemwb.metrics.NormalsMetrics;
+import org.kemwb.metrics.SaliencyMetrics;
 import org.kemwb.metrics.SegmentationMetrics;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.Task;
@@ -29,6 +30,7 @@ public final class Evaluator {
         SegmentationMetrics parts = new SegmentationMetrics(model.config().partsClasses());
         DepthMetrics depth = new DepthMetrics();
         NormalsMetrics normals = new NormalsMetrics();
+        SaliencyMetrics saliency = new SaliencyMetrics();
         for (int start = 0; start < samples.size(); start += batchSize) {
             List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + batchSize));
             try (NDManager scope = model.manager().newSubManager()) {
@@ -43,6 +45,7 @@ public final class Evaluator {
                             case PARTS -> parts.add(s.parts(), classes(o.get(i)));
                             case DEPTH -> depth.add(s.depth(), o.get(i).toFloatArray());
                             case NORMALS -> normals.add(s.normals(), o.get(i).toFloatArray());
+                            case SALIENCY -> saliency.add(s.saliency(), ai.djl.nn.Activation.sigmoid(o.get(i)).toFloatArray());
                             default -> { }
                         }
                     }
@@ -61,6 +64,10 @@ public final class Evaluator {
         }
         if (tasks.contains(Task.NORMALS)) {
             m.put("normals_mean_deg", normals.mean());
+        }
+        if (tasks.contains(Task.SALIENCY)) {
+            m.put("saliency_maxf", saliency.maxF() * 100);
+            m.put("saliency_miou", saliency.meanIou() * 100);
         }
         return m;
     }

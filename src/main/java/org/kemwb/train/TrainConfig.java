@@ -9,7 +9,8 @@ import org.kemwb.util.Json;
 
 /**
  * A training run's settings (JSON). Data: synthetic scenes from {@code dataSeed}, images
- * [0, trainImages) for training and the next {@code valImages} for evaluation.
+ * [0, trainImages) for training and the next {@code valImages} for evaluation; or, when
+ * {@code dataDir} is set, the train/val splits of a dataset folder (NYUD-v2 layout).
  */
 public record TrainConfig(
         ModelConfig model,
@@ -26,15 +27,18 @@ public record TrainConfig(
         int trainImages,
         int valImages,
         String device,
-        Map<String, Double> lossWeights) {
+        Map<String, Double> lossWeights,
+        String dataDir,
+        double maxScale) {
 
     public TrainConfig {
         lossWeights = lossWeights == null ? Map.of() : Map.copyOf(lossWeights);
+        dataDir = dataDir == null ? "" : dataDir;
     }
 
     public static TrainConfig defaults() {
         return new TrainConfig(ModelConfig.defaults().withSize(64, 64), 300, 8, 1e-3, 1e-4, 20, 0.9, 10, 100, 1, 1,
-                256, 32, "auto", new LinkedHashMap<>());
+                256, 32, "auto", new LinkedHashMap<>(), "", 1.25);
     }
 
     public static TrainConfig fromJson(JsonNode node, String where) {
@@ -55,6 +59,7 @@ public record TrainConfig(
         ConfigException.checkRange(p + "evalEvery", evalEvery, 1, 10_000_000);
         ConfigException.checkRange(p + "trainImages", trainImages, 1, 10_000_000);
         ConfigException.checkRange(p + "valImages", valImages, 1, 1_000_000);
+        ConfigException.checkRange(p + "maxScale", maxScale, 1, 4);
         for (var e : lossWeights.entrySet()) {
             org.kemwb.model.Task.parse(e.getKey());
             ConfigException.checkRange(p + "lossWeights." + e.getKey(), e.getValue(), 0, 1e6);

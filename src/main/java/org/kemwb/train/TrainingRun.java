@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import org.kemwb.data.Batches;
+import org.kemwb.data.FolderDataset;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
 import org.kemwb.model.Checkpoint;
@@ -101,6 +102,10 @@ public final class TrainingRun {
                 case PARTS -> cols.add("parts_miou");
                 case DEPTH -> cols.add("depth_rmse");
                 case NORMALS -> cols.add("normals_mean_deg");
+                case SALIENCY -> {
+                    cols.add("saliency_maxf");
+                    cols.add("saliency_miou");
+                }
                 default -> { }
             }
         }
@@ -112,15 +117,22 @@ public final class TrainingRun {
     public String run(Listener listener, BooleanSupplier cancelled) throws IOException {
         removeTempFiles();
         Device device = Devices.resolve(config.device());
-        SyntheticScenes scenes = new SyntheticScenes(config.dataSeed());
         int size = config.model().imageSize();
         List<Sample> train = new ArrayList<>();
-        for (int i = 0; i < config.trainImages(); i++) {
-            train.add(scenes.render(i, size));
-        }
         List<Sample> val = new ArrayList<>();
-        for (int i = 0; i < config.valImages(); i++) {
-            val.add(scenes.render(config.trainImages() + i, size));
+        if (config.dataDir().isEmpty()) {
+            SyntheticScenes scenes = new SyntheticScenes(config.dataSeed());
+            for (int i = 0; i < config.trainImages(); i++) {
+                train.add(scenes.render(i, size));
+            }
+            for (int i = 0; i < config.valImages(); i++) {
+                val.add(scenes.render(config.trainImages() + i, size));
+            }
+        } else {
+            var tasks = java.util.EnumSet.copyOf(config.model().tasks());
+            Path data = Path.of(config.dataDir());
+            train.addAll(new FolderDataset(data, "train", tasks, config.model().semsegClasses(), config.model().partsClasses()).loadAll(size));
+            val.addAll(new FolderDataset(data, "val", tasks, config.model().semsegClasses(), config.model().partsClasses()).loadAll(size));
         }
         Path last = dir.resolve("last.params");
         LoadedModel model = Files.exists(last) ? Checkpoint.load(last, device)
@@ -153,7 +165,8 @@ public final class TrainingRun {
                 SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + step);
                 List<Sample> picks = new ArrayList<>();
                 for (int i = 0; i < config.batch(); i++) {
-                    picks.add(Augment.flip(train.get(rnd.nextInt(train.size())), rnd.nextBoolean()));
+                    Sample s = Augment.flip(train.get(rnd.nextInt(train.size())), rnd.nextBoolean());
+                    picks.add(Augment.scaleCrop(s, 1 + rnd.nextDouble() * (config.maxScale() - 1), rnd.nextDouble(), rnd.nextDouble()));
                 }
                 StepTrainer.StepLosses losses;
                 try (NDManager scope = model.manager().newSubManager()) {
@@ -207,7 +220,8 @@ public final class TrainingRun {
     static double score(Map<String, Double> m) {
         double s = 0;
         for (var e : m.entrySet()) {
-            s += e.getKey().endsWith("miou") ? e.getValue() / 100 : -e.getValue() / (e.getKey().contains("deg") ? 90 : 1);
+            boolean percent = e.getKey().endsWith("miou") || e.getKey().endsWith("maxf");
+            s += percent ? e.getValue() / 100 : -e.getValue() / (e.getKey().contains("deg") ? 90 : 1);
         }
         return s;
     }
@@ -224,7 +238,7 @@ public final class TrainingRun {
                 if ("eval".equals(r.get("kind"))) {
                     Map<String, Double> m = new java.util.LinkedHashMap<>();
                     r.forEach((k, v) -> {
-                        if ((k.endsWith("miou") || k.endsWith("rmse") || k.endsWith("deg")) && !v.isEmpty()) {
+                        if (isMetric(k) && !v.isEmpty()) {
                             m.put(k, Double.parseDouble(v));
                         }
                     });
@@ -235,6 +249,11 @@ public final class TrainingRun {
             return Double.NEGATIVE_INFINITY;
         }
         return bestScore;
+    }
+
+    /** Columns of metrics.csv that hold evaluation metrics. */
+    public static boolean isMetric(String column) {
+        return column.endsWith("miou") || column.endsWith("rmse") || column.endsWith("deg") || column.endsWith("maxf");
     }
 
     private Map<String, String> row(int step, String kind, float lr, double loss, Map<Task, Double> perTask,

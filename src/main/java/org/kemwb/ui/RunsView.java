@@ -109,7 +109,7 @@ public final class RunsView extends VBox {
                 if ("eval".equals(r.get("kind"))) {
                     StringBuilder sb = new StringBuilder();
                     r.forEach((k, v) -> {
-                        if (!v.isEmpty() && (k.endsWith("miou") || k.endsWith("rmse") || k.endsWith("deg"))) {
+                        if (!v.isEmpty() && TrainingRun.isMetric(k)) {
                             sb.append(k).append(' ').append(v).append("  ");
                         }
                     });

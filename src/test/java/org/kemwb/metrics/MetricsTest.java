@@ -65,4 +65,15 @@ class MetricsTest {
                 java.util.Map.of("semseg_miou", 48.0, "depth_rmse", 0.50)), 1e-9);
         assertTrue(Double.isNaN(DeltaM.of(java.util.Map.of("a_miou", 1.0), java.util.Map.of())));
     }
+
+    @Test
+    void saliencyMaxFAndIou() {
+        SaliencyMetrics m = new SaliencyMetrics();
+        // labels 1 1 0 0 (255 ignored), probabilities 0.9 0.4 0.3 0.1
+        m.add(new byte[] {1, 1, 0, 0, (byte) 255}, new float[] {0.9f, 0.4f, 0.3f, 0.1f, 0.99f});
+        // threshold in (0.3, 0.4]: TP 2, FP 0 -> F = 1 is the max
+        assertEquals(1.0, m.maxF(), 1e-12);
+        // at 0.5: fg IoU = 1/2 (tp 1, fn 1), bg IoU = 2/3 (tp 2, fp 1) -> mean 7/12
+        assertEquals(7.0 / 12, m.meanIou(), 1e-12);
+    }
 }

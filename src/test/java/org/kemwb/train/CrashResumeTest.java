@@ -39,7 +39,7 @@ class CrashResumeTest {
         ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2,
                 1.0, 6, 5, 7L, ModelConfig.STEM, 0);
         int steps = 80;
-        TrainingRun.create(run, new TrainConfig(m, steps, 2, 1e-3, 1e-4, 0, 0.9, 1, 5, 1, 1, 8, 2, "cpu", Map.of()));
+        TrainingRun.create(run, new TrainConfig(m, steps, 2, 1e-3, 1e-4, 0, 0.9, 1, 5, 1, 1, 8, 2, "cpu", Map.of(), "", 1.0));
         Random rnd = new Random(42);
         int kills = 0;
         for (int attempt = 0; attempt < 8; attempt++) {

@@ -1,0 +1,176 @@
+package org.kemwb.data;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.kemwb.infer.ImageInput;
+import org.kemwb.model.Task;
+
+/**
+ * A multi-task dataset on disk in the NYUD-v2 layout of the public MTL code bases (and the one
+ * {@code kemwb data synth} writes): {@code images/ID.{png,jpg}}, {@code segmentation/ID.png}
+ * (class ids, 255 ignore), {@code depth/ID.npy} (metres), {@code normals/ID.npy} (3,H,W or
+ * H,W,3), {@code edge/ID.{png,npy}}, {@code sal/ID.png}, {@code parts/ID.png}, and split lists
+ * {@code train.txt}/{@code val.txt} (or {@code gt_sets/}). Samples are resized to the model size
+ * (labels nearest-neighbour). Problems name the file.
+ */
+public final class FolderDataset {
+    private final Path root;
+    private final List<String> ids;
+    private final Set<Task> tasks;
+    private final int semsegClasses;
+    private final int partsClasses;
+
+    public FolderDataset(Path root, String split, Set<Task> tasks, int semsegClasses, int partsClasses) throws IOException {
+        this.root = root;
+        this.tasks = tasks;
+        this.semsegClasses = semsegClasses;
+        this.partsClasses = partsClasses;
+        Path list = Files.exists(root.resolve(split + ".txt")) ? root.resolve(split + ".txt") : root.resolve("gt_sets").resolve(split + ".txt");
+        if (!Files.isRegularFile(list)) {
+            throw new IOException("dataset " + root + ": no split list " + split + ".txt (or gt_sets/" + split + ".txt)");
+        }
+        ids = Files.readAllLines(list).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (ids.isEmpty()) {
+            throw new IOException("dataset " + root + ": split list " + list + " is empty");
+        }
+    }
+
+    public int size() {
+        return ids.size();
+    }
+
+    public Sample load(int index, int size) throws IOException {
+        String id = ids.get(index);
+        Path imageFile = first(root.resolve("images"), id, ".png", ".jpg", ".jpeg");
+        BufferedImage img = ImageInput.read(imageFile);
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int n = size * size;
+        float[] rgb = ImageInput.toModelInput(img, size);
+        int[] semseg = new int[n];
+        int[] parts = new int[n];
+        float[] depth = new float[n];
+        float[] normals = new float[3 * n];
+        byte[] edges = new byte[n];
+        byte[] sal = new byte[n];
+        java.util.Arrays.fill(semseg, 255);
+        java.util.Arrays.fill(parts, 255);
+        if (tasks.contains(Task.SEMSEG)) {
+            semseg = classes(first(root.resolve("segmentation"), id, ".png"), w, h, size, semsegClasses);
+        }
+        if (tasks.contains(Task.PARTS)) {
+            parts = classes(first(root.resolve("parts"), id, ".png"), w, h, size, partsClasses);
+        }
+        if (tasks.contains(Task.DEPTH)) {
+            Path f = first(root.resolve("depth"), id, ".npy");
+            Npy.Array a = Npy.read(f);
+            checkShape(f, a.shape(), new long[] {h, w}, new long[] {1, h, w});
+            depth = nearest(a.data(), w, h, size, 1);
+        }
+        if (tasks.contains(Task.NORMALS)) {
+            Path f = first(root.resolve("normals"), id, ".npy");
+            Npy.Array a = Npy.read(f);
+            checkShape(f, a.shape(), new long[] {3, h, w}, new long[] {h, w, 3});
+            float[] planar = a.shape()[0] == 3 ? a.data() : toPlanar(a.data(), w, h);
+            normals = nearest(planar, w, h, size, 3);
+        }
+        if (tasks.contains(Task.EDGES)) {
+            edges = binary(first(root.resolve("edge"), id, ".png"), w, h, size);
+        }
+        if (tasks.contains(Task.SALIENCY)) {
+            sal = binary(first(root.resolve("sal"), id, ".png"), w, h, size);
+        }
+        return new Sample(size, rgb, semseg, depth, normals, edges, sal, parts);
+    }
+
+    private static Path first(Path dir, String id, String... exts) throws IOException {
+        for (String e : exts) {
+            Path p = dir.resolve(id + e);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new IOException("dataset: missing label file " + dir.resolve(id + exts[0]));
+    }
+
+    private static void checkShape(Path f, long[] shape, long[]... allowed) throws IOException {
+        for (long[] a : allowed) {
+            if (java.util.Arrays.equals(shape, a)) {
+                return;
+            }
+        }
+        throw new IOException(f + ": shape " + java.util.Arrays.toString(shape) + " does not match the image (expected "
+                + java.util.Arrays.toString(allowed[0]) + ")");
+    }
+
+    private static Raster raster(Path f, int w, int h) throws IOException {
+        BufferedImage img = ImageInput.read(f);
+        if (img.getWidth() != w || img.getHeight() != h) {
+            throw new IOException(f + ": size " + img.getWidth() + "x" + img.getHeight() + " differs from the image " + w + "x" + h);
+        }
+        return img.getRaster();
+    }
+
+    private static int[] classes(Path f, int w, int h, int size, int classes) throws IOException {
+        Raster r = raster(f, w, h);
+        int[] out = new int[size * size];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int v = r.getSample(x * w / size, y * h / size, 0);
+                if (v != 255 && (v < 0 || v >= classes)) {
+                    throw new IOException(f + ": label " + v + " at (" + x * w / size + ", " + y * h / size
+                            + ") is out of range [0, " + classes + ") and not 255");
+                }
+                out[y * size + x] = v;
+            }
+        }
+        return out;
+    }
+
+    private static byte[] binary(Path f, int w, int h, int size) throws IOException {
+        Raster r = raster(f, w, h);
+        byte[] out = new byte[size * size];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                out[y * size + x] = (byte) (r.getSample(x * w / size, y * h / size, 0) > 127 ? 1 : 0);
+            }
+        }
+        return out;
+    }
+
+    private static float[] nearest(float[] planar, int w, int h, int size, int channels) {
+        float[] out = new float[channels * size * size];
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < size; y++) {
+                for (int x = 0; x < size; x++) {
+                    out[c * size * size + y * size + x] = planar[c * w * h + (y * h / size) * w + x * w / size];
+                }
+            }
+        }
+        return out;
+    }
+
+    private static float[] toPlanar(float[] hwc, int w, int h) {
+        float[] out = new float[hwc.length];
+        for (int p = 0; p < w * h; p++) {
+            for (int c = 0; c < 3; c++) {
+                out[c * w * h + p] = hwc[p * 3 + c];
+            }
+        }
+        return out;
+    }
+
+    public List<Sample> loadAll(int size) throws IOException {
+        List<Sample> out = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            out.add(load(i, size));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package org.kemwb.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import org.kemwb.cli.KemwbCli;
+import org.kemwb.model.Task;
+import org.kemwb.train.Augment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `data synth` writes the NYUD layout; the folder loader reads back exactly the rendered labels. */
+class FolderDatasetTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void synthFolderRoundTripsThroughTheLoader() throws Exception {
+        Path out = dir.resolve("synth");
+        int code = KemwbCli.execute(new PrintWriter(new StringWriter()), "data", "synth", "--out", out.toString(), "--count", "10",
+                "--size", "32", "--seed", "4");
+        assertEquals(0, code);
+        var tasks = EnumSet.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS, Task.EDGES, Task.SALIENCY, Task.PARTS);
+        FolderDataset train = new FolderDataset(out, "train", tasks, 6, 5);
+        FolderDataset val = new FolderDataset(out, "val", tasks, 6, 5);
+        assertEquals(9, train.size());
+        assertEquals(1, val.size());
+        Sample rendered = new SyntheticScenes(4).render(0, 32);
+        Sample loaded = train.load(0, 32);
+        assertArrayEquals(rendered.semseg(), loaded.semseg());
+        assertArrayEquals(rendered.parts(), loaded.parts());
+        assertArrayEquals(rendered.depth(), loaded.depth());
+        assertArrayEquals(rendered.normals(), loaded.normals());
+        assertArrayEquals(rendered.edges(), loaded.edges());
+        assertArrayEquals(rendered.saliency(), loaded.saliency());
+        for (int i = 0; i < rendered.rgb().length; i++) {
+            assertEquals(rendered.rgb()[i], loaded.rgb()[i], 0.5 / 255 + 1e-6, "PNG keeps 8 bits");
+        }
+        // resized for a bigger model: labels nearest-neighbour, still valid classes
+        Sample big = train.load(1, 64);
+        for (int v : big.semseg()) {
+            assertTrue(v >= 0 && v < 6);
+        }
+    }
+
+    @Test
+    void missingAndBadLabelsNameTheFile() throws Exception {
+        Path out = dir.resolve("synth");
+        KemwbCli.execute(new PrintWriter(new StringWriter()), "data", "synth", "--out", out.toString(), "--count", "3", "--size", "16");
+        var tasks = EnumSet.of(Task.SEMSEG, Task.DEPTH);
+        Files.delete(out.resolve("depth").resolve("000000.npy"));
+        IOException e = assertThrows(IOException.class, () -> new FolderDataset(out, "train", tasks, 6, 5).load(0, 16));
+        assertTrue(e.getMessage().contains("depth/000000.npy") && e.getMessage().contains("missing"), e.getMessage());
+        // semseg labels beyond the class count
+        IOException e2 = assertThrows(IOException.class, () -> new FolderDataset(out, "train", EnumSet.of(Task.SEMSEG), 2, 5).load(1, 16));
+        assertTrue(e2.getMessage().contains("segmentation/000001.png") && e2.getMessage().contains("out of range"), e2.getMessage());
+        // mismatched size
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png",
+                out.resolve("segmentation").resolve("000001.png").toFile());
+        IOException e3 = assertThrows(IOException.class, () -> new FolderDataset(out, "train", EnumSet.of(Task.SEMSEG), 6, 5).load(1, 16));
+        assertTrue(e3.getMessage().contains("differs from the image"), e3.getMessage());
+        IOException e4 = assertThrows(IOException.class, () -> new FolderDataset(dir, "train", tasks, 6, 5));
+        assertTrue(e4.getMessage().contains("no split list"));
+    }
+
+    @Test
+    void scaleCropKeepsLabelsAlignedWithPixels() {
+        Sample s = new SyntheticScenes(2).render(3, 32);
+        Sample z = Augment.scaleCrop(s, 2.0, 0.5, 0.5);
+        int n = 32 * 32;
+        // every output pixel copies one input pixel: rgb and all labels come from the same place
+        for (int p = 0; p < n; p++) {
+            boolean found = false;
+            for (int q = 0; q < n && !found; q++) {
+                found = s.rgb()[q] == z.rgb()[p] && s.rgb()[n + q] == z.rgb()[n + p] && s.semseg()[q] == z.semseg()[p]
+                        && s.depth()[q] == z.depth()[p] && s.normals()[q] == z.normals()[p];
+            }
+            assertTrue(found, "pixel " + p);
+        }
+        // the centre of a 2x zoom on the centre is the input's centre
+        assertEquals(s.depth()[16 * 32 + 16], z.depth()[16 * 32 + 16]);
+    }
+}
