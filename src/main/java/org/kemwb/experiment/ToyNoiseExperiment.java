@@ -156,9 +156,12 @@ public final class ToyNoiseExperiment {
                     try (NDManager scope = manager.newSubManager()) {
                         Engine.getEngine("PyTorch").setRandomSeed(seed * 1_000_003 + step);
                         Problem batch = Problem.sample(scope, settings.batch(), settings);
+                        EngineSetup.AUTOGRAD.lock();
                         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                             NDArray pred = net.forward(ps, batch.inputs(), true, false).predictions();
                             gc.backward(batch.loss(pred).get(0).add(batch.loss(pred).get(1)));
+                        } finally {
+                            EngineSetup.AUTOGRAD.unlock();
                         }
                         optimizer.update(params, (float) settings.lr());
                     }

@@ -5,6 +5,13 @@ package org.kemwb.model;
  * entry point (CLI, app) and by {@link LoadedModel}.
  */
 public final class EngineSetup {
+    /**
+     * DJL's PyTorch GradientCollector allows one collecting instance per process ("Only one can
+     * be collecting at a time"). Every forward+backward holds this lock, so training runs on
+     * different threads interleave their steps instead of failing.
+     */
+    public static final java.util.concurrent.locks.ReentrantLock AUTOGRAD = new java.util.concurrent.locks.ReentrantLock();
+
     private EngineSetup() {}
 
     /**

@@ -72,6 +72,7 @@ public final class StepTrainer {
         Map<Task, Double> perTask = new LinkedHashMap<>();
         double total;
         float lr = nextLearningRate();
+        org.kemwb.model.EngineSetup.AUTOGRAD.lock();
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray images = batch.images().toDevice(model.device(), false);
             NDList outputs = model.net().forward(ps, images, true, false).outputs();
@@ -96,6 +97,8 @@ public final class StepTrainer {
                 return new StepLosses(perTask, total, lr);
             }
             collector.backward(loss);
+        } finally {
+            org.kemwb.model.EngineSetup.AUTOGRAD.unlock();
         }
         updates++;
         optimizer.update(parameters, lr);
