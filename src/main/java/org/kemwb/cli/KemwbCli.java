@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
             KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
-            KemwbCli.Compare.class, KemwbCli.MemoryBench.class})
+            KemwbCli.Compare.class, KemwbCli.MemoryBench.class, KemwbCli.Convert.class})
 public final class KemwbCli {
 
     public static void main(String[] args) {
@@ -135,7 +135,7 @@ public final class KemwbCli {
     @Command(name = "infer", mixinStandardHelpOptions = true,
             description = "Run a checkpoint on an image; writes <task>.png (colour-mapped) and <task>.npy per task.")
     static final class Infer implements Callable<Integer> {
-        @Option(names = "--checkpoint", required = true, description = "Checkpoint (.params).")
+        @Option(names = "--checkpoint", required = true, description = "Model: checkpoint (.params), TorchScript export (.pt) or .npz.")
         Path checkpoint;
         @Parameters(index = "0", description = "Image (PNG, JPEG, BMP).")
         Path image;
@@ -147,23 +147,19 @@ public final class KemwbCli {
         @Override
         public Integer call() throws Exception {
             var img = ImageInput.read(image);
-            try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device));
-                    NDManager scope = model.manager().newSubManager()) {
+            try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
                 int size = model.config().imageSize();
-                float[] input = ImageInput.toModelInput(img, size);
-                long t0 = System.nanoTime();
-                NDList outputs = model.infer(scope, scope.create(input, new Shape(1, 3, size, size)), false).outputs();
-                double ms = (System.nanoTime() - t0) / 1e6;
+                var prediction = model.predict(ImageInput.toModelInput(img, size), false);
                 Files.createDirectories(out);
-                for (int t = 0; t < outputs.size(); t++) {
-                    Task task = model.config().tasks().get(t);
-                    float[] data = outputs.get(t).toFloatArray();
-                    int channels = (int) outputs.get(t).getShape().get(1);
+                for (int t = 0; t < prediction.tasks().size(); t++) {
+                    Task task = prediction.tasks().get(t);
+                    float[] data = prediction.outputs().get(t);
+                    int channels = prediction.channels(t);
                     OutputImages.writePng(OutputImages.render(task, data, channels, size), out.resolve(task.id() + ".png"));
                     OutputImages.writeNpy(data, new long[] {channels, size, size}, out.resolve(task.id() + ".npy"));
                 }
                 System.out.printf(Locale.ROOT, "%d task outputs of %s written to %s (%s, forward %.1f ms)%n",
-                        outputs.size(), image.getFileName(), out, Devices.describe(model.device()), ms);
+                        prediction.tasks().size(), image.getFileName(), out, Devices.describe(model.device()), prediction.forwardMs());
             }
             return 0;
         }
@@ -319,6 +315,22 @@ public final class KemwbCli {
                     System.out.printf(Locale.ROOT, "train,%s,%d%n", row.get("step"), org.kemwb.bench.ProcessMemory.rssBytes() >> 20);
                 }
             }, () -> false);
+            return 0;
+        }
+    }
+
+    @Command(name = "convert", mixinStandardHelpOptions = true,
+            description = "Convert weights: checkpoint (.params) <-> NumPy .npz for PyTorch (see interop/pytorch).")
+    static final class Convert implements Callable<Integer> {
+        @Parameters(index = "0", description = "From (.params or .npz).")
+        Path from;
+        @Parameters(index = "1", description = "To (.npz or .params).")
+        Path to;
+
+        @Override
+        public Integer call() throws Exception {
+            org.kemwb.model.NpzWeights.convert(from, to);
+            System.out.println("written " + to);
             return 0;
         }
     }

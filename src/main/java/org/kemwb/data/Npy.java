@@ -20,7 +20,11 @@ public final class Npy {
     private Npy() {}
 
     public static Array read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        return read(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Parses .npy bytes; {@code file} names the source in error messages. */
+    public static Array read(byte[] bytes, String file) throws IOException {
         if (bytes.length < 10 || (bytes[0] & 0xff) != 0x93 || bytes[1] != 'N' || bytes[2] != 'U') {
             throw new IOException(file + ": not a .npy file");
         }
@@ -61,7 +65,7 @@ public final class Npy {
         int size = Integer.parseInt(d.group(3));
         ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
         ByteBuffer buf = ByteBuffer.wrap(bytes, offset + headerLen, bytes.length - offset - headerLen).order(order);
-        if (count * size > buf.remaining()) {
+        if (count < 0 || count > Integer.MAX_VALUE || count * size > buf.remaining()) {
             throw new IOException(file + ": data is shorter than its shape " + shape);
         }
         float[] out = new float[(int) count];

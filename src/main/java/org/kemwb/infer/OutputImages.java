@@ -81,6 +81,12 @@ public final class OutputImages {
 
     /** Writes a little-endian float32 .npy file of the given shape. */
     public static void writeNpy(float[] data, long[] shape, Path file) throws IOException {
+        byte[] bytes = npyBytes(data, shape);
+        AtomicFiles.write(file, o -> o.write(bytes));
+    }
+
+    /** The bytes of a little-endian float32 .npy file of the given shape. */
+    public static byte[] npyBytes(float[] data, long[] shape) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (long s : shape) {
             dims.append(s).append(", ");
@@ -97,7 +103,6 @@ public final class OutputImages {
         ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(data);
         out.write(buf.array());
-        byte[] bytes = out.toByteArray();
-        AtomicFiles.write(file, o -> o.write(bytes));
+        return out.toByteArray();
     }
 }

@@ -91,9 +91,10 @@ public final class MainWindow extends BorderPane {
         });
     }
 
-    /** Opens a dropped or chosen file: .params goes to the primary model slot, anything else is an image. */
+    /** Opens a dropped or chosen file: a model (.params, .pt, .npz) goes to the primary slot, anything else is an image. */
     public void open(Path file) {
-        if (file.getFileName().toString().endsWith(".params")) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".params") || name.endsWith(".pt") || name.endsWith(".npz")) {
             state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY);
         } else {
             state.openImage(file);
@@ -139,7 +140,7 @@ public final class MainWindow extends BorderPane {
     private void chooseCheckpoint() {
         FileChooser fc = new FileChooser();
         fc.setTitle("Open checkpoint");
-        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("KEM Workbench checkpoints", "*.params"));
+        fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Models (checkpoint, TorchScript, npz)", "*.params", "*.pt", "*.npz"));
         File f = fc.showOpenDialog(window());
         if (f != null) {
             state.openCheckpoint(f.toPath(), WorkbenchState.Slot.PRIMARY);

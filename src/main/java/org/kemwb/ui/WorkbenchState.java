@@ -8,11 +8,9 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.concurrent.Task;
 import org.kemwb.infer.ImageInput;
-import org.kemwb.infer.InferenceEngine;
+import org.kemwb.infer.ModelHandle;
 import org.kemwb.infer.Prediction;
-import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
-import org.kemwb.model.LoadedModel;
 
 /**
  * Observable state shared by the pages: the open image, the primary model and a comparison
@@ -33,8 +31,8 @@ public final class WorkbenchState implements AutoCloseable {
     private final StringProperty device = new SimpleStringProperty("auto");
     private final StringProperty deviceName = new SimpleStringProperty("…");
     private final StringProperty error = new SimpleStringProperty();
-    private LoadedModel primaryModel;
-    private LoadedModel comparisonModel;
+    private ModelHandle primaryModel;
+    private ModelHandle comparisonModel;
 
     public Jobs jobs() {
         return jobs;
@@ -94,8 +92,8 @@ public final class WorkbenchState implements AutoCloseable {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Loading " + file.getFileName());
-                LoadedModel loaded = Checkpoint.load(file, Devices.resolve(device.get()));
-                LoadedModel old = slot == Slot.PRIMARY ? primaryModel : comparisonModel;
+                ModelHandle loaded = ModelHandle.open(file, Devices.resolve(device.get()));
+                ModelHandle old = slot == Slot.PRIMARY ? primaryModel : comparisonModel;
                 if (slot == Slot.PRIMARY) {
                     primaryModel = loaded;
                 } else {
@@ -130,11 +128,11 @@ public final class WorkbenchState implements AutoCloseable {
                 updateMessage("Inference");
                 updateProgress(-1, 1);
                 Prediction[] out = new Prediction[2];
-                LoadedModel[] models = {primaryModel, comparisonModel};
+                ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
                         float[] rgb = ImageInput.toModelInput(img, models[i].config().imageSize());
-                        out[i] = InferenceEngine.predict(models[i], rgb, true);
+                        out[i] = models[i].predict(rgb, true);
                     }
                 }
                 updateMessage("Ready");

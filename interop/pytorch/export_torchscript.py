@@ -1,0 +1,47 @@
+"""Exports a workbench model to TorchScript for `kemwb infer` / the GUI, and writes parity fixtures.
+
+Interface of the exported module (documented in the README):
+  input  image: float32 (B, 3, S, S), RGB in [0, 1], S = config imageSize
+  output tuple: one (B, C_t, S, S) map per task in config order, then token_attention
+         (B, K*L, K*L) (empty (B, 0, 0) for interaction "none")
+The config travels next to the file as <name>.pt.json.
+
+  python3 export_torchscript.py MODEL.npz OUT.pt [--fixtures DIR]
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from kemwb_torch import load_npz  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("npz")
+    ap.add_argument("out")
+    ap.add_argument("--fixtures", help="also write input.npy and expected_<i>.npy (PyTorch eager outputs)")
+    a = ap.parse_args()
+    model = load_npz(a.npz)
+    s = model.cfg["imageSize"]
+    g = torch.Generator().manual_seed(0)
+    example = torch.rand(2, 3, s, s, generator=g)
+    with torch.no_grad():
+        traced = torch.jit.trace(model, example)
+        traced.save(a.out)
+        with open(a.out + ".json", "w") as f:
+            json.dump(model.cfg, f)
+        if a.fixtures:
+            os.makedirs(a.fixtures, exist_ok=True)
+            np.save(os.path.join(a.fixtures, "input.npy"), example.numpy())
+            for i, o in enumerate(model(example)):
+                np.save(os.path.join(a.fixtures, f"expected_{i}.npy"), o.numpy().astype(np.float32))
+    print("written", a.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,265 @@
+"""The workbench's MultiTaskNet in PyTorch.
+
+Mirrors org.kemwb.model: same config JSON, same computation, and parameters registered in the
+same order as the Java blocks list them, so weights move between the two by position
+(`save_npz` / `load_npz`; the Java side is `kemwb convert`).
+"""
+import io
+import json
+import math
+import zipfile
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+CHANNELS = {"depth": 1, "normals": 3, "edges": 1, "saliency": 1}
+PIXEL_MEAN, PIXEL_STD = 0.45, 0.25
+HEAD_HIDDEN = 8
+
+
+def task_channels(task, cfg):
+    if task == "semseg":
+        return cfg["semsegClasses"]
+    if task == "parts":
+        return cfg["partsClasses"]
+    return CHANNELS[task]
+
+
+def etf_matrix(d, k, seed):
+    """The sKEM ETF, bit-compatible with org.kemwb.model.Etf (java.util.Random Gaussians + Gram-Schmidt)."""
+    rnd = JavaRandom(seed)
+    u = [[rnd.next_gaussian() for _ in range(k)] for _ in range(d)]
+    for _ in range(2):
+        for c in range(k):
+            for prev in range(c):
+                dot = sum(u[r][c] * u[r][prev] for r in range(d))
+                for r in range(d):
+                    u[r][c] -= dot * u[r][prev]
+            norm = math.sqrt(sum(u[r][c] * u[r][c] for r in range(d)))
+            for r in range(d):
+                u[r][c] /= norm
+    scale = math.sqrt(k / (k - 1))
+    e = [[scale * (u[r][c] - sum(u[r]) / k) for c in range(k)] for r in range(d)]
+    return torch.tensor(e, dtype=torch.float32)
+
+
+class JavaRandom:
+    """java.util.Random (LCG and nextGaussian), to reproduce the Java ETF basis."""
+
+    def __init__(self, seed):
+        self.seed = (seed ^ 0x5DEECE66D) & ((1 << 48) - 1)
+        self.next_next = None
+
+    def next(self, bits):
+        self.seed = (self.seed * 0x5DEECE66D + 0xB) & ((1 << 48) - 1)
+        v = self.seed >> (48 - bits)
+        return v - (1 << bits) if v >= 1 << (bits - 1) else v
+
+    def next_double(self):
+        return (((self.next(26) & ((1 << 26) - 1)) << 27) + (self.next(27) & ((1 << 27) - 1))) * (1.0 / (1 << 53))
+
+    def next_gaussian(self):
+        if self.next_next is not None:
+            v, self.next_next = self.next_next, None
+            return v
+        while True:
+            v1 = 2 * self.next_double() - 1
+            v2 = 2 * self.next_double() - 1
+            s = v1 * v1 + v2 * v2
+            if 0 < s < 1:
+                break
+        mul = math.sqrt(-2 * math.log(s) / s)
+        self.next_next = v2 * mul
+        return v1 * mul
+
+
+def topk_softmax(scores, k):
+    if k >= scores.shape[-1]:
+        return torch.softmax(scores, -1)
+    idx = scores.detach().topk(k, -1).indices
+    mask = F.one_hot(idx, scores.shape[-1]).sum(-2) > 0
+    return torch.softmax(scores.masked_fill(~mask, float("-inf")), -1)
+
+
+def split_heads(x, h):
+    b, t, d = x.shape
+    return x.reshape(b, t, h, d // h).permute(0, 2, 1, 3)
+
+
+def merge_heads(x):
+    b, h, t, dh = x.shape
+    return x.permute(0, 2, 1, 3).reshape(b, t, h * dh)
+
+
+class VitBlock(nn.Module):
+    def __init__(self, d, heads, mlp):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = nn.LayerNorm(d)
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.norm2 = nn.LayerNorm(d)
+        self.fc1 = nn.Linear(d, mlp * d)
+        self.fc2 = nn.Linear(mlp * d, d)
+
+    def forward(self, x):
+        b, l, d = x.shape
+        qkv = self.qkv(self.norm1(x)).reshape(b, l, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        att = torch.softmax(qkv[0] @ qkv[1].transpose(-1, -2) / math.sqrt(d / self.heads), -1)
+        x = x + self.proj(merge_heads(att @ qkv[2]))
+        return x + self.fc2(F.gelu(self.fc1(self.norm2(x))))
+
+
+class VitStack(nn.Module):
+    def __init__(self, depth, d, heads, mlp):
+        super().__init__()
+        self.blocks = nn.ModuleList([VitBlock(d, heads, mlp) for _ in range(depth)])
+        self.norm = nn.LayerNorm(d)
+
+    def forward(self, x):
+        for blk in self.blocks:
+            x = blk(x)
+        return self.norm(x)
+
+
+class Interaction(nn.Module):
+    """none / ca / kem / skem; returns (tokens, token_attention (B, KL, KL) or None)."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        self.kind, self.heads, self.lam, self.k = cfg["interaction"], cfg["heads"], cfg["lambda"], cfg["topK"]
+        d = cfg["dim"]
+        lin = lambda: nn.Linear(d, d, bias=False)  # noqa: E731
+        if self.kind == "ca":
+            self.query, self.key, self.value, self.output = lin(), lin(), lin(), lin()
+        elif self.kind in ("kem", "skem"):
+            self.memory = nn.Parameter(torch.randn(cfg["slots"], d))
+            self.retrieve_query, self.retrieve_key, self.retrieve_value = lin(), lin(), lin()
+            self.write_query, self.write_key, self.write_value = lin(), lin(), lin()
+            if self.kind == "skem":
+                self.etf_projection = lin()
+                self.register_buffer("etf", etf_matrix(d // self.heads, len(cfg["tasks"]), cfg["etfSeed"]), persistent=False)
+
+    def forward(self, x):
+        h = self.heads
+        dh = x.shape[-1] / h
+        if self.kind == "none":
+            return x, None
+        if self.kind == "ca":
+            att = torch.softmax(split_heads(self.query(x), h) @ split_heads(self.key(x), h).transpose(-1, -2) / math.sqrt(dh), -1)
+            update = self.output(merge_heads(att @ split_heads(self.value(x), h)))
+            return x + self.lam * update, att.mean(1)
+        slots = self.memory.unsqueeze(0)
+        q, k = self.retrieve_query(slots), self.retrieve_key(x)
+        if self.kind == "skem":
+            q = split_heads(self.etf_projection(q), h) @ self.etf
+            k = split_heads(self.etf_projection(k), h) @ self.etf
+            scores = q @ k.transpose(-1, -2) / math.sqrt(self.etf.shape[1])
+        else:
+            scores = split_heads(q, h) @ split_heads(k, h).transpose(-1, -2) / math.sqrt(dh)
+        retrieve = topk_softmax(scores, self.k)
+        filled = merge_heads(retrieve @ split_heads(self.retrieve_value(x), h))
+        write = torch.softmax(split_heads(self.write_query(x), h) @ split_heads(self.write_key(filled), h).transpose(-1, -2)
+                              / math.sqrt(dh), -1)
+        update = merge_heads(write @ split_heads(self.write_value(filled), h))
+        return x + self.lam * update, (write @ retrieve).mean(1)
+
+
+class TaskHead(nn.Module):
+    def __init__(self, task, cfg):
+        super().__init__()
+        self.task, self.patch, self.side = task, cfg["patch"], cfg["imageSize"] // cfg["patch"]
+        d = cfg["dim"]
+        self.norm = nn.LayerNorm(d)
+        self.unfold = nn.Linear(d, self.patch * self.patch * HEAD_HIDDEN)
+        self.refine = nn.Linear(HEAD_HIDDEN + 3, HEAD_HIDDEN)
+        self.out = nn.Linear(HEAD_HIDDEN, task_channels(task, cfg))
+
+    def forward(self, tokens, image):
+        b, p, s = tokens.shape[0], self.patch, self.side
+        t = self.unfold(self.norm(tokens))
+        m = t.reshape(b, s, s, p, p, HEAD_HIDDEN).permute(0, 1, 3, 2, 4, 5).reshape(b, s * p, s * p, HEAD_HIDDEN)
+        y = self.out(F.gelu(self.refine(torch.cat([m, image.permute(0, 2, 3, 1)], 3))))
+        if self.task == "normals":
+            y = y / torch.sqrt((y * y).sum(3, keepdim=True) + 1e-6)
+        return y.permute(0, 3, 1, 2)
+
+
+class PatchStem(nn.Module):
+    def __init__(self, patch, d):
+        super().__init__()
+        self.patch = patch
+        self.embed = nn.Linear(3 * patch * patch, d)
+        self.mix = nn.Linear(d, d)
+
+    def forward(self, x):
+        b, p = x.shape[0], self.patch
+        s = x.shape[2] // p
+        patches = x.reshape(b, 3, s, p, s, p).permute(0, 2, 4, 1, 3, 5).reshape(b, s * s, 3 * p * p)
+        return self.mix(F.gelu(self.embed(patches)))
+
+
+class MultiTaskNet(nn.Module):
+    """forward(image in [0,1], (B,3,S,S)) -> (task outputs..., token_attention or empty)."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        if cfg.get("backbone", "stem") != "stem":
+            raise ValueError("the PyTorch twin supports the trainable stem only")
+        self.cfg = cfg
+        self.tasks = list(cfg["tasks"])
+        d, side = cfg["dim"], cfg["imageSize"] // cfg["patch"]
+        # registration order = the Java parameter order: position, stem, encoders, interaction, decoders, heads
+        self.position = nn.Parameter(torch.zeros(1, side * side, d))
+        self.stem = PatchStem(cfg["patch"], d)
+        self.encoders = nn.ModuleList([VitStack(cfg["encoderDepth"], d, cfg["heads"], cfg["mlpRatio"]) for _ in self.tasks])
+        self.interaction = Interaction(cfg)
+        self.decoders = nn.ModuleList([VitStack(cfg["decoderDepth"], d, cfg["heads"], cfg["mlpRatio"]) for _ in self.tasks])
+        self.heads = nn.ModuleList([TaskHead(t, cfg) for t in self.tasks])
+
+    def forward(self, image):
+        x = (image - PIXEL_MEAN) / PIXEL_STD
+        shared = self.stem(x) + self.position
+        tokens, attention = self.interaction(torch.cat([e(shared) for e in self.encoders], 1))
+        per_task = tokens.split(shared.shape[1], 1)
+        outs = [h(dec(t), x) for h, dec, t in zip(self.heads, self.decoders, per_task)]
+        if attention is None:
+            attention = torch.zeros(image.shape[0], 0, 0)
+        return tuple(outs) + (attention,)
+
+
+def parameters_in_java_order(model):
+    # nn.Module.parameters() follows registration order, which mirrors the Java blocks
+    return list(model.named_parameters())
+
+
+def load_npz(path):
+    """Model from a `kemwb convert X.params X.npz` file."""
+    with zipfile.ZipFile(path) as z:
+        cfg = json.loads(z.read("config.json"))
+        model = MultiTaskNet(cfg)
+        params = parameters_in_java_order(model)
+        java_names = z.read("names.txt").decode().split()
+        if len(java_names) != len(params):
+            raise ValueError(f"{path}: {len(java_names)} parameters, the PyTorch model has {len(params)}")
+        with torch.no_grad():
+            for i, ((name, p), jname) in enumerate(zip(params, java_names)):
+                a = np.load(io.BytesIO(z.read(f"{i:04d}.npy")))
+                if tuple(a.shape) != tuple(p.shape):
+                    raise ValueError(f"{path}: {jname} has shape {a.shape}, PyTorch {name} needs {tuple(p.shape)}")
+                p.copy_(torch.from_numpy(a))
+    return model.eval()
+
+
+def save_npz(model, path, java_names=None):
+    """Writes a model's weights for `kemwb convert X.npz X.params` (names.txt only informative)."""
+    params = parameters_in_java_order(model)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("config.json", json.dumps(model.cfg))
+        for i, (_, p) in enumerate(params):
+            buf = io.BytesIO()
+            np.save(buf, p.detach().cpu().numpy().astype(np.float32))
+            z.writestr(f"{i:04d}.npy", buf.getvalue())
+        z.writestr("names.txt", "\n".join(java_names or [n for n, _ in params]) + "\n")

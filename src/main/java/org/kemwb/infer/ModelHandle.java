@@ -1,0 +1,60 @@
+package org.kemwb.infer;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.kemwb.model.Checkpoint;
+import org.kemwb.model.Devices;
+import org.kemwb.model.LoadedModel;
+import org.kemwb.model.ModelConfig;
+import org.kemwb.model.NpzWeights;
+
+/**
+ * A model the workbench can run, whatever file it came from: a checkpoint ({@code .params}),
+ * weights exchanged with PyTorch ({@code .npz}) or a TorchScript export ({@code .pt} with its
+ * {@code .pt.json} config). Owns native memory until closed; use from one thread at a time.
+ */
+public interface ModelHandle extends AutoCloseable {
+    ModelConfig config();
+
+    Device device();
+
+    /** @param rgb planar RGB in [0,1] at the model's size */
+    Prediction predict(float[] rgb, boolean withAttention);
+
+    @Override
+    void close();
+
+    static ModelHandle open(Path file, Device device) throws IOException {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".pt") || name.endsWith(".torchscript")) {
+            return TorchScriptModel.load(file, device);
+        }
+        LoadedModel model = name.endsWith(".npz") ? NpzWeights.read(file, device) : Checkpoint.load(file, device);
+        return new ModelHandle() {
+            @Override
+            public ModelConfig config() {
+                return model.config();
+            }
+
+            @Override
+            public Device device() {
+                return model.device();
+            }
+
+            @Override
+            public Prediction predict(float[] rgb, boolean withAttention) {
+                return InferenceEngine.predict(model, rgb, withAttention);
+            }
+
+            @Override
+            public void close() {
+                model.close();
+            }
+        };
+    }
+
+    static String describe(ModelHandle h) {
+        return Devices.describe(h.device());
+    }
+}
