@@ -52,7 +52,7 @@ public final class OutputImages {
         return PALETTE[c % PALETTE.length];
     }
 
-    static int argmax(float[] out, int channels, int n, int p) {
+    public static int argmax(float[] out, int channels, int n, int p) {
         int best = 0;
         for (int c = 1; c < channels; c++) {
             if (out[c * n + p] > out[best * n + p]) {

@@ -30,6 +30,7 @@ public final class AttentionView extends VBox {
     private final GridPane maps = new GridPane();
     private final Label status = new Label("Move over the image; click to pin a spot.");
     private final MemoryView memory = new MemoryView();
+    private final WhatIfView whatIf;
     private int gx = -1;
     private int gy = -1;
     private boolean pinned;
@@ -65,7 +66,9 @@ public final class AttentionView extends VBox {
         HBox top = new HBox(10, new Label("Target task"), target, status);
         top.setAlignment(Pos.CENTER_LEFT);
         HBox body = new HBox(16, picture, maps, new ImageView(Pictures.colourBar(14, HEAT)));
-        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(new VBox(10, body, memory));
+        whatIf = new WhatIfView(state);
+        javafx.scene.control.TitledPane probing = new javafx.scene.control.TitledPane("What-if probing: corrupt a region, see where outputs change", whatIf);
+        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(new VBox(10, body, probing, memory));
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(top, scroll);
@@ -87,6 +90,10 @@ public final class AttentionView extends VBox {
             gy = p.config().gridSide() / 2;
         }
         redraw();
+    }
+
+    WhatIfView whatIf() {
+        return whatIf;
     }
 
     /** Selects the token under a point given as fractions of the image. */

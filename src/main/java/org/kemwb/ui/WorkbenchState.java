@@ -148,6 +148,28 @@ public final class WorkbenchState implements AutoCloseable {
         jobs.onEngine(task);
     }
 
+    /** Runs both models on an edited copy of the image (what-if probing); results via the callback. */
+    public void probe(BufferedImage edited, java.util.function.Consumer<Prediction[]> done) {
+        Task<Prediction[]> task = new Task<>() {
+            @Override
+            protected Prediction[] call() {
+                updateMessage("What-if inference");
+                Prediction[] out = new Prediction[2];
+                ModelHandle[] models = {primaryModel, comparisonModel};
+                for (int i = 0; i < 2; i++) {
+                    if (models[i] != null) {
+                        out[i] = models[i].predict(ImageInput.toModelInput(edited, models[i].config().imageSize()), false);
+                    }
+                }
+                updateMessage("Ready");
+                return out;
+            }
+        };
+        task.setOnSucceeded(e -> done.accept(task.getValue()));
+        task.setOnFailed(e -> error.set(message(task.getException())));
+        jobs.onEngine(task);
+    }
+
     static String message(Throwable t) {
         if (t == null) {
             return "unknown error";

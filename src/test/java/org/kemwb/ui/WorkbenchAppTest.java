@@ -167,4 +167,22 @@ class WorkbenchAppTest {
         assertEquals("kem", row.interaction());
         assertEquals("created", row.status());
     }
+
+    @Test
+    @Order(5)
+    void whatIfProbingShowsWhereEachOutputChanged() throws Exception {
+        robot.clickOn("#nav-attention");
+        AttentionView view = (AttentionView) app.window().page("Attention");
+        Platform.runLater(() -> {
+            view.whatIf().select(0.25, 0.25, 0.6, 0.6);
+            view.whatIf().apply();
+        });
+        waitFor(() -> robot.lookup("#whatif-kem-semseg").tryQuery().isPresent(), 60);
+        boolean anyChange = false;
+        for (String task : List.of("semseg", "depth", "normals")) {
+            Image heat = robot.lookup("#whatif-kem-" + task).queryAs(ImageView.class).getImage();
+            anyChange |= nonBlank(heat);
+        }
+        assertTrue(anyChange, "noise in a region changes some task output");
+    }
 }
