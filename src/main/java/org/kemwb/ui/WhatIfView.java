@@ -134,8 +134,10 @@ final class WhatIfView extends VBox {
                 heat.setId("whatif-" + before[m].interaction().id() + "-" + before[m].tasks().get(t).id());
                 double outside = OutputChange.mean(change, size, x0, y0, x1, y1, false);
                 double inside = OutputChange.mean(change, size, x0, y0, x1, y1, true);
-                Label caption = new Label(String.format(Locale.ROOT, "%s: inside %.3g, outside %.3g", before[m].tasks().get(t).id(),
+                Label caption = new Label(String.format(Locale.ROOT, "%s change: inside %.3g, outside %.3g", before[m].tasks().get(t).id(),
                         inside, outside));
+                caption.setWrapText(true);
+                caption.setMaxWidth(MAP + 30);
                 maps.add(new VBox(2, caption, new StackPane(new ImageView(picture.getImage()) {
                     {
                         setFitWidth(MAP);
