@@ -37,7 +37,10 @@ public final class InspectView extends VBox {
         setPadding(new Insets(12));
         opacity.setPrefWidth(200);
         opacity.setId("opacity");
-        HBox controls = new HBox(10, new Label("Output opacity"), opacity, info);
+        javafx.scene.control.Button export = new javafx.scene.control.Button("Export outputs…");
+        export.setId("inspect-export");
+        export.setOnAction(e -> export());
+        HBox controls = new HBox(10, new Label("Output opacity"), opacity, export, info);
         controls.setAlignment(Pos.CENTER_LEFT);
         grid.setId("task-grid");
         getChildren().addAll(controls, grid);
@@ -132,6 +135,41 @@ public final class InspectView extends VBox {
         text.setWrapText(true);
         text.setMaxWidth(PANEL);
         return text;
+    }
+
+    /** Writes every task panel as PNG and the raw outputs as .npy into a chosen folder (background). */
+    private void export() {
+        Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null) {
+            return;
+        }
+        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle("Export outputs to folder");
+        java.io.File dir = chooser.showDialog(getScene().getWindow());
+        if (dir != null) {
+            exportTo(p, dir.toPath());
+        }
+    }
+
+    javafx.concurrent.Task<Void> exportTo(Prediction p, java.nio.file.Path dir) {
+        javafx.concurrent.Task<Void> task = new javafx.concurrent.Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                updateMessage("Exporting to " + dir);
+                int s = p.size();
+                for (int t = 0; t < p.tasks().size(); t++) {
+                    String id = p.tasks().get(t).id();
+                    org.kemwb.infer.OutputImages.writePng(org.kemwb.infer.OutputImages.render(p.tasks().get(t), p.outputs().get(t),
+                            p.channels(t), s), dir.resolve(id + ".png"));
+                    org.kemwb.infer.OutputImages.writeNpy(p.outputs().get(t), new long[] {p.channels(t), s, s}, dir.resolve(id + ".npy"));
+                }
+                updateMessage("Exported " + p.tasks().size() + " outputs to " + dir);
+                return null;
+            }
+        };
+        task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
+        state.jobs().onOwnThread(task, "kemwb-export");
+        return task;
     }
 
     /** Value under the cursor (fractions of the panel) for every task. */

@@ -65,12 +65,29 @@ public final class MainWindow extends BorderPane {
         openImage.setOnAction(e -> chooseImage());
         Button openModel = new Button("Open checkpoint…");
         openModel.setOnAction(e -> chooseCheckpoint());
+        javafx.scene.control.ComboBox<String> device = new javafx.scene.control.ComboBox<>();
+        device.getItems().add("auto");
+        device.getItems().add("cpu");
+        int gpus = 0;
+        try {
+            gpus = org.kemwb.model.Devices.gpuCount();
+        } catch (RuntimeException e) {
+            // engine not loadable: CPU entries only, the error shows when a model loads
+        }
+        for (int g = 0; g < gpus; g++) {
+            device.getItems().add("gpu" + g);
+        }
+        device.setValue(state.deviceProperty().get());
+        device.setId("device-choice");
+        device.setTooltip(new javafx.scene.control.Tooltip("Device for models opened from now on"));
+        device.valueProperty().addListener((o, a, b) -> state.deviceProperty().set(b));
         Button theme = new Button("Light / dark");
         theme.setOnAction(e -> toggleTheme());
         for (Button b : List.of(openImage, openModel, theme)) {
             b.setMaxWidth(Double.MAX_VALUE);
         }
-        bar.getChildren().addAll(spacer, openImage, openModel, theme);
+        device.setMaxWidth(Double.MAX_VALUE);
+        bar.getChildren().addAll(spacer, new Label("Device"), device, openImage, openModel, theme);
         setLeft(bar);
         setCenter(center);
         setBottom(statusBar());
