@@ -15,6 +15,8 @@ import javafx.concurrent.Task;
 public final class Jobs implements AutoCloseable {
     private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> daemon(r, "kemwb-engine"));
     private final ObjectProperty<Task<?>> current = new SimpleObjectProperty<>();
+    private final java.util.Set<Task<?>> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
@@ -28,6 +30,7 @@ public final class Jobs implements AutoCloseable {
 
     /** Runs a task on the engine thread. */
     public <T> Task<T> onEngine(Task<T> task) {
+        track(task);
         show(task);
         engine.submit(task);
         return task;
@@ -35,9 +38,21 @@ public final class Jobs implements AutoCloseable {
 
     /** Runs a long task on a thread of its own. */
     public <T> Task<T> onOwnThread(Task<T> task, String name) {
+        track(task);
         show(task);
-        daemon(task, name).start();
+        Thread t = daemon(task, name);
+        threads.add(t);
+        t.start();
         return task;
+    }
+
+    private void track(Task<?> task) {
+        active.add(task);
+        task.runningProperty().addListener((o, was, running) -> {
+            if (!running && task.isDone()) {
+                active.remove(task);
+            }
+        });
     }
 
     private void show(Task<?> task) {
@@ -55,10 +70,20 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
-    /** Cancels the visible job and lets the engine finish what is queued (e.g. closing models). */
+    /**
+     * Cancels every job (training runs stop at their next step and record "cancelled"), waits
+     * for their threads, and lets the engine finish what is queued (e.g. closing models).
+     */
     @Override
     public void close() {
-        cancelCurrent();
+        active.forEach(Task::cancel);
+        for (Thread t : threads) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         engine.shutdown();
         try {
             if (!engine.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -181,7 +181,6 @@ public final class WorkbenchState implements AutoCloseable {
 
     @Override
     public void close() {
-        jobs.cancelCurrent();
         // models are closed on the engine thread, after whatever it is running
         jobs.onEngine(new Task<Void>() {
             @Override

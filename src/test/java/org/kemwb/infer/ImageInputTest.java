@@ -85,4 +85,30 @@ class ImageInputTest {
                 read.getWidth() + "x" + read.getHeight());
         assertEquals(12000.0 / 9000, (double) read.getWidth() / read.getHeight(), 0.01, "aspect kept");
     }
+
+    @Test
+    void truncatedAndCmykJpegsAreHandled() throws Exception {
+        BufferedImage rgb = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < 64; x++) {
+            rgb.setRGB(x, x % 48, 0xffffff);
+        }
+        byte[] jpg = Files.readAllBytes(write("ok.jpg", rgb, "jpg"));
+        Path cut = dir.resolve("cut.jpg");
+        Files.write(cut, Arrays.copyOf(jpg, 40));
+        assertRefused(cut, "cannot be decoded");
+        // a 4-channel (CMYK/YCCK) JPEG written from a raster
+        var raster = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 32, 32, 4, null);
+        Path cmyk = dir.resolve("cmyk.jpg");
+        var writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (var out = ImageIO.createImageOutputStream(cmyk.toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(raster, null, null), null);
+        }
+        try {
+            BufferedImage img = ImageInput.read(cmyk);
+            assertEquals(3 * 16 * 16, ImageInput.toModelInput(img, 16).length, "decoded CMYK is usable");
+        } catch (IOException e) {
+            assertTrue(e.getMessage().startsWith("image " + cmyk + ": "), e.getMessage());
+        }
+    }
 }

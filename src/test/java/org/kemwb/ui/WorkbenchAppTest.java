@@ -185,4 +185,35 @@ class WorkbenchAppTest {
         }
         assertTrue(anyChange, "noise in a region changes some task output");
     }
+
+    @Test
+    @Order(6)
+    void badImageShowsAOneLineMessageAndTheAppStaysUsable() throws Exception {
+        Path text = Files.writeString(runs.resolve("notes.png"), "not an image");
+        Platform.runLater(() -> app.state().openImage(text));
+        waitFor(() -> app.state().errorProperty().get() != null, 20);
+        String error = app.state().errorProperty().get();
+        assertTrue(error.contains("notes.png") && error.contains("not a PNG"), error);
+        assertFalse(error.contains("\n") || error.contains("at org."), "no stack trace: " + error);
+        Platform.runLater(() -> app.state().openImage(Path.of("samples", "images", "scene-1.png")));
+        waitFor(() -> app.state().errorProperty().get() == null
+                && Path.of("samples", "images", "scene-1.png").equals(app.state().imagePathProperty().get()), 20);
+    }
+
+    @Test
+    @Order(7)
+    void closingTheAppWhileTrainingCancelsTheRunCleanly() throws Exception {
+        robot.clickOn("#nav-train");
+        TrainView view = (TrainView) app.window().page("Train");
+        String name = robot.lookup("#run-name").queryTextInputControl().getText();
+        robot.clickOn("#train-start");
+        waitFor(() -> view.pointCount() >= 2, 120);
+        FxToolkit.cleanupApplication(app); // calls stop(): jobs cancelled, models closed
+        var json = org.kemwb.util.Json.MAPPER.readTree(runs.resolve(name).resolve("run.json").toFile());
+        assertEquals("cancelled", json.get("status").asText());
+        try (var files = Files.list(runs.resolve(name))) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".partial")), "nothing half-written");
+        }
+        app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class); // for @AfterAll
+    }
 }
