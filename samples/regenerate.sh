@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the bundled samples from seeds with the project's own CLI.
-# About 4 minutes per model on a 2-core CPU (1500 steps at 64x64, batch 8).
+# About 3-4 minutes per multi-task model and ~1 minute per single-task model on a 2-core CPU
+# (1500 steps at 64x64, batch 8): about 15 minutes in all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -9,6 +10,13 @@ for kind in kem ca skem; do
   mkdir -p "samples/runs/$kind" samples/checkpoints
   cp "$tmp/$kind/run.json" "$tmp/$kind/metrics.csv" "$tmp/$kind/best.params" "samples/runs/$kind/"
   cp "$tmp/$kind/best.params" "samples/checkpoints/$kind.params"
+done
+for task in semseg depth normals; do   # single-task baselines for Δm
+  python3 -c "import json,sys; c=json.load(open('samples/sample-train.json')); c['model']['tasks']=[sys.argv[1]]; json.dump(c, open(sys.argv[2], 'w'))" "$task" "$tmp/stl.json"
+  ./kemwb train --run "$tmp/none-$task" --config "$tmp/stl.json" --interaction none
+  mkdir -p "samples/runs/none-$task"
+  cp "$tmp/none-$task/run.json" "$tmp/none-$task/metrics.csv" "$tmp/none-$task/best.params" "samples/runs/none-$task/"
+  cp "$tmp/none-$task/best.params" "samples/checkpoints/none-$task.params"
 done
 ./kemwb data synth --out "$tmp/images" --count 4 --size 192 --seed 99
 mkdir -p samples/images

@@ -3,6 +3,7 @@ package org.kemwb.ui;
 import java.awt.image.BufferedImage;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.image.Image;
+import javafx.scene.image.PixelFormat;
 import javafx.scene.image.PixelWriter;
 import javafx.scene.image.WritableImage;
 import org.kemwb.infer.OutputImages;
@@ -27,19 +28,27 @@ public final class Pictures {
      * so the image under it stays visible where little attention goes.
      */
     public static WritableImage heatmap(float[] row, int side, float max, int pixels) {
-        WritableImage out = new WritableImage(pixels, pixels);
-        PixelWriter w = out.getPixelWriter();
+        // one colour per token, then whole rows of pixels copied in bulk (hot path while the mouse moves)
         float scale = max > 0 ? 1f / max : 0f;
+        int[] cellColour = new int[side * side];
+        for (int i = 0; i < cellColour.length; i++) {
+            float v = Math.min(1f, row[i] * scale);
+            cellColour[i] = ((int) (90 + 165 * v) << 24) | OutputImages.turbo(v);
+        }
+        int[] argb = new int[pixels * pixels];
         for (int y = 0; y < pixels; y++) {
             int gy = y * side / pixels;
+            int base = y * pixels;
+            if (y > 0 && (y - 1) * side / pixels == gy) {
+                System.arraycopy(argb, base - pixels, argb, base, pixels);
+                continue;
+            }
             for (int x = 0; x < pixels; x++) {
-                int gx = x * side / pixels;
-                float v = Math.min(1f, row[gy * side + gx] * scale);
-                int rgb = OutputImages.turbo(v);
-                int alpha = (int) (90 + 165 * v);
-                w.setArgb(x, y, (alpha << 24) | rgb);
+                argb[base + x] = cellColour[gy * side + x * side / pixels];
             }
         }
+        WritableImage out = new WritableImage(pixels, pixels);
+        out.getPixelWriter().setPixels(0, 0, pixels, pixels, PixelFormat.getIntArgbInstance(), argb, 0, pixels);
         return out;
     }
 
