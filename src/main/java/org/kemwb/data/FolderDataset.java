@@ -41,6 +41,52 @@ public final class FolderDataset {
         }
     }
 
+    /**
+     * The labels of an image that sits in a dataset folder ({@code root/images/ID.ext} with label
+     * folders beside it), at the model size; empty when the image is not part of such a folder.
+     */
+    public static java.util.Optional<Sample> labelsOf(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses, int size)
+            throws IOException {
+        Path dir = imageFile.toAbsolutePath().getParent();
+        if (dir == null || !dir.getFileName().toString().equals("images") || dir.getParent() == null) {
+            return java.util.Optional.empty();
+        }
+        Path root = dir.getParent();
+        String name = imageFile.getFileName().toString();
+        String id = name.contains(".") ? name.substring(0, name.lastIndexOf('.')) : name;
+        boolean any = tasks.stream().anyMatch(t -> Files.isDirectory(root.resolve(folder(t))));
+        if (!any) {
+            return java.util.Optional.empty();
+        }
+        Set<Task> present = java.util.EnumSet.noneOf(Task.class);
+        for (Task t : tasks) {
+            if (Files.isDirectory(root.resolve(folder(t)))) {
+                present.add(t);
+            }
+        }
+        FolderDataset single = new FolderDataset(root, List.of(id), present, semsegClasses, partsClasses);
+        return java.util.Optional.of(single.load(0, size));
+    }
+
+    static String folder(Task t) {
+        return switch (t) {
+            case SEMSEG -> "segmentation";
+            case PARTS -> "parts";
+            case DEPTH -> "depth";
+            case NORMALS -> "normals";
+            case EDGES -> "edge";
+            case SALIENCY -> "sal";
+        };
+    }
+
+    private FolderDataset(Path root, List<String> ids, Set<Task> tasks, int semsegClasses, int partsClasses) {
+        this.root = root;
+        this.ids = ids;
+        this.tasks = tasks;
+        this.semsegClasses = semsegClasses;
+        this.partsClasses = partsClasses;
+    }
+
     public int size() {
         return ids.size();
     }

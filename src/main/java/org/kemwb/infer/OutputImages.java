@@ -47,6 +47,29 @@ public final class OutputImages {
         return img;
     }
 
+    /**
+     * Colour image of a ground-truth label map (planar like the outputs); depth uses the given
+     * range so it can share the prediction's colour scale. Ignored pixels are black.
+     */
+    public static BufferedImage renderLabel(Task task, org.kemwb.data.Sample s, float depthLo, float depthHi) {
+        int size = s.size();
+        int n = size * size;
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        for (int p = 0; p < n; p++) {
+            int rgb = switch (task) {
+                case SEMSEG -> s.semseg()[p] == 255 ? 0 : classColour(s.semseg()[p]);
+                case PARTS -> s.parts()[p] == 255 ? 0 : classColour(s.parts()[p]);
+                case DEPTH -> s.depth()[p] <= 0 ? 0 : turbo((s.depth()[p] - depthLo) / Math.max(1e-6f, depthHi - depthLo));
+                case NORMALS -> (to8(s.normals()[p] * 0.5f + 0.5f) << 16) | (to8(s.normals()[n + p] * 0.5f + 0.5f) << 8)
+                        | to8(s.normals()[2 * n + p] * 0.5f + 0.5f);
+                case EDGES -> s.edges()[p] != 0 ? 0xffffff : 0;
+                case SALIENCY -> s.saliency()[p] != 0 ? 0xffffff : 0;
+            };
+            img.setRGB(p % size, p / size, rgb);
+        }
+        return img;
+    }
+
     /** Colour of class c in every class map. */
     public static int classColour(int c) {
         return PALETTE[c % PALETTE.length];

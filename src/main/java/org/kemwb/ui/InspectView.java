@@ -43,7 +43,26 @@ public final class InspectView extends VBox {
         HBox controls = new HBox(10, new Label("Output opacity"), opacity, export, info);
         controls.setAlignment(Pos.CENTER_LEFT);
         grid.setId("task-grid");
-        getChildren().addAll(controls, grid);
+        javafx.scene.control.ListView<java.nio.file.Path> strip = new javafx.scene.control.ListView<>(state.openedImages());
+        strip.setOrientation(javafx.geometry.Orientation.HORIZONTAL);
+        strip.setPrefHeight(44);
+        strip.setId("image-strip");
+        strip.setCellFactory(v -> new javafx.scene.control.ListCell<>() {
+            @Override
+            protected void updateItem(java.nio.file.Path item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : item.getFileName().toString());
+            }
+        });
+        strip.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> {
+            if (b != null && !b.equals(state.imagePathProperty().get())) {
+                state.openImage(b);
+            }
+        });
+        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(grid);
+        scroll.setFitToWidth(true);
+        VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
+        getChildren().addAll(controls, strip, scroll);
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> show(p));
         state.imageProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
     }
@@ -60,6 +79,9 @@ public final class InspectView extends VBox {
         if (p == null) {
             return;
         }
+        var gtSample = state.groundTruthProperty().get();
+        java.util.Map<Task, String> metrics = gtSample != null && gtSample.size() == p.size()
+                ? org.kemwb.infer.ImageMetrics.of(p, gtSample) : java.util.Map.of();
         info.setText(String.format(Locale.ROOT, "%s model, %d tasks, %dx%d input, forward %.1f ms", p.interaction().id(),
                 p.tasks().size(), p.size(), p.size(), p.forwardMs()));
         for (int t = 0; t < p.tasks().size(); t++) {
@@ -73,6 +95,25 @@ public final class InspectView extends VBox {
             VBox box = panel(p.tasks().get(t).id(), new ImageView(input), out, readout);
             box.getChildren().add(legend(p, t));
             grid.getChildren().add(box);
+            org.kemwb.data.Sample gt = state.groundTruthProperty().get();
+            if (gt != null && gt.size() == p.size()) {
+                float lo = Float.POSITIVE_INFINITY;
+                float hi = Float.NEGATIVE_INFINITY;
+                for (float v : p.outputs().get(t)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                ImageView truth = new ImageView(Pictures.of(org.kemwb.infer.OutputImages.renderLabel(p.tasks().get(t), gt, lo, hi)));
+                truth.setId("truth-" + p.tasks().get(t).id());
+                VBox gtBox = panel(p.tasks().get(t).id() + " (ground truth)", new ImageView(input), truth, null);
+                String metric = metrics.get(p.tasks().get(t));
+                if (metric != null) {
+                    Label m = new Label(metric);
+                    m.setId("metric-" + p.tasks().get(t).id());
+                    gtBox.getChildren().add(m);
+                }
+                grid.getChildren().add(gtBox);
+            }
         }
     }
 

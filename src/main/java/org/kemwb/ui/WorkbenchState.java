@@ -31,6 +31,8 @@ public final class WorkbenchState implements AutoCloseable {
     private final StringProperty device = new SimpleStringProperty("auto");
     private final StringProperty deviceName = new SimpleStringProperty("…");
     private final StringProperty error = new SimpleStringProperty();
+    private final ObjectProperty<org.kemwb.data.Sample> groundTruth = new SimpleObjectProperty<>();
+    private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
     private ModelHandle comparisonModel;
 
@@ -52,6 +54,16 @@ public final class WorkbenchState implements AutoCloseable {
 
     public ObjectProperty<Prediction> predictionProperty(Slot slot) {
         return slot == Slot.PRIMARY ? primary : comparison;
+    }
+
+    /** Labels of the open image when it belongs to a dataset folder (at the primary model's size), else null. */
+    public ObjectProperty<org.kemwb.data.Sample> groundTruthProperty() {
+        return groundTruth;
+    }
+
+    /** Every image opened in this session, newest last (Inspect's image strip). */
+    public javafx.collections.ObservableList<Path> openedImages() {
+        return openedImages;
     }
 
     public StringProperty deviceProperty() {
@@ -79,6 +91,9 @@ public final class WorkbenchState implements AutoCloseable {
         task.setOnSucceeded(e -> {
             image.set(task.getValue());
             imagePath.set(file);
+            if (!openedImages.contains(file)) {
+                openedImages.add(file);
+            }
             error.set(null);
             rerun();
         });
@@ -122,10 +137,21 @@ public final class WorkbenchState implements AutoCloseable {
         if (img == null) {
             return;
         }
+        Path path = imagePath.get();
+        org.kemwb.data.Sample[] labels = new org.kemwb.data.Sample[1];
         Task<Prediction[]> task = new Task<>() {
             @Override
             protected Prediction[] call() {
                 updateMessage("Inference");
+                if (primaryModel != null && path != null) {
+                    var cfg = primaryModel.config();
+                    try {
+                        labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
+                                cfg.semsegClasses(), cfg.partsClasses(), cfg.imageSize()).orElse(null);
+                    } catch (java.io.IOException ex) {
+                        labels[0] = null; // unlabelled or unreadable labels: show predictions only
+                    }
+                }
                 updateProgress(-1, 1);
                 Prediction[] out = new Prediction[2];
                 ModelHandle[] models = {primaryModel, comparisonModel};
@@ -141,6 +167,7 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> {
+            groundTruth.set(labels[0]);
             primary.set(task.getValue()[0]);
             comparison.set(task.getValue()[1]);
         });

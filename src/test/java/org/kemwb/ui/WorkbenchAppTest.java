@@ -216,4 +216,21 @@ class WorkbenchAppTest {
         }
         app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class); // for @AfterAll
     }
+
+    @Test
+    @Order(8)
+    void datasetImagesShowGroundTruthAndPerImageMetrics() throws Exception {
+        waitFor(() -> app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != null, 60);
+        Path data = runs.resolve("dataset");
+        org.kemwb.cli.KemwbCli.execute(new java.io.PrintWriter(new java.io.StringWriter()), "data", "synth", "--out",
+                data.toString(), "--count", "2", "--size", "96");
+        Path image = data.resolve("images").resolve("000001.png");
+        Platform.runLater(() -> app.state().openImage(image));
+        robot.clickOn("#nav-inspect");
+        waitFor(() -> app.state().groundTruthProperty().get() != null && robot.lookup("#metric-semseg").tryQuery().isPresent(), 60);
+        assertTrue(nonBlank(robot.lookup("#truth-depth").queryAs(ImageView.class).getImage()));
+        String metric = robot.lookup("#metric-semseg").queryLabeled().getText();
+        assertTrue(metric.startsWith("mIoU "), metric);
+        assertTrue(app.state().openedImages().contains(image), "the image strip lists the opened image");
+    }
 }
