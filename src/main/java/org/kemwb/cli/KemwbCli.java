@@ -338,9 +338,12 @@ public final class KemwbCli {
     @Command(name = "gui", mixinStandardHelpOptions = true,
             description = "Start the JavaFX workbench (opens the bundled samples).")
     static final class Gui implements Callable<Integer> {
+        @Parameters(arity = "0..*", description = "Images and models (.params, .pt, .npz) to open after the samples.")
+        List<String> files = new ArrayList<>();
+
         @Override
         public Integer call() {
-            javafx.application.Application.launch(org.kemwb.ui.WorkbenchApp.class);
+            javafx.application.Application.launch(org.kemwb.ui.WorkbenchApp.class, files.toArray(String[]::new));
             return 0;
         }
     }

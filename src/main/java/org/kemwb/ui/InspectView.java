@@ -46,6 +46,7 @@ public final class InspectView extends VBox {
         javafx.scene.control.ListView<java.nio.file.Path> strip = new javafx.scene.control.ListView<>(state.openedImages());
         strip.setOrientation(javafx.geometry.Orientation.HORIZONTAL);
         strip.setPrefHeight(44);
+        strip.setMinHeight(44);
         strip.setId("image-strip");
         strip.setCellFactory(v -> new javafx.scene.control.ListCell<>() {
             @Override
@@ -164,17 +165,22 @@ public final class InspectView extends VBox {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
-            ImageView bar = new ImageView(Pictures.colourBar(14, PANEL - 80));
+            ImageView bar = new ImageView(Pictures.colourBar(14, PANEL - 110));
             bar.setRotate(90);
             javafx.scene.Group rotated = new javafx.scene.Group(bar);
-            HBox box = new HBox(6, new Label(String.format(Locale.ROOT, "%.1f m", lo)), rotated,
-                    new Label(String.format(Locale.ROOT, "%.1f m", hi)));
+            Label low = new Label(String.format(Locale.ROOT, "%.1f m", lo));
+            Label high = new Label(String.format(Locale.ROOT, "%.1f m", hi));
+            low.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            high.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            bar.setFitWidth(0);
+            HBox box = new HBox(6, low, rotated, high);
             box.setAlignment(Pos.CENTER_LEFT);
             return box;
         }
         Label text = new Label(task == Task.NORMALS ? "RGB = (x, y, z) / 2 + 0.5, camera frame" : "probability, black 0 → white 1");
         text.setWrapText(true);
         text.setMaxWidth(PANEL);
+        text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         return text;
     }
 

@@ -64,6 +64,9 @@ public final class WorkbenchApp extends Application {
         stage.show();
         System.err.printf("window shown %.0f ms after launch%n", (System.nanoTime() - launched) / 1e6);
         openSamples(launched);
+        for (String arg : getParameters().getRaw()) {
+            window.open(Path.of(arg)); // queued on the engine thread after the samples
+        }
     }
 
     /** Opens the first sample image, the KEM sample as primary and the CA sample as comparison. */
