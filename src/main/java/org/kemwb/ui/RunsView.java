@@ -31,6 +31,8 @@ public final class RunsView extends VBox {
     private final List<Path> folders;
     private final TableView<RunRow> table = new TableView<>();
     private final Label info = new Label();
+    private final javafx.scene.control.ComboBox<String> column = new javafx.scene.control.ComboBox<>();
+    private final org.jfree.data.xy.XYSeriesCollection curves = new org.jfree.data.xy.XYSeriesCollection();
 
     public RunsView(WorkbenchState state, List<Path> folders, Runnable showInspect) {
         this.state = state;
@@ -46,7 +48,20 @@ public final class RunsView extends VBox {
         table.getColumns().add(column("Step", RunRow::step));
         table.getColumns().add(column("Last eval", RunRow::metrics));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         VBox.setVgrow(table, Priority.ALWAYS);
+        column.getItems().setAll("loss", "semseg_miou", "depth_rmse", "normals_mean_deg", "lr");
+        column.setValue("loss");
+        column.setOnAction(e -> plotSelected());
+        table.getSelectionModel().getSelectedItems().addListener((javafx.collections.ListChangeListener<RunRow>) c -> plotSelected());
+        var chart = org.jfree.chart.ChartFactory.createXYLineChart(null, "step", null, curves);
+        var plot = (org.jfree.chart.plot.XYPlot) chart.getPlot();
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        var viewer = new org.jfree.chart.fx.ChartViewer(chart);
+        viewer.setId("runs-chart");
+        viewer.setPrefHeight(320);
         Button refresh = new Button("Refresh");
         refresh.setOnAction(e -> refresh());
         Button open = new Button("Open best checkpoint in Inspect");
@@ -57,8 +72,46 @@ public final class RunsView extends VBox {
             state.openCheckpoint(Files.exists(best) ? best : r.dir().resolve("last.params"), WorkbenchState.Slot.PRIMARY);
             showInspect.run();
         });
-        getChildren().addAll(new HBox(10, refresh, open, info), table);
+        getChildren().addAll(new HBox(10, refresh, open, info), table,
+                new HBox(10, new Label("Compare the selected runs (Ctrl+click) on"), column), viewer);
         refresh();
+    }
+
+    /** Curves of the chosen column for every selected run (read in the background). */
+    private void plotSelected() {
+        List<RunRow> selected = List.copyOf(table.getSelectionModel().getSelectedItems());
+        String key = column.getValue();
+        Task<List<org.jfree.data.xy.XYSeries>> task = new Task<>() {
+            @Override
+            protected List<org.jfree.data.xy.XYSeries> call() throws IOException {
+                List<org.jfree.data.xy.XYSeries> out = new ArrayList<>();
+                for (RunRow r : selected) {
+                    if (r == null) {
+                        continue;
+                    }
+                    var s = new org.jfree.data.xy.XYSeries(r.name() + " " + key, true, false);
+                    String kind = TrainingRun.isMetric(key) ? "eval" : "train";
+                    for (Map<String, String> row : TrainingRun.readMetrics(r.dir())) {
+                        String v = row.get(key);
+                        if (kind.equals(row.get("kind")) && v != null && !v.isEmpty()) {
+                            s.add(Double.parseDouble(row.get("step")), Double.parseDouble(v));
+                        }
+                    }
+                    out.add(s);
+                }
+                return out;
+            }
+        };
+        task.setOnSucceeded(e -> {
+            curves.removeAllSeries();
+            task.getValue().forEach(curves::addSeries);
+        });
+        state.jobs().onOwnThread(task, "kemwb-runs-curves");
+    }
+
+    /** Number of curves on the comparison chart (tests). */
+    public int curveCount() {
+        return curves.getSeriesCount();
     }
 
     private static TableColumn<RunRow, String> column(String title, java.util.function.Function<RunRow, String> value) {

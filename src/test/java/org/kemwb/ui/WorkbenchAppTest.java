@@ -166,6 +166,16 @@ class WorkbenchAppTest {
         var row = view.table().getItems().stream().filter(r -> r.name().equals("fixture-run")).findFirst().orElseThrow();
         assertEquals("kem", row.interaction());
         assertEquals("created", row.status());
+        // overlay the curves of two sample runs
+        Platform.runLater(() -> {
+            var items = view.table().getItems();
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i).name().equals("kem") || items.get(i).name().equals("ca")) {
+                    view.table().getSelectionModel().select(i);
+                }
+            }
+        });
+        waitFor(() -> view.curveCount() == 2, 20);
     }
 
     @Test
