@@ -81,13 +81,27 @@ public final class MainWindow extends BorderPane {
         device.setId("device-choice");
         device.setTooltip(new javafx.scene.control.Tooltip("Device for models opened from now on"));
         device.valueProperty().addListener((o, a, b) -> state.deviceProperty().set(b));
+        javafx.scene.control.MenuButton recent = new javafx.scene.control.MenuButton("Recent");
+        recent.setId("recent-files");
+        recent.setMaxWidth(Double.MAX_VALUE);
+        recent.setOnShowing(e -> {
+            recent.getItems().clear();
+            for (String f : RecentFiles.list()) {
+                javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(f);
+                item.setOnAction(ev -> open(Path.of(f)));
+                recent.getItems().add(item);
+            }
+            if (recent.getItems().isEmpty()) {
+                recent.getItems().add(new javafx.scene.control.MenuItem("(nothing opened yet)"));
+            }
+        });
         Button theme = new Button("Light / dark");
         theme.setOnAction(e -> toggleTheme());
         for (Button b : List.of(openImage, openModel, theme)) {
             b.setMaxWidth(Double.MAX_VALUE);
         }
         device.setMaxWidth(Double.MAX_VALUE);
-        bar.getChildren().addAll(spacer, new Label("Device"), device, openImage, openModel, theme);
+        bar.getChildren().addAll(spacer, new Label("Device"), device, openImage, openModel, recent, theme);
         setLeft(bar);
         setCenter(center);
         setBottom(statusBar());
@@ -110,6 +124,7 @@ public final class MainWindow extends BorderPane {
 
     /** Opens a dropped or chosen file: a model (.params, .pt, .npz) goes to the primary slot, anything else is an image. */
     public void open(Path file) {
+        RecentFiles.add(file);
         String name = file.getFileName().toString();
         if (name.endsWith(".params") || name.endsWith(".pt") || name.endsWith(".npz")) {
             state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY);

@@ -13,12 +13,9 @@ import javafx.concurrent.Task;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.Spinner;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
-import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -31,7 +28,6 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.kemwb.model.InteractionKind;
 import org.kemwb.train.TrainConfig;
 import org.kemwb.train.TrainingRun;
 
@@ -44,10 +40,8 @@ public final class TrainView extends VBox {
     private final WorkbenchState state;
     private final Path runsFolder;
     private final TextField name = new TextField();
-    private final ComboBox<InteractionKind> interaction = new ComboBox<>();
-    private final Spinner<Integer> steps = new Spinner<>(1, 1_000_000, 300, 50);
-    private final Spinner<Integer> batch = new Spinner<>(1, 256, 8);
-    private final TextField lr = new TextField("0.002");
+    private final ConfigSheet sheet = new ConfigSheet();
+    private final javafx.beans.property.IntegerProperty edits = new javafx.beans.property.SimpleIntegerProperty();
     private final Button start = new Button("Start");
     private final Button cancel = new Button("Cancel");
     private final CheckBox logScale = new CheckBox("log scale");
@@ -56,6 +50,8 @@ public final class TrainView extends VBox {
     private final ConcurrentLinkedQueue<Map<String, String>> pending = new ConcurrentLinkedQueue<>();
     private final JFreeChart chart;
     private Task<String> running;
+    /** Name of the run feeding the chart now; earlier runs stay on the chart (overlay). */
+    private String runName = "";
     private final javafx.beans.property.BooleanProperty busy = new javafx.beans.property.SimpleBooleanProperty();
     private long lastDrain;
     private int pointCount;
@@ -66,19 +62,17 @@ public final class TrainView extends VBox {
         getStyleClass().add("page");
         setSpacing(10);
         setPadding(new Insets(12));
-        interaction.getItems().setAll(InteractionKind.values());
-        interaction.setValue(InteractionKind.KEM);
         name.setText("run-" + System.currentTimeMillis() / 1000);
         name.setId("run-name");
         start.setId("train-start");
         cancel.setId("train-cancel");
-        steps.setEditable(true);
-        batch.setEditable(true);
-        GridPane form = new GridPane(10, 6);
-        form.addRow(0, new Label("Run name"), name, new Label("Interaction"), interaction);
-        form.addRow(1, new Label("Steps"), steps, new Label("Batch"), batch);
-        form.addRow(2, new Label("Learning rate"), lr);
-        StringBinding problem = Bindings.createStringBinding(this::problem, name.textProperty(), lr.textProperty());
+        sheet.setId("train-settings");
+        for (ConfigSheet.Setting setting : sheet.settings()) {
+            setting.getObservableValue().orElseThrow().addListener((o, a, b) -> edits.set(edits.get() + 1));
+        }
+        HBox form = new HBox(10, new Label("Run name"), name);
+        form.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        StringBinding problem = Bindings.createStringBinding(this::problem, name.textProperty(), edits);
         reason.textProperty().bind(problem);
         reason.getStyleClass().add("validation");
         start.disableProperty().bind(problem.isNotEmpty().or(busy));
@@ -103,7 +97,10 @@ public final class TrainView extends VBox {
         VBox.setVgrow(viewer, Priority.ALWAYS);
         Button export = new Button("Export…");
         export.setOnAction(e -> export());
-        getChildren().addAll(form, new HBox(10, start, cancel, logScale, export, reason), viewer);
+        HBox top = new HBox(12, sheet, new VBox(10, form, new HBox(10, start, cancel, logScale, export), reason));
+        reason.setWrapText(true);
+        reason.setMaxWidth(420);
+        getChildren().addAll(top, viewer);
         new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -147,15 +144,8 @@ public final class TrainView extends VBox {
         if (Files.exists(runsFolder.resolve(n))) {
             return "Run name: " + runsFolder.resolve(n) + " exists";
         }
-        try {
-            double v = Double.parseDouble(lr.getText().trim());
-            if (!(v > 0 && v <= 1)) {
-                return "Learning rate must be in (0, 1]";
-            }
-        } catch (NumberFormatException ex) {
-            return "Learning rate is not a number";
-        }
-        return "";
+        Object checked = sheet.validate(state.deviceProperty().get());
+        return checked instanceof String message ? message : "";
     }
 
     /** Number of points drawn so far (for tests and the status line). */
@@ -167,17 +157,17 @@ public final class TrainView extends VBox {
         return running;
     }
 
+    /** Sets one setting by its config key (e.g. "steps"); used by tests and scripts. */
+    public void setSetting(String path, Object value) {
+        sheet.set(path, value);
+    }
+
     private void startRun() {
-        TrainConfig base = TrainConfig.defaults();
-        var node = org.kemwb.util.Json.MAPPER.createObjectNode();
-        node.put("steps", steps.getValue()).put("batch", batch.getValue()).put("lr", Double.parseDouble(lr.getText().trim()))
-                .put("evalEvery", Math.max(1, steps.getValue() / 4)).put("logEvery", Math.max(1, Math.min(10, steps.getValue() / 20)))
-                .put("device", state.deviceProperty().get());
-        node.putObject("model").put("interaction", interaction.getValue().id());
-        TrainConfig config = TrainConfig.fromJson(node, "train form");
+        TrainConfig checked = (TrainConfig) sheet.validate(state.deviceProperty().get());
+        TrainConfig config = TrainConfig.fromJson(sheet.json().put("device", state.deviceProperty().get())
+                .put("logEvery", Math.max(1, Math.min(10, checked.steps() / 20))), "settings");
         Path dir = runsFolder.resolve(name.getText().trim());
-        series.removeAllSeries();
-        byName.clear();
+        runName = dir.getFileName().toString();
         pointCount = 0;
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         Task<String> task = new Task<>() {
@@ -231,7 +221,7 @@ public final class TrainView extends VBox {
             double step = Double.parseDouble(row.get("step"));
             for (Map.Entry<String, String> e : row.entrySet()) {
                 if (e.getKey().startsWith("loss") && !e.getValue().isEmpty()) {
-                    series(e.getKey()).add(step, Double.parseDouble(e.getValue()), false);
+                    series(runName + " " + e.getKey()).add(step, Double.parseDouble(e.getValue()), false);
                     pointCount++;
                 }
             }

@@ -15,7 +15,6 @@ import java.util.function.BooleanSupplier;
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.scene.Node;
-import javafx.scene.control.Spinner;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelReader;
@@ -118,11 +117,10 @@ class WorkbenchAppTest {
     void trainingDrawsPointsStaysSmoothAndCancelLeavesTheRunIntact() throws Exception {
         robot.clickOn("#nav-train");
         TrainView view = (TrainView) app.window().page("Train");
-        Platform.runLater(() -> {
-            @SuppressWarnings("unchecked")
-            Spinner<Integer> steps = (Spinner<Integer>) view.lookupAll(".spinner").iterator().next();
-            steps.getValueFactory().setValue(400);
-        });
+        Platform.runLater(() -> view.setSetting("steps", 0));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#train-start").query().isDisabled(), "an invalid setting disables Start");
+        Platform.runLater(() -> view.setSetting("steps", 400));
         WaitForAsyncUtils.waitForFxEvents();
         String name = robot.lookup("#run-name").queryTextInputControl().getText();
         // longest gap between two JavaFX pulses while training runs
