@@ -75,6 +75,11 @@ public final class AttentionView extends VBox {
         state.imageProperty().addListener((o, a, img) -> imageView.setImage(img == null ? null : Pictures.of(img)));
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> tasksChanged(p));
         state.predictionProperty(WorkbenchState.Slot.COMPARISON).addListener((o, a, p) -> redraw());
+        // the page is built on first use: show what is already open
+        if (state.imageProperty().get() != null) {
+            imageView.setImage(Pictures.of(state.imageProperty().get()));
+        }
+        tasksChanged(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get());
     }
 
     private void tasksChanged(Prediction p) {

@@ -35,6 +35,8 @@ import org.controlsfx.control.StatusBar;
 /** The main window: navigation bar, the pages, and a status bar with device, job and memory. */
 public final class MainWindow extends BorderPane {
     private final WorkbenchState state;
+    /** Page factories: a page is built the first time it is shown, so the window appears sooner. */
+    private final Map<String, java.util.function.Supplier<Node>> pageFactories = new LinkedHashMap<>();
     private final Map<String, Node> pages = new LinkedHashMap<>();
     private final ToggleGroup nav = new ToggleGroup();
     private final StackPane center = new StackPane();
@@ -43,15 +45,15 @@ public final class MainWindow extends BorderPane {
     public MainWindow(WorkbenchState state, Path runsFolder, List<Path> runFolders) {
         this.state = state;
         getStyleClass().add("main-window");
-        pages.put("Inspect", new InspectView(state));
-        pages.put("Attention", new AttentionView(state));
-        pages.put("Toy noise", new ToyNoiseView(state));
-        pages.put("Train", new TrainView(state, runsFolder));
-        pages.put("Runs", new RunsView(state, runFolders, () -> show("Inspect")));
+        pageFactories.put("Inspect", () -> new InspectView(state));
+        pageFactories.put("Attention", () -> new AttentionView(state));
+        pageFactories.put("Toy noise", () -> new ToyNoiseView(state));
+        pageFactories.put("Train", () -> new TrainView(state, runsFolder));
+        pageFactories.put("Runs", () -> new RunsView(state, runFolders, () -> show("Inspect")));
         VBox bar = new VBox(4);
         bar.getStyleClass().add("nav-bar");
         bar.setPadding(new Insets(10));
-        for (String name : pages.keySet()) {
+        for (String name : pageFactories.keySet()) {
             ToggleButton b = new ToggleButton(name);
             b.setToggleGroup(nav);
             b.setMaxWidth(Double.MAX_VALUE);
@@ -68,15 +70,23 @@ public final class MainWindow extends BorderPane {
         javafx.scene.control.ComboBox<String> device = new javafx.scene.control.ComboBox<>();
         device.getItems().add("auto");
         device.getItems().add("cpu");
-        int gpus = 0;
-        try {
-            gpus = org.kemwb.model.Devices.gpuCount();
-        } catch (RuntimeException e) {
-            // engine not loadable: CPU entries only, the error shows when a model loads
-        }
-        for (int g = 0; g < gpus; g++) {
-            device.getItems().add("gpu" + g);
-        }
+        // asking for GPUs loads the PyTorch engine (~1-2 s): never on the FX thread
+        Thread probe = new Thread(() -> {
+            int gpus = 0;
+            try {
+                gpus = org.kemwb.model.Devices.gpuCount();
+            } catch (RuntimeException e) {
+                // engine not loadable: CPU entries only, the error shows when a model loads
+            }
+            int found = gpus;
+            javafx.application.Platform.runLater(() -> {
+                for (int g = 0; g < found; g++) {
+                    device.getItems().add("gpu" + g);
+                }
+            });
+        }, "kemwb-gpu-probe");
+        probe.setDaemon(true);
+        probe.start();
         device.setValue(state.deviceProperty().get());
         device.setId("device-choice");
         device.setTooltip(new javafx.scene.control.Tooltip("Device for models opened from now on"));
@@ -134,13 +144,14 @@ public final class MainWindow extends BorderPane {
     }
 
     public void show(String page) {
-        center.getChildren().setAll(pages.get(page));
+        center.getChildren().setAll(page(page));
         nav.getToggles().stream().filter(t -> ((ToggleButton) t).getText().equals(page)).findFirst()
                 .ifPresent(t -> t.setSelected(true));
     }
 
+    /** The page, built on first use (FX thread). */
     public Node page(String name) {
-        return pages.get(name);
+        return pages.computeIfAbsent(name, n -> pageFactories.get(n).get());
     }
 
     /** Keyboard shortcuts; call once the window has a scene. */
@@ -150,7 +161,7 @@ public final class MainWindow extends BorderPane {
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseCheckpoint);
         acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> state.jobs().cancelCurrent());
         int i = 1;
-        for (String name : pages.keySet()) {
+        for (String name : pageFactories.keySet()) {
             acc.put(new KeyCodeCombination(KeyCode.getKeyCode(Integer.toString(i++)), KeyCombination.SHORTCUT_DOWN), () -> show(name));
         }
     }
@@ -164,8 +175,8 @@ public final class MainWindow extends BorderPane {
         fc.setTitle("Open image");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.bmp"));
         List<File> files = fc.showOpenMultipleDialog(window());
-        if (files != null && !files.isEmpty()) {
-            state.openImage(files.getFirst().toPath());
+        if (files != null) {
+            files.forEach(f -> open(f.toPath())); // all join the image strip; the last one is shown
         }
     }
 
@@ -175,7 +186,7 @@ public final class MainWindow extends BorderPane {
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Models (checkpoint, TorchScript, npz)", "*.params", "*.pt", "*.npz"));
         File f = fc.showOpenDialog(window());
         if (f != null) {
-            state.openCheckpoint(f.toPath(), WorkbenchState.Slot.PRIMARY);
+            open(f.toPath());
         }
     }
 

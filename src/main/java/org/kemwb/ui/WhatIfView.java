@@ -72,6 +72,9 @@ final class WhatIfView extends VBox {
         controls.setAlignment(Pos.CENTER_LEFT);
         getChildren().addAll(controls, new HBox(12, canvas, maps));
         state.imageProperty().addListener((o, a, img) -> picture.setImage(img == null ? null : Pictures.of(img)));
+        if (state.imageProperty().get() != null) {
+            picture.setImage(Pictures.of(state.imageProperty().get()));
+        }
     }
 
     private static double clamp(double v) {
