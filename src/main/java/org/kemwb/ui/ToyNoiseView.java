@@ -27,6 +27,8 @@ public final class ToyNoiseView extends VBox {
     private final LineChart<Number, Number> chart = new LineChart<>(new NumberAxis(), new NumberAxis(0, 1, 0.1));
     private final TextArea table = new TextArea();
     private final Map<String, XYChart.Series<Number, Number>> series = new HashMap<>();
+    /** Every point of the last run (all seeds), as CSV. */
+    private final StringBuffer pointsCsv = new StringBuffer();
 
     public ToyNoiseView(WorkbenchState state) {
         getStyleClass().add("page");
@@ -50,6 +52,8 @@ public final class ToyNoiseView extends VBox {
             run.setDisable(true);
             chart.getData().clear();
             series.clear();
+            pointsCsv.setLength(0);
+            pointsCsv.append(ToyNoiseExperiment.Point.CSV_HEADER).append('\n');
             var d = ToyNoiseExperiment.Settings.defaults();
             var settings = new ToyNoiseExperiment.Settings(d.modules(), seeds.getValue(), steps.getValue(), noise.getValue(),
                     d.slots(), topK.getValue(), d.tokens(), d.dim(), d.signalDim(), d.batch(), d.lr(), d.logEvery());
@@ -58,6 +62,7 @@ public final class ToyNoiseView extends VBox {
                 protected List<ToyNoiseExperiment.Summary> call() {
                     updateMessage("Toy-noise experiment");
                     var result = new ToyNoiseExperiment(settings).run(p -> {
+                        pointsCsv.append(p.csv()).append('\n');
                         if (p.seed() == 0) {
                             Platform.runLater(() -> series(p.module().id()).getData().add(new XYChart.Data<>(p.step(), p.massOnNoise())));
                         }
@@ -82,8 +87,36 @@ public final class ToyNoiseView extends VBox {
             task.setOnCancelled(ev -> run.setDisable(false));
             state.jobs().onOwnThread(task, "kemwb-toy-noise");
         });
+        Button export = new Button("Export…");
+        export.setOnAction(e -> export(state));
         getChildren().addAll(new HBox(8, new Label("Seeds"), seeds, new Label("Steps"), steps, new Label("Noise σ"), noise,
-                new Label("top-k"), topK, run), chart, table);
+                new Label("top-k"), topK, run, export), chart, table);
+    }
+
+    /** Saves every measured point as CSV, the table as text and the chart as PNG into a folder. */
+    private void export(WorkbenchState state) {
+        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle("Export toy-noise results to folder");
+        java.io.File dir = chooser.showDialog(getScene().getWindow());
+        if (dir == null) {
+            return;
+        }
+        java.awt.image.BufferedImage png = javafx.embed.swing.SwingFXUtils.fromFXImage(chart.snapshot(null, null), null);
+        String csv = pointsCsv.toString();
+        String summary = table.getText();
+        Task<Void> task = new Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                java.nio.file.Path d = dir.toPath();
+                org.kemwb.util.AtomicFiles.writeString(d.resolve("toy-noise-points.csv"), csv);
+                org.kemwb.util.AtomicFiles.writeString(d.resolve("toy-noise-summary.txt"), summary);
+                org.kemwb.infer.OutputImages.writePng(png, d.resolve("toy-noise-chart.png"));
+                updateMessage("Exported toy-noise results to " + d);
+                return null;
+            }
+        };
+        task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
+        state.jobs().onOwnThread(task, "kemwb-export");
     }
 
     private XYChart.Series<Number, Number> series(String module) {
