@@ -25,7 +25,11 @@ import org.kemwb.util.Json;
 public final class RunsView extends VBox {
     /** One row of the table; plain strings read from run.json and the last eval row. */
     public record RunRow(Path dir, String name, String interaction, String tasks, String status, String step,
-            String metrics) {}
+            String metrics, Map<String, Double> values, String deltaM) {
+        RunRow withDeltaM(String d) {
+            return new RunRow(dir, name, interaction, tasks, status, step, metrics, values, d);
+        }
+    }
 
     private final WorkbenchState state;
     private final List<Path> folders;
@@ -47,6 +51,7 @@ public final class RunsView extends VBox {
         table.getColumns().add(column("Status", RunRow::status));
         table.getColumns().add(column("Step", RunRow::step));
         table.getColumns().add(column("Last eval", RunRow::metrics));
+        table.getColumns().add(column("Δm vs single-task", RunRow::deltaM));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         VBox.setVgrow(table, Priority.ALWAYS);
@@ -72,7 +77,11 @@ public final class RunsView extends VBox {
             state.openCheckpoint(Files.exists(best) ? best : r.dir().resolve("last.params"), WorkbenchState.Slot.PRIMARY);
             showInspect.run();
         });
-        getChildren().addAll(new HBox(10, refresh, open, info), table,
+        Button resume = new Button("Resume");
+        resume.setId("runs-resume");
+        resume.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        resume.setOnAction(e -> resume(table.getSelectionModel().getSelectedItem()));
+        getChildren().addAll(new HBox(10, refresh, open, resume, info), table,
                 new HBox(10, new Label("Compare the selected runs (Ctrl+click) on"), column), viewer);
         refresh();
     }
@@ -109,6 +118,30 @@ public final class RunsView extends VBox {
         state.jobs().onOwnThread(task, "kemwb-runs-curves");
     }
 
+    /** Continues a run from its last checkpoint in the background (status bar shows progress; Cancel stops it). */
+    void resume(RunRow row) {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Task<String> task = new Task<>() {
+            @Override
+            protected String call() throws Exception {
+                updateMessage("Resuming " + row.name());
+                TrainingRun run = TrainingRun.open(row.dir());
+                String status = run.run(r -> updateProgress(Long.parseLong(r.get("step")), run.config().steps()), stop::get);
+                updateMessage("Run " + row.name() + ": " + status);
+                return status;
+            }
+
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                stop.set(true); // cooperative: the run records "cancelled" (see TrainView)
+                return true;
+            }
+        };
+        task.setOnSucceeded(e -> refresh());
+        task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
+        state.jobs().onOwnThread(task, "kemwb-resume");
+    }
+
     /** Number of curves on the comparison chart (tests). */
     public int curveCount() {
         return curves.getSeriesCount();
@@ -143,10 +176,30 @@ public final class RunsView extends VBox {
             }
         };
         task.setOnSucceeded(e -> {
-            table.getItems().setAll(task.getValue());
+            table.getItems().setAll(withDeltaM(task.getValue()));
             info.setText(task.getValue().size() + " runs in " + folders);
         });
         state.jobs().onOwnThread(task, "kemwb-runs");
+    }
+
+    /**
+     * Δm of every multi-task run against the single-task runs in the list (interaction none, one
+     * task each), when those cover its metrics.
+     */
+    static List<RunRow> withDeltaM(List<RunRow> rows) {
+        Map<String, Double> stl = new java.util.HashMap<>();
+        for (RunRow r : rows) {
+            if (r.interaction().equals("none") && !r.tasks().contains(",")) {
+                stl.putAll(r.values());
+            }
+        }
+        List<RunRow> out = new ArrayList<>();
+        for (RunRow r : rows) {
+            boolean multi = r.tasks().contains(",");
+            double d = multi && stl.keySet().containsAll(r.values().keySet()) ? org.kemwb.metrics.DeltaM.of(r.values(), stl) : Double.NaN;
+            out.add(r.withDeltaM(Double.isNaN(d) ? "" : String.format(java.util.Locale.ROOT, "%+.2f", d)));
+        }
+        return out;
     }
 
     /** A run folder as a table row; a corrupt run.json becomes a row that says so. */
@@ -157,22 +210,27 @@ public final class RunsView extends VBox {
             List<String> tasks = new ArrayList<>();
             model.path("tasks").forEach(t -> tasks.add(t.asText()));
             String metrics = "";
+            Map<String, Double> values = new java.util.LinkedHashMap<>();
             List<Map<String, String>> rows = TrainingRun.readMetrics(dir);
             for (Map<String, String> r : rows) {
                 if ("eval".equals(r.get("kind"))) {
                     StringBuilder sb = new StringBuilder();
+                    values.clear();
                     r.forEach((k, v) -> {
                         if (!v.isEmpty() && TrainingRun.isMetric(k)) {
                             sb.append(k).append(' ').append(v).append("  ");
+                            values.put(k, Double.parseDouble(v));
                         }
                     });
                     metrics = sb.toString().trim();
                 }
             }
             return new RunRow(dir, dir.getFileName().toString(), model.path("interaction").asText("?"),
-                    String.join(", ", tasks), json.path("status").asText("?"), json.path("step").asText("?"), metrics);
+                    String.join(", ", tasks), json.path("status").asText("?"), json.path("step").asText("?"), metrics,
+                    Map.copyOf(values), "");
         } catch (IOException | RuntimeException e) {
-            return new RunRow(dir, dir.getFileName().toString(), "?", "?", "unreadable: " + WorkbenchState.message(e), "", "");
+            return new RunRow(dir, dir.getFileName().toString(), "?", "?", "unreadable: " + WorkbenchState.message(e), "", "",
+                    Map.of(), "");
         }
     }
 }

@@ -45,8 +45,10 @@ public final class TrainView extends VBox {
     private final Button start = new Button("Start");
     private final Button cancel = new Button("Cancel");
     private final CheckBox logScale = new CheckBox("log scale");
+    private final javafx.scene.control.ComboBox<String> curves = new javafx.scene.control.ComboBox<>();
+    /** Every series of every run started here, by name; the chart shows one family at a time. */
+    private final XYSeriesCollection shown = new XYSeriesCollection();
     private final Label reason = new Label();
-    private final XYSeriesCollection series = new XYSeriesCollection();
     private final ConcurrentLinkedQueue<Map<String, String>> pending = new ConcurrentLinkedQueue<>();
     private final JFreeChart chart;
     private Task<String> running;
@@ -85,8 +87,11 @@ public final class TrainView extends VBox {
                 running.cancel();
             }
         });
-        chart = ChartFactory.createXYLineChart("Training", "step", "loss", series, PlotOrientation.VERTICAL, true, true, false);
-        logScale.setOnAction(e -> ((XYPlot) chart.getPlot()).setRangeAxis(logScale.isSelected() ? new LogAxis("loss") : new NumberAxis("loss")));
+        curves.getItems().setAll("losses", "eval metrics", "learning rate");
+        curves.setValue("losses");
+        curves.setOnAction(e -> showOnly(curves.getValue()));
+        chart = ChartFactory.createXYLineChart("Training", "step", null, shown, PlotOrientation.VERTICAL, true, true, false);
+        logScale.setOnAction(e -> ((XYPlot) chart.getPlot()).setRangeAxis(logScale.isSelected() ? new LogAxis() : new NumberAxis()));
         XYPlot plot = (XYPlot) chart.getPlot();
         plot.setBackgroundPaint(java.awt.Color.WHITE);
         plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
@@ -97,7 +102,7 @@ public final class TrainView extends VBox {
         VBox.setVgrow(viewer, Priority.ALWAYS);
         Button export = new Button("Export…");
         export.setOnAction(e -> export());
-        HBox top = new HBox(12, sheet, new VBox(10, form, new HBox(10, start, cancel, logScale, export), reason));
+        HBox top = new HBox(12, sheet, new VBox(10, form, new HBox(10, start, cancel, curves, logScale, export), reason));
         reason.setWrapText(true);
         reason.setMaxWidth(420);
         getChildren().addAll(top, viewer);
@@ -126,7 +131,7 @@ public final class TrainView extends VBox {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Exporting " + file.getName());
-                ChartExport.save(chart, series, file.toPath(), 1200, 700);
+                ChartExport.save(chart, shown, file.toPath(), 1200, 700);
                 updateMessage("Exported " + file.getName());
                 return null;
             }
@@ -215,29 +220,48 @@ public final class TrainView extends VBox {
     private void drain() {
         Map<String, String> row;
         while ((row = pending.poll()) != null) {
-            if (!"train".equals(row.get("kind"))) {
-                continue;
-            }
             double step = Double.parseDouble(row.get("step"));
+            boolean eval = "eval".equals(row.get("kind"));
             for (Map.Entry<String, String> e : row.entrySet()) {
-                if (e.getKey().startsWith("loss") && !e.getValue().isEmpty()) {
-                    series(runName + " " + e.getKey()).add(step, Double.parseDouble(e.getValue()), false);
+                String key = e.getKey();
+                boolean wanted = eval ? TrainingRun.isMetric(key) : key.startsWith("loss") || key.equals("lr");
+                if (wanted && !e.getValue().isEmpty()) {
+                    series(runName + " " + key).add(step, Double.parseDouble(e.getValue()), false);
                     pointCount++;
                 }
             }
         }
-        for (Object s : series.getSeries()) {
+        showOnly(curves.getValue());
+        for (Object s : shown.getSeries()) {
             ((XYSeries) s).fireSeriesChanged();
         }
     }
 
     private final Map<String, XYSeries> byName = new LinkedHashMap<>();
 
+    /** Puts the chosen family of series (losses, eval metrics or lr) on the chart. */
+    private void showOnly(String family) {
+        List<XYSeries> wanted = new java.util.ArrayList<>();
+        for (Map.Entry<String, XYSeries> e : byName.entrySet()) {
+            String key = e.getKey().substring(e.getKey().lastIndexOf(' ') + 1);
+            boolean match = switch (family) {
+                case "eval metrics" -> TrainingRun.isMetric(key);
+                case "learning rate" -> key.equals("lr");
+                default -> key.startsWith("loss");
+            };
+            if (match) {
+                wanted.add(e.getValue());
+            }
+        }
+        if (!wanted.equals(shown.getSeries())) {
+            shown.removeAllSeries();
+            wanted.forEach(shown::addSeries);
+        }
+    }
+
     private XYSeries series(String key) {
         return byName.computeIfAbsent(key, k -> {
-            XYSeries s = new XYSeries(k, true, false);
-            series.addSeries(s);
-            return s;
+            return new XYSeries(k, true, false);
         });
     }
 

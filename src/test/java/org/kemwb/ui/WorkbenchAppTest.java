@@ -174,6 +174,9 @@ class WorkbenchAppTest {
             }
         });
         waitFor(() -> view.curveCount() == 2, 20);
+        waitFor(() -> view.table().getItems().stream().anyMatch(r -> r.name().equals("kem") && !r.deltaM().isEmpty()), 20);
+        var kem = view.table().getItems().stream().filter(r -> r.name().equals("kem")).findFirst().orElseThrow();
+        assertEquals("+3.14", kem.deltaM(), "Δm of the KEM sample against the single-task samples");
     }
 
     @Test
