@@ -41,6 +41,7 @@ public final class MainWindow extends BorderPane {
     private final ToggleGroup nav = new ToggleGroup();
     private final StackPane center = new StackPane();
     private boolean dark;
+    private javafx.scene.control.ComboBox<String> deviceChoice;
 
     public MainWindow(WorkbenchState state, Path runsFolder, List<Path> runFolders) {
         this.state = state;
@@ -70,23 +71,7 @@ public final class MainWindow extends BorderPane {
         javafx.scene.control.ComboBox<String> device = new javafx.scene.control.ComboBox<>();
         device.getItems().add("auto");
         device.getItems().add("cpu");
-        // asking for GPUs loads the PyTorch engine (~1-2 s): never on the FX thread
-        Thread probe = new Thread(() -> {
-            int gpus = 0;
-            try {
-                gpus = org.kemwb.model.Devices.gpuCount();
-            } catch (RuntimeException e) {
-                // engine not loadable: CPU entries only, the error shows when a model loads
-            }
-            int found = gpus;
-            javafx.application.Platform.runLater(() -> {
-                for (int g = 0; g < found; g++) {
-                    device.getItems().add("gpu" + g);
-                }
-            });
-        }, "kemwb-gpu-probe");
-        probe.setDaemon(true);
-        probe.start();
+        this.deviceChoice = device;
         device.setValue(state.deviceProperty().get());
         device.setId("device-choice");
         device.setTooltip(new javafx.scene.control.Tooltip("Device for models opened from now on"));
@@ -152,6 +137,29 @@ public final class MainWindow extends BorderPane {
     /** The page, built on first use (FX thread). */
     public Node page(String name) {
         return pages.computeIfAbsent(name, n -> pageFactories.get(n).get());
+    }
+
+    /**
+     * Adds the usable GPUs to the device choice. Asking loads the PyTorch engine, so it runs on
+     * the engine thread after whatever is queued there (the samples), never on the FX thread.
+     */
+    public void probeGpus() {
+        javafx.concurrent.Task<Integer> task = new javafx.concurrent.Task<>() {
+            @Override
+            protected Integer call() {
+                try {
+                    return org.kemwb.model.Devices.gpuCount();
+                } catch (RuntimeException e) {
+                    return 0; // engine not loadable: CPU only; loading a model reports why
+                }
+            }
+        };
+        task.setOnSucceeded(e -> {
+            for (int g = 0; g < task.getValue(); g++) {
+                deviceChoice.getItems().add("gpu" + g);
+            }
+        });
+        state.jobs().onEngine(task);
     }
 
     /** Keyboard shortcuts; call once the window has a scene. */

@@ -67,6 +67,7 @@ public final class WorkbenchApp extends Application {
         for (String arg : getParameters().getRaw()) {
             window.open(Path.of(arg)); // queued on the engine thread after the samples
         }
+        window.probeGpus();
     }
 
     /** Opens the first sample image, the KEM sample as primary and the CA sample as comparison. */
