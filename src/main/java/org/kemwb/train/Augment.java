@@ -2,7 +2,7 @@ package org.kemwb.train;
 
 import org.kemwb.data.Sample;
 
-/** Label-consistent augmentation. */
+/** Label-consistent augmentation: every map of a sample is resampled with the same pixel mapping. */
 public final class Augment {
     private Augment() {}
 
@@ -12,30 +12,13 @@ public final class Augment {
             return s;
         }
         int size = s.size();
-        int n = size * size;
-        float[] rgb = new float[3 * n];
-        float[] normals = new float[3 * n];
-        int[] seg = new int[n];
-        float[] depth = new float[n];
-        byte[] edges = new byte[n];
-        byte[] sal = new byte[n];
-        int[] parts = new int[n];
+        int[] from = new int[size * size];
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
-                int from = y * size + x;
-                int to = y * size + (size - 1 - x);
-                for (int c = 0; c < 3; c++) {
-                    rgb[c * n + to] = s.rgb()[c * n + from];
-                    normals[c * n + to] = c == 0 ? -s.normals()[from] : s.normals()[c * n + from];
-                }
-                seg[to] = s.semseg()[from];
-                depth[to] = s.depth()[from];
-                edges[to] = s.edges()[from];
-                sal[to] = s.saliency()[from];
-                parts[to] = s.parts()[from];
+                from[y * size + x] = y * size + (size - 1 - x);
             }
         }
-        return new Sample(size, rgb, seg, depth, normals, edges, sal, parts);
+        return remap(s, from, true);
     }
 
     /**
@@ -48,11 +31,10 @@ public final class Augment {
             return s;
         }
         int size = s.size();
-        int n = size * size;
         double window = size / scale;
         double x0 = fx * (size - window);
         double y0 = fy * (size - window);
-        int[] from = new int[n];
+        int[] from = new int[size * size];
         for (int y = 0; y < size; y++) {
             int sy = Math.min(size - 1, (int) (y0 + (y + 0.5) * window / size));
             for (int x = 0; x < size; x++) {
@@ -60,6 +42,12 @@ public final class Augment {
                 from[y * size + x] = sy * size + sx;
             }
         }
+        return remap(s, from, false);
+    }
+
+    /** Output pixel p takes every map's value at input pixel from[p]. */
+    static Sample remap(Sample s, int[] from, boolean mirrorNormalsX) {
+        int n = from.length;
         float[] rgb = new float[3 * n];
         float[] normals = new float[3 * n];
         int[] seg = new int[n];
@@ -73,12 +61,15 @@ public final class Augment {
                 rgb[c * n + p] = s.rgb()[c * n + q];
                 normals[c * n + p] = s.normals()[c * n + q];
             }
+            if (mirrorNormalsX) {
+                normals[p] = -normals[p];
+            }
             seg[p] = s.semseg()[q];
             depth[p] = s.depth()[q];
             edges[p] = s.edges()[q];
             sal[p] = s.saliency()[q];
             parts[p] = s.parts()[q];
         }
-        return new Sample(size, rgb, seg, depth, normals, edges, sal, parts);
+        return new Sample(s.size(), rgb, seg, depth, normals, edges, sal, parts);
     }
 }
