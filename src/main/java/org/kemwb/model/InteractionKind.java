@@ -9,7 +9,12 @@ public enum InteractionKind {
     /** Knowledge Exchange Module: Retrieve (top-k), Write, Broadcast through N memory slots. */
     KEM("kem"),
     /** Stable KEM: retrieve scores computed in a simplex-ETF space. */
-    SKEM("skem");
+    SKEM("skem"),
+    /**
+     * NexusFlow-style alignment: per-task invertible affine-coupling flows map task features
+     * into a shared canonical space, where they are averaged and mapped back to each task.
+     */
+    NEXUSFLOW("nexusflow");
 
     private final String id;
 
@@ -31,7 +36,7 @@ public enum InteractionKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown interaction '" + name + "' (allowed: none, ca, kem, skem)");
+        throw new IllegalArgumentException("unknown interaction '" + name + "' (allowed: none, ca, kem, skem, nexusflow)");
     }
 
     @com.fasterxml.jackson.annotation.JsonValue

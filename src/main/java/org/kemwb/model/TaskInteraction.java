@@ -28,6 +28,7 @@ public abstract class TaskInteraction extends AbstractBlock {
             case NONE -> new NoInteraction(config);
             case CA -> new CrossAttentionInteraction(config);
             case KEM, SKEM -> new KemInteraction(config);
+            case NEXUSFLOW -> new NexusFlowInteraction(config);
         };
     }
 

@@ -64,7 +64,7 @@ class TrainingStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = InteractionKind.class, names = {"KEM", "SKEM", "CA"})
+    @EnumSource(value = InteractionKind.class, names = {"KEM", "SKEM", "CA", "NEXUSFLOW"})
     void adamWFitsATinyTarget(InteractionKind kind) throws Exception {
         try (LoadedModel model = LoadedModel.create(tiny(kind), Device.cpu(), 2, null);
                 NDManager data = model.manager().newSubManager()) {
