@@ -184,14 +184,17 @@ public final class KemwbCli {
         Path csv;
         @Option(names = "--device", defaultValue = "auto")
         String device;
+        @Option(names = "--interactions", split = ",", defaultValue = "none,ca,kem,skem,nexusflow")
+        List<String> interactions;
 
         @Override
         public Integer call() throws Exception {
             Device d = Devices.resolve(device);
+            List<InteractionKind> kinds = interactions.stream().map(InteractionKind::parse).toList();
             CostBenchmark bench = new CostBenchmark(d, 2, repeats);
             List<CostBenchmark.Row> rows = new ArrayList<>();
             System.out.println(CostBenchmark.CSV_HEADER);
-            for (InteractionKind kind : InteractionKind.values()) {
+            for (InteractionKind kind : kinds) {
                 List<Integer> ls = new ArrayList<>(tokens);
                 if (kind.usesMemory() && large > 0) {
                     ls.add(large);
@@ -203,7 +206,7 @@ public final class KemwbCli {
                 }
             }
             if (netSize > 0) {
-                for (InteractionKind kind : InteractionKind.values()) {
+                for (InteractionKind kind : kinds) {
                     CostBenchmark.Row r = bench.wholeNet(kind, netSize, 64, batch);
                     rows.add(r);
                     System.out.println(r.csv());
