@@ -57,18 +57,11 @@ class KEM(torch.nn.Module):
         return x + aw @ self.wv(mem)
 
 
-def rss_mb():
+def status_mb(field):
+    """A memory field of /proc/self/status (VmRSS: current, VmHWM: peak) in MB."""
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def peak_mb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -79,7 +72,7 @@ def bench(module, tasks, tokens, d, batch, repeats):
         module(x).pow(2).mean().backward()
 
     open("/proc/self/clear_refs", "w").write("5")
-    base = rss_mb()
+    base = status_mb("VmRSS")
     for _ in range(2):
         step()
     times = []
@@ -87,7 +80,7 @@ def bench(module, tasks, tokens, d, batch, repeats):
         t0 = time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), peak_mb() - base
+    return statistics.median(times), status_mb("VmHWM") - base
 
 
 def main():

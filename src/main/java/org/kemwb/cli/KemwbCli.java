@@ -305,14 +305,14 @@ public final class KemwbCli {
                 float[] rgb = new SyntheticScenes(5).render(0, s).rgb();
                 for (int i = 0; i <= inferences; i++) {
                     org.kemwb.infer.InferenceEngine.predict(model, rgb, true);
-                    if (i % (inferences / 8) == 0) {
+                    if (i % Math.max(1, inferences / 8) == 0) {
                         System.out.printf(Locale.ROOT, "inference,%d,%d%n", i, org.kemwb.bench.ProcessMemory.rssBytes() >> 20);
                     }
                 }
             }
             Path run = Files.createTempDirectory("kemwb-membench");
-            var node = Json.MAPPER.createObjectNode().put("steps", trainSteps).put("evalEvery", trainSteps / 3)
-                    .put("logEvery", trainSteps / 12).put("trainImages", 64).put("device", "cpu");
+            var node = Json.MAPPER.createObjectNode().put("steps", trainSteps).put("evalEvery", Math.max(1, trainSteps / 3))
+                    .put("logEvery", Math.max(1, trainSteps / 12)).put("trainImages", 64).put("device", "cpu");
             TrainingRun.create(run, TrainConfig.fromJson(node, "bench")).run(row -> {
                 if ("train".equals(row.get("kind"))) {
                     System.out.printf(Locale.ROOT, "train,%s,%d%n", row.get("step"), org.kemwb.bench.ProcessMemory.rssBytes() >> 20);
