@@ -213,6 +213,8 @@ class MultiTaskNet(nn.Module):
         d, side = cfg["dim"], cfg["imageSize"] // cfg["patch"]
         # registration order = the Java parameter order: position, stem, encoders, interaction, decoders, heads
         self.position = nn.Parameter(torch.zeros(1, side * side, d))
+        if cfg.get("learnedLossWeights"):
+            self.loss_log_variance = nn.Parameter(torch.zeros(len(self.tasks)))  # training only
         self.stem = PatchStem(cfg["patch"], d)
         self.encoders = nn.ModuleList([VitStack(cfg["encoderDepth"], d, cfg["heads"], cfg["mlpRatio"]) for _ in self.tasks])
         self.interaction = Interaction(cfg)

@@ -90,7 +90,7 @@ class FuzzReadersTest {
     @Test
     void checkpointReader() throws Exception {
         ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 16, 8, 8, 1, 1, 1, 1, 2, 1,
-                1.0, 3, 3, 7L, ModelConfig.STEM, 0);
+                1.0, 3, 3, 7L, ModelConfig.STEM, 0, false);
         Path ok = dir.resolve("ok.params");
         try (LoadedModel model = LoadedModel.create(m, Device.cpu(), 1, null)) {
             Checkpoint.save(model, ok, Map.of("step", "3"));

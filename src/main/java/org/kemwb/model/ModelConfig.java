@@ -25,6 +25,8 @@ import org.kemwb.util.Json;
  * @param etfSeed seed of the fixed orthonormal basis U of the sKEM ETF
  * @param backbone "stem" for the trainable conv stem, else a TorchScript file (frozen backbone)
  * @param backboneChannels channels a TorchScript backbone emits (ignored for the stem)
+ * @param learnedLossWeights learn per-task loss weights by homoscedastic uncertainty (Kendall et
+ *     al.): the model then carries one log-variance per task, used only by training
  */
 public record ModelConfig(
         List<Task> tasks,
@@ -43,7 +45,8 @@ public record ModelConfig(
         int partsClasses,
         long etfSeed,
         String backbone,
-        int backboneChannels) {
+        int backboneChannels,
+        boolean learnedLossWeights) {
 
     public static final String STEM = "stem";
 
@@ -53,7 +56,7 @@ public record ModelConfig(
 
     public static ModelConfig defaults() {
         return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), InteractionKind.KEM,
-                128, 8, 64, 1, 2, 2, 2, 20, 3, 1.0, 6, 5, 7L, STEM, 0);
+                128, 8, 64, 1, 2, 2, 2, 20, 3, 1.0, 6, 5, 7L, STEM, 0, false);
     }
 
     /** Parses JSON over the defaults, then validates; errors name the offending key. */

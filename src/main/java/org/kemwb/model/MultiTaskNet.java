@@ -29,6 +29,7 @@ public final class MultiTaskNet extends AbstractBlock {
     private final Block frozenBackbone;
     private final Linear backboneProjection;
     private final Parameter position;
+    private final Parameter lossLogVariance;
     private final List<VitStack> encoders = new ArrayList<>();
     private final TaskInteraction interaction;
     private final List<VitStack> decoders = new ArrayList<>();
@@ -54,6 +55,11 @@ public final class MultiTaskNet extends AbstractBlock {
         position = addParameter(Parameter.builder().setName("position").setType(Parameter.Type.WEIGHT)
                 .optShape(new Shape(1, config.tokens(), config.dim()))
                 .optInitializer(new NormalInitializer(0.02f)).build());
+        lossLogVariance = config.learnedLossWeights()
+                ? addParameter(Parameter.builder().setName("loss_log_variance").setType(Parameter.Type.WEIGHT)
+                        .optShape(new Shape(config.taskCount())).optInitializer(new ai.djl.training.initializer.ConstantInitializer(0f))
+                        .build())
+                : null;
         for (Task t : config.tasks()) {
             encoders.add(addChildBlock("encoder_" + t.id(),
                     new VitStack(config.encoderDepth(), config.dim(), config.heads(), config.mlpRatio())));
@@ -70,6 +76,11 @@ public final class MultiTaskNet extends AbstractBlock {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** Per-task log-variances s_t of learned loss weighting (K), or null when the config has none. */
+    public Parameter lossLogVariance() {
+        return lossLogVariance;
     }
 
     public TaskInteraction interaction() {

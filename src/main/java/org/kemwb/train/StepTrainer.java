@@ -74,19 +74,32 @@ public final class StepTrainer {
         float lr = nextLearningRate();
         org.kemwb.model.EngineSetup.AUTOGRAD.lock();
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray images = batch.images().toDevice(model.device(), false);
+            // copies in the step's scope: results of an op land in its first operand's manager, so
+            // a batch kept in a longer-lived manager would otherwise collect every step's arrays
+            NDArray images = batch.images().toDevice(model.device(), true);
+            images.attach(scope);
             NDList outputs = model.net().forward(ps, images, true, false).outputs();
             NDArray loss = null;
             List<Task> tasks = model.config().tasks();
+            Parameter logVar = model.net().lossLogVariance();
+            NDArray s = logVar == null ? null : ps.getValue(logVar, model.device(), true);
             for (int t = 0; t < tasks.size(); t++) {
                 Task task = tasks.get(t);
                 NDArray label = batch.labels().get(task);
                 if (label == null) {
                     continue; // partially labelled sample sets: no loss for a missing task
                 }
-                NDArray taskLoss = Losses.of(task, outputs.get(t), label.toDevice(model.device(), false));
+                NDArray onDevice = label.toDevice(model.device(), true);
+                onDevice.attach(scope);
+                NDArray taskLoss = Losses.of(task, outputs.get(t), onDevice);
                 perTask.put(task, (double) taskLoss.getFloat());
                 NDArray weighted = AttentionOps.scale(taskLoss, weights.getOrDefault(task, 1.0));
+                if (s != null) {
+                    // uncertainty weighting (Kendall et al. 2018): exp(-s_t) L_t + s_t
+                    NDArray st = s.get(t);
+                    st.attach(scope); // a view of the parameter: results must not land in the model's manager
+                    weighted = weighted.mul(st.neg().exp()).add(st);
+                }
                 loss = loss == null ? weighted : loss.add(weighted);
             }
             if (loss == null) {

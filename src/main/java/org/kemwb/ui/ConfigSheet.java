@@ -82,6 +82,7 @@ final class ConfigSheet extends PropertySheet {
         add("Training", "Batch", "batch", Integer.class, d.batch());
         add("Training", "Learning rate", "lr", Double.class, 2e-3);
         add("Training", "Evaluate every", "evalEvery", Integer.class, 100);
+        add("Training", "Learned loss weights", "model.learnedLossWeights", Boolean.class, false);
         add("Data", "Training scenes", "trainImages", Integer.class, d.trainImages());
         setModeSwitcherVisible(false);
         setSearchBoxVisible(false);

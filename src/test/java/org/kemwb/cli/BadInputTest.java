@@ -34,7 +34,7 @@ class BadInputTest {
     void fixtures() throws Exception {
         checkpoint = dir.resolve("model.params");
         ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2,
-                1.0, 6, 5, 7L, ModelConfig.STEM, 0);
+                1.0, 6, 5, 7L, ModelConfig.STEM, 0, false);
         try (LoadedModel model = LoadedModel.create(m, Device.cpu(), 1, null)) {
             Checkpoint.save(model, checkpoint, Map.of());
         }

@@ -21,7 +21,7 @@ class CompareExperimentTest {
     @Test
     void trainsSingleTaskBaselinesAndEachModuleAndWritesTheTable() throws Exception {
         ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2,
-                1.0, 6, 5, 7L, ModelConfig.STEM, 0);
+                1.0, 6, 5, 7L, ModelConfig.STEM, 0, false);
         TrainConfig c = new TrainConfig(m, 4, 2, 1e-3, 1e-4, 0, 0.9, 2, 4, 1, 1, 8, 4, "cpu", Map.of(), "", 1.0);
         var rows = new CompareExperiment(c, List.of(InteractionKind.CA, InteractionKind.KEM)).run(dir, (n, r) -> { }, () -> false);
         assertEquals(List.of("stl", "ca", "kem"), rows.stream().map(CompareExperiment.Row::method).toList());

@@ -29,7 +29,7 @@ class CheckpointTest {
 
     static ModelConfig config(InteractionKind kind, int slots) {
         return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), kind, 32, 8, 16, 2, 1, 1, 2, slots, 2,
-                1.0, 5, 3, 9L, ModelConfig.STEM, 0).validated("test");
+                1.0, 5, 3, 9L, ModelConfig.STEM, 0, false).validated("test");
     }
 
     @Test

@@ -21,7 +21,7 @@ class InteractionReferenceTest {
     static ModelConfig smallConfig(InteractionKind kind, int side, int dim, int heads, int slots, int topK) {
         // side x side tokens per task (patch 2), K = 3 tasks
         return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), kind, side * 2, 2, dim, heads,
-                2, 2, 2, slots, topK, 0.7, 8, 5, 11L, ModelConfig.STEM, 0).validated("test");
+                2, 2, 2, slots, topK, 0.7, 8, 5, 11L, ModelConfig.STEM, 0, false).validated("test");
     }
 
     @ParameterizedTest(name = "{0} L={1}x{1} d={2} heads={3} N={4} k={5}")

@@ -60,7 +60,7 @@ class LifecycleTest {
     @Test
     void twoTrainingRunsAndInferenceAtTheSameTime() throws Exception {
         ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2,
-                1.0, 6, 5, 7L, ModelConfig.STEM, 0);
+                1.0, 6, 5, 7L, ModelConfig.STEM, 0, false);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<String>> runs = new ArrayList<>();

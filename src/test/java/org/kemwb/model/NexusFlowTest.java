@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class NexusFlowTest {
     static ModelConfig config(double lambda) {
         return new ModelConfig(java.util.List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), InteractionKind.NEXUSFLOW, 8, 2, 8, 1,
-                1, 1, 2, 4, 2, lambda, 6, 5, 1L, ModelConfig.STEM, 0).validated("test");
+                1, 1, 2, 4, 2, lambda, 6, 5, 1L, ModelConfig.STEM, 0, false).validated("test");
     }
 
     @Test

@@ -32,7 +32,7 @@ class TorchScriptBackboneTest {
             Files.copy(in, pt);
         }
         ModelConfig cfg = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2,
-                4, 2, 1.0, 4, 3, 1L, "tiny_backbone.pt", 12).validated("test");
+                4, 2, 1.0, 4, 3, 1L, "tiny_backbone.pt", 12, false).validated("test");
         try (LoadedModel model = LoadedModel.create(cfg, Device.cpu(), 1, dir);
                 NDManager m = model.manager().newSubManager()) {
             // TorchScript parameter names carry dots ("proj.weight"); ours never do
@@ -60,7 +60,7 @@ class TorchScriptBackboneTest {
             }
         }
         ModelConfig missing = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2,
-                4, 2, 1.0, 4, 3, 1L, "nope.pt", 12);
+                4, 2, 1.0, 4, 3, 1L, "nope.pt", 12, false);
         var e = assertThrows(java.io.IOException.class, () -> LoadedModel.create(missing, Device.cpu(), 1, dir));
         assertTrue(e.getMessage().contains("nope.pt"));
     }

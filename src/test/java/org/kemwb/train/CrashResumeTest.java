@@ -37,7 +37,7 @@ class CrashResumeTest {
     void killedRunsResumeWithoutLostOrDuplicatedSteps() throws Exception {
         Path run = dir.resolve("run");
         ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2,
-                1.0, 6, 5, 7L, ModelConfig.STEM, 0);
+                1.0, 6, 5, 7L, ModelConfig.STEM, 0, false);
         int steps = 80;
         TrainingRun.create(run, new TrainConfig(m, steps, 2, 1e-3, 1e-4, 0, 0.9, 1, 5, 1, 1, 8, 2, "cpu", Map.of(), "", 1.0));
         Random rnd = new Random(42);

@@ -23,7 +23,7 @@ class TrainingRunTest {
 
     static TrainConfig small() {
         ModelConfig m = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2,
-                1.0, 6, 5, 7L, ModelConfig.STEM, 0);
+                1.0, 6, 5, 7L, ModelConfig.STEM, 0, false);
         return new TrainConfig(m, 12, 4, 1e-3, 1e-4, 2, 0.9, 1, 4, 1, 1, 16, 4, "cpu", Map.of(), "", 1.0);
     }
 

@@ -1,5 +1,6 @@
 package org.kemwb.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class TrainingStepTest {
     static ModelConfig tiny(InteractionKind kind) {
         return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), kind, 16, 4, 16, 1, 1, 1, 2, 4, 2, 1.0,
-                3, 3, 3L, ModelConfig.STEM, 0).validated("test");
+                3, 3, 3L, ModelConfig.STEM, 0, false).validated("test");
     }
 
     /** Images whose labels are a deterministic function of the pixels: learnable exactly. */
@@ -85,6 +86,32 @@ class TrainingStepTest {
                 }
             }
             assertTrue(last < first / 5, kind + ": loss fell only from " + first + " to " + last);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void learnedLossWeightsDownweightTheNoisierTask() throws Exception {
+        ModelConfig cfg = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 16, 4, 16, 1, 1, 1, 2, 4, 2,
+                1.0, 3, 3, 3L, ModelConfig.STEM, 0, true).validated("test");
+        try (LoadedModel model = LoadedModel.create(cfg, Device.cpu(), 4, null);
+                NDManager data = model.manager().newSubManager()) {
+            Batch clean = target(data);
+            // depth targets with large noise: an L1 loss that cannot go below ~10
+            NDArray noisyDepth = clean.label(Task.DEPTH).add(data.randomUniform(0f, 40f, clean.label(Task.DEPTH).getShape()));
+            Batch batch = new Batch(clean.images(), Map.of(Task.SEMSEG, clean.label(Task.SEMSEG), Task.DEPTH, noisyDepth));
+            StepTrainer trainer = new StepTrainer(model, new PolyLearningRate(1e-2f, 5, 150, 0.9), 0f, Map.of());
+            int arraysBefore = -1;
+            for (int i = 0; i < 150; i++) {
+                try (NDManager step = data.newSubManager()) {
+                    trainer.step(step, batch);
+                }
+                if (i == 10) {
+                    arraysBefore = model.manager().getManagedArrays().size();
+                }
+            }
+            assertEquals(arraysBefore, model.manager().getManagedArrays().size(), "no arrays accumulate per step");
+            float[] s = model.net().lossLogVariance().getArray().toFloatArray();
+            assertTrue(s[1] > s[0] + 1, "log-variance of the noisy depth task (" + s[1] + ") exceeds semseg's (" + s[0] + ")");
         }
     }
 }
