@@ -25,15 +25,20 @@ public final class FolderDataset {
     private final Set<Task> tasks;
     private final int semsegClasses;
     private final int partsClasses;
+    /** PASCAL-Context layout of the public MTL code bases (JPEGImages/, semseg/pascal-context/, ...). */
+    private final boolean pascal;
 
     public FolderDataset(Path root, String split, Set<Task> tasks, int semsegClasses, int partsClasses) throws IOException {
         this.root = root;
         this.tasks = tasks;
         this.semsegClasses = semsegClasses;
         this.partsClasses = partsClasses;
-        Path list = Files.exists(root.resolve(split + ".txt")) ? root.resolve(split + ".txt") : root.resolve("gt_sets").resolve(split + ".txt");
+        this.pascal = Files.isDirectory(root.resolve("JPEGImages"));
+        Path list = pascal ? root.resolve("ImageSets").resolve("Context").resolve(split + ".txt")
+                : Files.exists(root.resolve(split + ".txt")) ? root.resolve(split + ".txt") : root.resolve("gt_sets").resolve(split + ".txt");
         if (!Files.isRegularFile(list)) {
-            throw new IOException("dataset " + root + ": no split list " + split + ".txt (or gt_sets/" + split + ".txt)");
+            throw new IOException("dataset " + root + ": no split list " + split + ".txt (or gt_sets/" + split
+                    + ".txt, or ImageSets/Context/" + split + ".txt for PASCAL-Context)");
         }
         ids = Files.readAllLines(list).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (ids.isEmpty()) {
@@ -85,6 +90,7 @@ public final class FolderDataset {
         this.tasks = tasks;
         this.semsegClasses = semsegClasses;
         this.partsClasses = partsClasses;
+        this.pascal = Files.isDirectory(root.resolve("JPEGImages"));
     }
 
     public int size() {
@@ -93,7 +99,7 @@ public final class FolderDataset {
 
     public Sample load(int index, int size) throws IOException {
         String id = ids.get(index);
-        Path imageFile = first(root.resolve("images"), id, ".png", ".jpg", ".jpeg");
+        Path imageFile = first(root.resolve(pascal ? "JPEGImages" : "images"), id, ".png", ".jpg", ".jpeg");
         BufferedImage img = ImageInput.read(imageFile);
         int w = img.getWidth();
         int h = img.getHeight();
@@ -108,31 +114,82 @@ public final class FolderDataset {
         java.util.Arrays.fill(semseg, 255);
         java.util.Arrays.fill(parts, 255);
         if (tasks.contains(Task.SEMSEG)) {
-            semseg = classes(first(root.resolve("segmentation"), id, ".png"), w, h, size, semsegClasses);
+            semseg = classes(first(dir(Task.SEMSEG), id, ".png"), w, h, size, semsegClasses);
         }
         if (tasks.contains(Task.PARTS)) {
-            parts = classes(first(root.resolve("parts"), id, ".png"), w, h, size, partsClasses);
+            Path partsDir = dir(Task.PARTS);
+            if (pascal && !Files.exists(partsDir.resolve(id + ".png")) && Files.exists(partsDir.resolve(id + ".mat"))) {
+                throw new IOException("dataset: " + partsDir.resolve(id + ".mat") + " is a MATLAB file; convert human_parts to"
+                        + " PNG label maps (same name, .png) first");
+            }
+            parts = classes(first(partsDir, id, ".png"), w, h, size, partsClasses);
         }
         if (tasks.contains(Task.DEPTH)) {
-            Path f = first(root.resolve("depth"), id, ".npy");
+            Path f = first(dir(Task.DEPTH), id, ".npy");
             Npy.Array a = Npy.read(f);
             checkShape(f, a.shape(), new long[] {h, w}, new long[] {1, h, w});
             depth = nearest(a.data(), w, h, size, 1);
         }
         if (tasks.contains(Task.NORMALS)) {
-            Path f = first(root.resolve("normals"), id, ".npy");
-            Npy.Array a = Npy.read(f);
-            checkShape(f, a.shape(), new long[] {3, h, w}, new long[] {h, w, 3});
-            float[] planar = a.shape()[0] == 3 ? a.data() : toPlanar(a.data(), w, h);
-            normals = nearest(planar, w, h, size, 3);
+            if (pascal) {
+                normals = normalsFromPng(first(dir(Task.NORMALS), id, ".png"), w, h, size);
+            } else {
+                Path f = first(dir(Task.NORMALS), id, ".npy");
+                Npy.Array a = Npy.read(f);
+                checkShape(f, a.shape(), new long[] {3, h, w}, new long[] {h, w, 3});
+                float[] planar = a.shape()[0] == 3 ? a.data() : toPlanar(a.data(), w, h);
+                normals = nearest(planar, w, h, size, 3);
+            }
         }
         if (tasks.contains(Task.EDGES)) {
-            edges = binary(first(root.resolve("edge"), id, ".png"), w, h, size);
+            edges = binary(first(dir(Task.EDGES), id, ".png"), w, h, size);
         }
         if (tasks.contains(Task.SALIENCY)) {
-            sal = binary(first(root.resolve("sal"), id, ".png"), w, h, size);
+            sal = binary(first(dir(Task.SALIENCY), id, ".png"), w, h, size);
         }
         return new Sample(size, rgb, semseg, depth, normals, edges, sal, parts);
+    }
+
+    /** Folder of a task's labels in this dataset's layout. */
+    private Path dir(Task t) {
+        if (!pascal) {
+            return root.resolve(folder(t));
+        }
+        return switch (t) {
+            case SEMSEG -> root.resolve("semseg").resolve("pascal-context");
+            case PARTS -> root.resolve("human_parts");
+            case NORMALS -> root.resolve("normals_distill");
+            case SALIENCY -> root.resolve("sal_distill");
+            case EDGES -> root.resolve("edge");
+            case DEPTH -> root.resolve("depth");
+        };
+    }
+
+    /** PASCAL-Context distilled normals: RGB = (n + 1) / 2 * 255; black = no label. */
+    private static float[] normalsFromPng(Path f, int w, int h, int size) throws IOException {
+        Raster r = raster(f, w, h);
+        float[] out = new float[3 * size * size];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                int sx = x * w / size;
+                int sy = y * h / size;
+                int red = r.getSample(sx, sy, 0);
+                int green = r.getSample(sx, sy, 1);
+                int blue = r.getSample(sx, sy, 2);
+                if (red == 0 && green == 0 && blue == 0) {
+                    continue;
+                }
+                double nx = red / 255.0 * 2 - 1;
+                double ny = green / 255.0 * 2 - 1;
+                double nz = blue / 255.0 * 2 - 1;
+                double len = Math.max(1e-9, Math.sqrt(nx * nx + ny * ny + nz * nz));
+                int p = y * size + x;
+                out[p] = (float) (nx / len);
+                out[size * size + p] = (float) (ny / len);
+                out[2 * size * size + p] = (float) (nz / len);
+            }
+        }
+        return out;
     }
 
     private static Path first(Path dir, String id, String... exts) throws IOException {

@@ -88,4 +88,41 @@ class FolderDatasetTest {
         // the centre of a 2x zoom on the centre is the input's centre
         assertEquals(s.depth()[16 * 32 + 16], z.depth()[16 * 32 + 16]);
     }
+
+    @Test
+    void pascalContextLayoutIsRead() throws Exception {
+        Path root = dir.resolve("PASCAL_MT");
+        Sample s = new SyntheticScenes(6).render(0, 32);
+        int n = 32 * 32;
+        Files.createDirectories(root.resolve("ImageSets").resolve("Context"));
+        Files.writeString(root.resolve("ImageSets").resolve("Context").resolve("train.txt"), "2008_000001\n");
+        var img = org.kemwb.infer.ImageInput.fromPlanar(s.rgb(), 32);
+        Files.createDirectories(root.resolve("JPEGImages"));
+        javax.imageio.ImageIO.write(img, "png", root.resolve("JPEGImages").resolve("2008_000001.png").toFile());
+        var seg = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        var normals = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int p = 0; p < n; p++) {
+            seg.getRaster().setSample(p % 32, p / 32, 0, s.semseg()[p]);
+            int r = Math.round((s.normals()[p] + 1) / 2 * 255);
+            int g = Math.round((s.normals()[n + p] + 1) / 2 * 255);
+            int b = Math.round((s.normals()[2 * n + p] + 1) / 2 * 255);
+            normals.setRGB(p % 32, p / 32, (r << 16) | (g << 8) | b);
+        }
+        Files.createDirectories(root.resolve("semseg").resolve("pascal-context"));
+        javax.imageio.ImageIO.write(seg, "png", root.resolve("semseg").resolve("pascal-context").resolve("2008_000001.png").toFile());
+        Files.createDirectories(root.resolve("normals_distill"));
+        javax.imageio.ImageIO.write(normals, "png", root.resolve("normals_distill").resolve("2008_000001.png").toFile());
+        Files.createDirectories(root.resolve("human_parts"));
+        Files.writeString(root.resolve("human_parts").resolve("2008_000001.mat"), "MATLAB 5.0 MAT-file");
+
+        FolderDataset ds = new FolderDataset(root, "train", EnumSet.of(Task.SEMSEG, Task.NORMALS), 6, 5);
+        Sample loaded = ds.load(0, 32);
+        assertArrayEquals(s.semseg(), loaded.semseg());
+        for (int i = 0; i < 3 * n; i++) {
+            assertEquals(s.normals()[i], loaded.normals()[i], 0.02, "normal component " + i);
+        }
+        IOException e = assertThrows(IOException.class,
+                () -> new FolderDataset(root, "train", EnumSet.of(Task.PARTS), 6, 5).load(0, 32));
+        assertTrue(e.getMessage().contains("2008_000001.mat") && e.getMessage().contains("MATLAB"), e.getMessage());
+    }
 }
