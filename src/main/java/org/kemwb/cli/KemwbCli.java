@@ -184,7 +184,7 @@ public final class KemwbCli {
         Path csv;
         @Option(names = "--device", defaultValue = "auto")
         String device;
-        @Option(names = "--interactions", split = ",", defaultValue = "none,ca,kem,skem,nexusflow")
+        @Option(names = "--interactions", split = ",", defaultValue = "none,ca,kem,skem,nexusflow,ctal")
         List<String> interactions;
 
         @Override

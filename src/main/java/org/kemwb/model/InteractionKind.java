@@ -14,7 +14,12 @@ public enum InteractionKind {
      * NexusFlow-style alignment: per-task invertible affine-coupling flows map task features
      * into a shared canonical space, where they are averaged and mapped back to each task.
      */
-    NEXUSFLOW("nexusflow");
+    NEXUSFLOW("nexusflow"),
+    /**
+     * Cross-task affinity learning (CTAL, seed 002): per-task token affinities (Gram matrices)
+     * mixed across tasks by learned weights, then used to propagate each task's own features.
+     */
+    CTAL("ctal");
 
     private final String id;
 
@@ -36,7 +41,7 @@ public enum InteractionKind {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown interaction '" + name + "' (allowed: none, ca, kem, skem, nexusflow)");
+        throw new IllegalArgumentException("unknown interaction '" + name + "' (allowed: none, ca, kem, skem, nexusflow, ctal)");
     }
 
     @com.fasterxml.jackson.annotation.JsonValue

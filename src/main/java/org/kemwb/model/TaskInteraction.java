@@ -29,6 +29,7 @@ public abstract class TaskInteraction extends AbstractBlock {
             case CA -> new CrossAttentionInteraction(config);
             case KEM, SKEM -> new KemInteraction(config);
             case NEXUSFLOW -> new NexusFlowInteraction(config);
+            case CTAL -> new CtalInteraction(config);
         };
     }
 

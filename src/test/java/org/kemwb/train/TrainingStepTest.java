@@ -65,7 +65,7 @@ class TrainingStepTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = InteractionKind.class, names = {"KEM", "SKEM", "CA", "NEXUSFLOW"})
+    @EnumSource(value = InteractionKind.class, names = {"KEM", "SKEM", "CA", "NEXUSFLOW", "CTAL"})
     void adamWFitsATinyTarget(InteractionKind kind) throws Exception {
         try (LoadedModel model = LoadedModel.create(tiny(kind), Device.cpu(), 2, null);
                 NDManager data = model.manager().newSubManager()) {
