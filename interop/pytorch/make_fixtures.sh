@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates src/test/resources/interop/: for sKEM and CA, a small trained checkpoint (.params,
+# Regenerates src/test/resources/interop/: for sKEM, CA, NexusFlow and CTAL, a small trained checkpoint (.params,
 # made by the Java CLI), its .npz, the TorchScript export of the PyTorch twin, a random input and
 # the PyTorch eager outputs. CI checks parity against these without Python.
 # Needs Debian's python3-torch and python3-numpy.
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 dest=src/test/resources/interop
 mkdir -p "$dest"
 tmp=$(mktemp -d)
-for kind in skem ca; do
+for kind in skem ca nexusflow ctal; do
   cat > "$tmp/cfg.json" <<JSON
 {"model": {"tasks": ["semseg", "depth", "normals"], "interaction": "$kind", "imageSize": 32, "patch": 8, "dim": 16,
  "heads": 2, "encoderDepth": 1, "decoderDepth": 1, "slots": 6, "topK": 3}, "steps": 20, "batch": 4,

@@ -125,11 +125,14 @@ class VitStack(nn.Module):
 
 
 class Interaction(nn.Module):
-    """none / ca / kem / skem; returns (tokens, token_attention (B, KL, KL) or None)."""
+    """none / ca / kem / skem / nexusflow / ctal; returns (tokens, token_attention (B, KL, KL) or None)."""
+
+    COUPLINGS = 2  # NexusFlowInteraction.COUPLINGS
 
     def __init__(self, cfg):
         super().__init__()
         self.kind, self.heads, self.lam, self.k = cfg["interaction"], cfg["heads"], cfg["lambda"], cfg["topK"]
+        self.tasks = len(cfg["tasks"])
         d = cfg["dim"]
         lin = lambda: nn.Linear(d, d, bias=False)  # noqa: E731
         if self.kind == "ca":
@@ -140,13 +143,49 @@ class Interaction(nn.Module):
             self.write_query, self.write_key, self.write_value = lin(), lin(), lin()
             if self.kind == "skem":
                 self.etf_projection = lin()
-                self.register_buffer("etf", etf_matrix(d // self.heads, len(cfg["tasks"]), cfg["etfSeed"]), persistent=False)
+                vertices = cfg.get("etfVertices", 0) or len(cfg["tasks"])
+                self.register_buffer("etf", etf_matrix(d // self.heads, vertices, cfg["etfSeed"]), persistent=False)
+        elif self.kind == "nexusflow":
+            # Java order: for each task, for each coupling: scale, shift (d/2 -> d/2, with bias)
+            half = d // 2
+            self.couplings = nn.ModuleList([nn.Linear(half, half) for _ in range(self.tasks * self.COUPLINGS * 2)])
+        elif self.kind == "ctal":
+            self.affinity_mixing = nn.Parameter(torch.zeros(self.tasks, self.tasks))
+            self.values = nn.ModuleList([lin() for _ in range(self.tasks)])
+
+    def flow(self, t, x, inverse):
+        """Task t's affine-coupling flow (NexusFlowInteraction.flow), forward or inverse."""
+        half = x.shape[-1] // 2
+        y = x
+        for step in range(self.COUPLINGS):
+            c = self.COUPLINGS - 1 - step if inverse else step
+            first, second = y[..., :half], y[..., half:]
+            cond, moved = (first, second) if c % 2 == 0 else (second, first)
+            s = torch.tanh(self.couplings[(t * self.COUPLINGS + c) * 2](cond))
+            b = self.couplings[(t * self.COUPLINGS + c) * 2 + 1](cond)
+            out = (moved - b) * torch.exp(-s) if inverse else moved * torch.exp(s) + b
+            y = torch.cat([cond, out], -1) if c % 2 == 0 else torch.cat([out, cond], -1)
+        return y
 
     def forward(self, x):
         h = self.heads
         dh = x.shape[-1] / h
         if self.kind == "none":
             return x, None
+        per_task = x.split(x.shape[1] // self.tasks, 1)
+        if self.kind == "nexusflow":
+            shared = sum(self.flow(t, xt, False) for t, xt in enumerate(per_task)) / self.tasks
+            return torch.cat([xt + self.lam * (self.flow(t, shared, True) - xt) for t, xt in enumerate(per_task)], 1), None
+        if self.kind == "ctal":
+            d = x.shape[-1]
+            stacked = torch.stack([torch.softmax(xs @ xs.transpose(-1, -2) / math.sqrt(d), -1) for xs in per_task], 1)
+            w = torch.softmax(self.affinity_mixing, -1)
+            updated, blocks = [], []
+            for t, xt in enumerate(per_task):
+                weighted = stacked * w[t].reshape(1, -1, 1, 1)  # (B, K, L, L): w_ts A_s
+                updated.append(xt + self.lam * (weighted.sum(1) @ self.values[t](xt)))
+                blocks.append(torch.cat(weighted.unbind(1), 2))
+            return torch.cat(updated, 1), torch.cat(blocks, 1)
         if self.kind == "ca":
             att = torch.softmax(split_heads(self.query(x), h) @ split_heads(self.key(x), h).transpose(-1, -2) / math.sqrt(dh), -1)
             update = self.output(merge_heads(att @ split_heads(self.value(x), h)))

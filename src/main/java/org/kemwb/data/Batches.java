@@ -34,8 +34,8 @@ public final class Batches {
             System.arraycopy(x.normals(), 0, normals, i * 3 * n, 3 * n);
             for (int p = 0; p < n; p++) {
                 seg[i * n + p] = x.semseg()[p];
-                edges[i * n + p] = x.edges()[p];
-                sal[i * n + p] = x.saliency()[p];
+                edges[i * n + p] = x.edges()[p] & 0xff; // 255 = no label
+                sal[i * n + p] = x.saliency()[p] & 0xff;
                 parts[i * n + p] = x.parts()[p];
             }
         }

@@ -118,11 +118,19 @@ public final class FolderDataset {
         }
         if (tasks.contains(Task.PARTS)) {
             Path partsDir = dir(Task.PARTS);
-            if (pascal && !Files.exists(partsDir.resolve(id + ".png")) && Files.exists(partsDir.resolve(id + ".mat"))) {
-                throw new IOException("dataset: " + partsDir.resolve(id + ".mat") + " is a MATLAB file; convert human_parts to"
-                        + " PNG label maps (same name, .png) first");
+            Path png = partsDir.resolve(id + ".png");
+            Path mat = partsDir.resolve(id + ".mat");
+            if (pascal && !Files.exists(png) && Files.exists(mat)) {
+                if (partsClasses < PascalHumanParts.CLASSES) {
+                    throw new IOException(mat + ": PASCAL human parts have " + PascalHumanParts.CLASSES
+                            + " classes; set model.partsClasses to " + PascalHumanParts.CLASSES);
+                }
+                parts = nearestLabels(PascalHumanParts.labels(mat, w, h), w, h, size);
+            } else if (pascal && !Files.exists(png)) {
+                // PASCAL-Context has part annotations only for images with people: no label here.
+            } else {
+                parts = classes(first(partsDir, id, ".png"), w, h, size, partsClasses);
             }
-            parts = classes(first(partsDir, id, ".png"), w, h, size, partsClasses);
         }
         if (tasks.contains(Task.DEPTH)) {
             Path f = first(dir(Task.DEPTH), id, ".npy");
@@ -231,6 +239,16 @@ public final class FolderDataset {
                             + ") is out of range [0, " + classes + ") and not 255");
                 }
                 out[y * size + x] = v;
+            }
+        }
+        return out;
+    }
+
+    private static int[] nearestLabels(int[] labels, int w, int h, int size) {
+        int[] out = new int[size * size];
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                out[y * size + x] = labels[(y * h / size) * w + x * w / size];
             }
         }
         return out;

@@ -73,20 +73,6 @@ public final class ToyNoiseExperiment {
         }
     }
 
-    /** mean and standard deviation over seeds. */
-    public record Stat(double mean, double std) {
-        static Stat of(List<Double> xs) {
-            double m = xs.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double v = xs.stream().mapToDouble(x -> (x - m) * (x - m)).sum() / Math.max(1, xs.size() - 1);
-            return new Stat(m, Math.sqrt(v));
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%.4f ± %.4f", mean, std);
-        }
-    }
-
     public record Summary(InteractionKind module, Stat initMass, Stat finalMass, Stat initSensitivity,
             Stat finalSensitivity, Stat finalLoss1, Stat finalLoss2) {}
 

@@ -18,7 +18,7 @@ import ai.djl.training.initializer.NormalInitializer;
  * </ol>
  * With {@code skem} the retrieve scores are computed in the simplex-ETF space: queries and keys
  * pass through one extra learnable d x d projection P, then E (d x K, fixed), and are scaled by
- * sqrt(K). That reading of the paper lives only in {@link #retrieveScores}. Cost O(N K L d).
+ * sqrt(K) (K = tasks, or {@link ModelConfig#etfVertices} when set). That reading of the paper lives only in {@link #retrieveScores}. Cost O(N K L d).
  */
 public final class KemInteraction extends TaskInteraction {
     private final Parameter memory;
@@ -48,10 +48,11 @@ public final class KemInteraction extends TaskInteraction {
         if (config.interaction() == InteractionKind.SKEM) {
             etfProjection = projection("etf_projection");
             int headDim = config.dim() / config.heads();
-            float[][] e = Etf.matrix(headDim, config.taskCount(), config.etfSeed());
-            etf = new float[headDim * config.taskCount()];
+            int vertices = config.etfColumns();
+            float[][] e = Etf.matrix(headDim, vertices, config.etfSeed());
+            etf = new float[headDim * vertices];
             for (int r = 0; r < headDim; r++) {
-                System.arraycopy(e[r], 0, etf, r * config.taskCount(), config.taskCount());
+                System.arraycopy(e[r], 0, etf, r * vertices, vertices);
             }
         } else {
             etfProjection = null;
@@ -99,10 +100,10 @@ public final class KemInteraction extends TaskInteraction {
                     (double) config.dim() / h);
         }
         NDManager manager = x.getManager();
-        int tasks = config.taskCount();
-        NDArray e = manager.create(etf, new Shape(config.dim() / h, tasks)).toDevice(x.getDevice(), false);
+        int vertices = config.etfColumns();
+        NDArray e = manager.create(etf, new Shape(config.dim() / h, vertices)).toDevice(x.getDevice(), false);
         NDArray qe = AttentionOps.splitHeads(apply(etfProjection, ps, q, training), h).matMul(e);
         NDArray ke = AttentionOps.splitHeads(apply(etfProjection, ps, k, training), h).matMul(e);
-        return AttentionOps.scores(qe, ke, tasks);
+        return AttentionOps.scores(qe, ke, vertices);
     }
 }

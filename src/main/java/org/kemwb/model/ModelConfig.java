@@ -27,6 +27,8 @@ import org.kemwb.util.Json;
  * @param backboneChannels channels a TorchScript backbone emits (ignored for the stem)
  * @param learnedLossWeights learn per-task loss weights by homoscedastic uncertainty (Kendall et
  *     al.): the model then carries one log-variance per task, used only by training
+ * @param etfVertices vertices of the sKEM simplex ETF; 0 means one per task (the paper's choice).
+ *     Other counts let the imbalance experiment ask whether the number of vertices matters
  */
 public record ModelConfig(
         List<Task> tasks,
@@ -46,12 +48,21 @@ public record ModelConfig(
         long etfSeed,
         String backbone,
         int backboneChannels,
-        boolean learnedLossWeights) {
+        boolean learnedLossWeights,
+        int etfVertices) {
 
     public static final String STEM = "stem";
 
     public ModelConfig {
         tasks = List.copyOf(tasks);
+    }
+
+    /** A config with the ETF at its default of one vertex per task. */
+    public ModelConfig(List<Task> tasks, InteractionKind interaction, int imageSize, int patch, int dim, int heads,
+            int encoderDepth, int decoderDepth, int mlpRatio, int slots, int topK, double lambda, int semsegClasses,
+            int partsClasses, long etfSeed, String backbone, int backboneChannels, boolean learnedLossWeights) {
+        this(tasks, interaction, imageSize, patch, dim, heads, encoderDepth, decoderDepth, mlpRatio, slots, topK, lambda,
+                semsegClasses, partsClasses, etfSeed, backbone, backboneChannels, learnedLossWeights, 0);
     }
 
     public static ModelConfig defaults() {
@@ -66,6 +77,11 @@ public record ModelConfig(
 
     public int taskCount() {
         return tasks.size();
+    }
+
+    /** Columns of the sKEM ETF: {@link #etfVertices} when set, else one per task. */
+    public int etfColumns() {
+        return etfVertices > 0 ? etfVertices : taskCount();
     }
 
     /** Tokens per task, L. */
@@ -128,12 +144,13 @@ public record ModelConfig(
         ConfigException.checkRange(p + "lambda", lambda, 0, 100);
         ConfigException.checkRange(p + "semsegClasses", semsegClasses, 2, 1000);
         ConfigException.checkRange(p + "partsClasses", partsClasses, 2, 1000);
+        ConfigException.checkRange(p + "etfVertices", etfVertices, 0, 4096);
         if (interaction == InteractionKind.SKEM) {
-            if (taskCount() < 2) {
-                throw new ConfigException(p + "interaction = skem: needs at least 2 tasks (the ETF has one vertex per task)");
+            if (etfColumns() < 2) {
+                throw new ConfigException(p + "interaction = skem: needs at least 2 tasks or etfVertices >= 2 (the ETF has one vertex per task)");
             }
-            if (dim / heads < taskCount()) {
-                throw new ConfigException(p + "dim = " + dim + ": skem needs dim/heads >= number of tasks (" + taskCount() + ")");
+            if (dim / heads < etfColumns()) {
+                throw new ConfigException(p + "dim = " + dim + ": skem needs dim/heads >= ETF vertices (" + etfColumns() + ")");
             }
         }
         if (torchScriptBackbone()) {

@@ -59,8 +59,11 @@ public final class Losses {
         return bcePerPixel(logit, y).mul(valid).sum().div(valid.sum().maximum(1f));
     }
 
+    /** Class-balanced BCE over pixels with a label (not 255), normalised by their count. */
     static NDArray weightedBce(NDArray logit, NDArray label) {
-        NDArray w = label.mul(EDGE_POS_WEIGHT).add(label.neg().add(1f).mul(1f - EDGE_POS_WEIGHT));
-        return bcePerPixel(logit, label).mul(w).mean();
+        NDArray valid = label.neq(IGNORE).toType(DataType.FLOAT32, false);
+        NDArray y = label.mul(valid);
+        NDArray w = y.mul(EDGE_POS_WEIGHT).add(y.neg().add(1f).mul(1f - EDGE_POS_WEIGHT)).mul(valid);
+        return bcePerPixel(logit, y).mul(w).sum().div(valid.sum().maximum(1f));
     }
 }

@@ -10,7 +10,10 @@ import org.kemwb.util.Json;
 /**
  * A training run's settings (JSON). Data: synthetic scenes from {@code dataSeed}, images
  * [0, trainImages) for training and the next {@code valImages} for evaluation; or, when
- * {@code dataDir} is set, the train/val splits of a dataset folder (NYUD-v2 layout).
+ * {@code dataDir} is set, the train/val splits of a dataset folder (NYUD-v2 layout). With
+ * {@code labelsPerImage} = k > 0 each training image keeps the labels of k tasks chosen from
+ * (dataSeed, image index) and the loss of the others is skipped for it (partially supervised
+ * MTL, as in NexusFlow); evaluation always uses fully labelled images.
  */
 public record TrainConfig(
         ModelConfig model,
@@ -29,11 +32,20 @@ public record TrainConfig(
         String device,
         Map<String, Double> lossWeights,
         String dataDir,
-        double maxScale) {
+        double maxScale,
+        int labelsPerImage) {
 
     public TrainConfig {
         lossWeights = lossWeights == null ? Map.of() : Map.copyOf(lossWeights);
         dataDir = dataDir == null ? "" : dataDir;
+    }
+
+    /** A config where every training image has labels for every task. */
+    public TrainConfig(ModelConfig model, int steps, int batch, double lr, double weightDecay, int warmup, double polyPower,
+            int logEvery, int evalEvery, long seed, long dataSeed, int trainImages, int valImages, String device,
+            Map<String, Double> lossWeights, String dataDir, double maxScale) {
+        this(model, steps, batch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed, dataSeed, trainImages,
+                valImages, device, lossWeights, dataDir, maxScale, 0);
     }
 
     public static TrainConfig defaults() {
@@ -60,11 +72,17 @@ public record TrainConfig(
         ConfigException.checkRange(p + "trainImages", trainImages, 1, 10_000_000);
         ConfigException.checkRange(p + "valImages", valImages, 1, 1_000_000);
         ConfigException.checkRange(p + "maxScale", maxScale, 1, 4);
+        ConfigException.checkRange(p + "labelsPerImage", labelsPerImage, 0, model.taskCount());
         for (var e : lossWeights.entrySet()) {
             org.kemwb.model.Task.parse(e.getKey());
             ConfigException.checkRange(p + "lossWeights." + e.getKey(), e.getValue(), 0, 1e6);
         }
         return this;
+    }
+
+    /** Each training image keeps labels for {@code k} of the tasks (0: all), as in partially supervised MTL. */
+    public TrainConfig withLabelsPerImage(int k) {
+        return Json.copy(this, TrainConfig.class, n -> n.put("labelsPerImage", k));
     }
 
     public TrainConfig withModel(ModelConfig m) {

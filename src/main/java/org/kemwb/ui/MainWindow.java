@@ -49,6 +49,7 @@ public final class MainWindow extends BorderPane {
         pageFactories.put("Inspect", () -> new InspectView(state));
         pageFactories.put("Attention", () -> new AttentionView(state));
         pageFactories.put("Toy noise", () -> new ToyNoiseView(state));
+        pageFactories.put("Imbalance", () -> new ImbalanceView(state, WorkbenchApp.samples().resolve("imbalance")));
         pageFactories.put("Train", () -> new TrainView(state, runsFolder));
         pageFactories.put("Runs", () -> new RunsView(state, runFolders, () -> show("Inspect")));
         VBox bar = new VBox(4);

@@ -125,4 +125,22 @@ class BadInputTest {
         assertArrayEquals(before, Files.readAllBytes(run.resolve("run.json")));
         assertOneLineError(run("resume", dir.resolve("empty").toString()), "no run.json");
     }
+
+    @Test
+    void imbalanceWritesItsTableAndRefusesBadSettings() throws Exception {
+        Path out = dir.resolve("imbalance");
+        Result ok = run("imbalance", "--modules", "kem", "--seeds", "1", "--steps", "2", "--eval-every", "1", "--test-scenes",
+                "1", "--batch", "4", "--dim", "16", "--slots", "4", "--out", out.toString());
+        assertEquals(0, ok.code(), ok.err());
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertEquals(3, summary.size(), "header + balanced + long-tailed");
+        assertTrue(summary.get(1).startsWith("kem,balanced,1,") && summary.get(2).startsWith("kem,long-tailed,1,"), summary.toString());
+        assertEquals(5, Files.readAllLines(out.resolve("points.csv")).size(), "header + 2 evaluations x 2 runs");
+        assertOneLineError(run("imbalance", "--exponent", "-1", "--out", dir.resolve("x").toString()), "exponent = -1");
+        assertOneLineError(run("imbalance", "--modules", "kemm", "--out", dir.resolve("x").toString()), "unknown interaction 'kemm'");
+        assertTrue(!Files.exists(dir.resolve("x")), "nothing written on bad input");
+        assertOneLineError(run("compare", "--labels-per-image", "4", "--out", dir.resolve("c").toString()),
+                "compare.labelsPerImage = 4", "[0, 3]");
+        assertTrue(!Files.exists(dir.resolve("c")), "no compare runs on bad input");
+    }
 }

@@ -123,6 +123,37 @@ class FolderDatasetTest {
         }
         IOException e = assertThrows(IOException.class,
                 () -> new FolderDataset(root, "train", EnumSet.of(Task.PARTS), 6, 5).load(0, 32));
+        assertTrue(e.getMessage().contains("2008_000001.mat") && e.getMessage().contains("partsClasses to 7"), e.getMessage());
+        e = assertThrows(IOException.class, () -> new FolderDataset(root, "train", EnumSet.of(Task.PARTS), 6, 7).load(0, 32));
         assertTrue(e.getMessage().contains("2008_000001.mat") && e.getMessage().contains("MATLAB"), e.getMessage());
+    }
+
+    /** human_parts/ID.mat (PASCAL-Part) becomes the part labels; an image without one has none. */
+    @Test
+    void pascalHumanPartsAreReadFromMatFiles() throws Exception {
+        Path root = dir.resolve("PASCAL_PARTS");
+        Files.createDirectories(root.resolve("ImageSets").resolve("Context"));
+        Files.writeString(root.resolve("ImageSets").resolve("Context").resolve("train.txt"), "2008_000001\n2008_000002\n");
+        Files.createDirectories(root.resolve("JPEGImages"));
+        for (String id : java.util.List.of("2008_000001", "2008_000002")) {
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(5, 7, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+                    root.resolve("JPEGImages").resolve(id + ".png").toFile());
+        }
+        Files.createDirectories(root.resolve("human_parts"));
+        Path fixtures = Path.of("src", "test", "resources", "matfile");
+        Files.copy(fixtures.resolve("human_parts.mat"), root.resolve("human_parts").resolve("2008_000001.mat"));
+        Npy.Array expected = Npy.read(fixtures.resolve("human_parts_expected.npy"));
+
+        FolderDataset ds = new FolderDataset(root, "train", EnumSet.of(Task.PARTS), 6, 7);
+        int size = 14;
+        int[] parts = ds.load(0, size).parts();
+        for (int y = 0; y < size; y++) {
+            for (int x = 0; x < size; x++) {
+                // nearest neighbour from the 5 x 7 annotation
+                assertEquals((int) expected.data()[(y * 7 / size) * 5 + x * 5 / size], parts[y * size + x], "(" + x + ", " + y + ")");
+            }
+        }
+        int[] none = ds.load(1, size).parts();
+        assertTrue(java.util.Arrays.stream(none).allMatch(v -> v == 255), "no annotation: every pixel ignored");
     }
 }

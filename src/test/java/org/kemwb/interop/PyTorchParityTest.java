@@ -39,7 +39,7 @@ class PyTorchParityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"skem", "ca"})
+    @ValueSource(strings = {"skem", "ca", "nexusflow", "ctal"})
     void javaModelReproducesPyTorchEager(String kind) throws Exception {
         Npy.Array input = Npy.read(DIR.resolve(kind + "-expected").resolve("input.npy"));
         try (LoadedModel model = Checkpoint.load(DIR.resolve(kind + ".params"), Device.cpu());
@@ -52,12 +52,16 @@ class PyTorchParityTest {
                 assertClose(expected.data(), outputs.get(t).toFloatArray(), kind + " task " + t);
             }
             Npy.Array attention = Npy.read(DIR.resolve(kind + "-expected").resolve("expected_" + outputs.size() + ".npy"));
-            assertClose(attention.data(), out.attention().tokenAttention().toFloatArray(), kind + " token attention");
+            if (attention.data().length == 0) {
+                assertEquals(null, out.attention(), kind + " has no attention in either implementation");
+            } else {
+                assertClose(attention.data(), out.attention().tokenAttention().toFloatArray(), kind + " token attention");
+            }
         }
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"skem", "ca"})
+    @ValueSource(strings = {"skem", "ca", "nexusflow", "ctal"})
     void paramsToNpzAndBackIsLossless(String kind) throws Exception {
         Path npz = tmp.resolve(kind + ".npz");
         Path back = tmp.resolve(kind + ".params");

@@ -19,12 +19,16 @@ class InteractionReferenceTest {
     static final double TOL = 1e-4;
 
     static ModelConfig smallConfig(InteractionKind kind, int side, int dim, int heads, int slots, int topK) {
-        // side x side tokens per task (patch 2), K = 3 tasks
-        return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), kind, side * 2, 2, dim, heads,
-                2, 2, 2, slots, topK, 0.7, 8, 5, 11L, ModelConfig.STEM, 0, false).validated("test");
+        return smallConfig(kind, side, dim, heads, slots, topK, 0);
     }
 
-    @ParameterizedTest(name = "{0} L={1}x{1} d={2} heads={3} N={4} k={5}")
+    static ModelConfig smallConfig(InteractionKind kind, int side, int dim, int heads, int slots, int topK, int etfVertices) {
+        // side x side tokens per task (patch 2), K = 3 tasks
+        return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), kind, side * 2, 2, dim, heads,
+                2, 2, 2, slots, topK, 0.7, 8, 5, 11L, ModelConfig.STEM, 0, false, etfVertices).validated("test");
+    }
+
+    @ParameterizedTest(name = "{0} L={1}x{1} d={2} heads={3} N={4} k={5} etf={6}")
     @CsvSource({
         "ca, 2, 8, 1, 4, 2",
         "ca, 3, 8, 2, 4, 2",
@@ -33,9 +37,11 @@ class InteractionReferenceTest {
         "kem, 2, 8, 1, 4, 100",
         "skem, 2, 8, 1, 4, 2",
         "skem, 3, 12, 2, 5, 3",
+        "skem, 2, 8, 1, 4, 2, 6",
     })
-    void matchesPlainJava(String kindName, int side, int dim, int heads, int slots, int topK) {
-        ModelConfig cfg = smallConfig(InteractionKind.parse(kindName), side, dim, heads, slots, topK);
+    void matchesPlainJava(String kindName, int side, int dim, int heads, int slots, int topK, Integer etfVertices) {
+        ModelConfig cfg = smallConfig(InteractionKind.parse(kindName), side, dim, heads, slots, topK,
+                etfVertices == null ? 0 : etfVertices);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed(1234);
             TaskInteraction block = TaskInteraction.create(cfg);
@@ -45,7 +51,7 @@ class InteractionReferenceTest {
             InteractionResult result = block.interact(new ParameterStore(manager, false), x, false, true);
             double[][] etf = null;
             if (cfg.interaction() == InteractionKind.SKEM) {
-                float[][] e = Etf.matrix(dim / heads, cfg.taskCount(), cfg.etfSeed());
+                float[][] e = Etf.matrix(dim / heads, cfg.etfColumns(), cfg.etfSeed());
                 etf = new double[e.length][e[0].length];
                 for (int r = 0; r < e.length; r++) {
                     for (int c = 0; c < e[0].length; c++) {

@@ -198,6 +198,28 @@ class WorkbenchAppTest {
     }
 
     @Test
+    @Order(5)
+    void imbalancePageShowsTheBundledTableWithErrorBarsAndCurves() throws Exception {
+        robot.clickOn("#nav-imbalance");
+        ImbalanceView view = robot.lookup("#imbalance-table").query().getParent() instanceof ImbalanceView v ? v : null;
+        assertNotNull(view);
+        waitFor(() -> view.shown() != null, 30);
+        assertEquals(4, view.shown().cells().size(), "kem and skem x balanced and long-tailed");
+        javafx.scene.layout.GridPane table = robot.lookup("#imbalance-table").query();
+        List<String> texts = table.getChildren().stream().filter(n -> n instanceof javafx.scene.control.Label)
+                .map(n -> ((javafx.scene.control.Label) n).getText()).toList();
+        assertTrue(texts.contains("kem") && texts.contains("skem"), texts.toString());
+        assertTrue(texts.stream().anyMatch(t -> t.matches("\\d+\\.\\d ± \\d+\\.\\d %")), texts.toString());
+        org.jfree.chart.fx.ChartViewer curves = robot.lookup("#imbalance-curves").query();
+        assertEquals(4, curves.getChart().getXYPlot().getDataset().getSeriesCount());
+        org.jfree.chart.fx.ChartViewer bars = robot.lookup("#imbalance-bars").query();
+        var data = (org.jfree.data.statistics.StatisticalCategoryDataset) bars.getChart().getCategoryPlot().getDataset();
+        assertEquals(2, data.getRowCount());
+        assertEquals(2, data.getColumnCount());
+        assertTrue(data.getStdDevValue(0, 0).doubleValue() >= 0);
+    }
+
+    @Test
     @Order(6)
     void badImageShowsAOneLineMessageAndTheAppStaysUsable() throws Exception {
         Path text = Files.writeString(runs.resolve("notes.png"), "not an image");
