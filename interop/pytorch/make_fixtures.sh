@@ -8,15 +8,15 @@ cd "$(dirname "$0")/../.."
 dest=src/test/resources/interop
 mkdir -p "$dest"
 tmp=$(mktemp -d)
-for kind in skem ca nexusflow ctal; do
+for kind in ${KINDS:-skem ca nexusflow ctal}; do
   cat > "$tmp/cfg.json" <<JSON
 {"model": {"tasks": ["semseg", "depth", "normals"], "interaction": "$kind", "imageSize": 32, "patch": 8, "dim": 16,
  "heads": 2, "encoderDepth": 1, "decoderDepth": 1, "slots": 6, "topK": 3}, "steps": 20, "batch": 4,
  "trainImages": 16, "valImages": 4, "evalEvery": 20, "device": "cpu"}
 JSON
-  ./kemwb train --run "$tmp/$kind" --config "$tmp/cfg.json" >/dev/null
+  ${KEMWB:-./kemwb} train --run "$tmp/$kind" --config "$tmp/cfg.json" >/dev/null
   cp "$tmp/$kind/last.params" "$dest/$kind.params"
-  ./kemwb convert "$dest/$kind.params" "$dest/$kind.npz"
+  ${KEMWB:-./kemwb} convert "$dest/$kind.params" "$dest/$kind.npz"
   /usr/bin/python3 interop/pytorch/export_torchscript.py "$dest/$kind.npz" "$dest/$kind.pt" --fixtures "$dest/$kind-expected"
 done
 rm -rf "$tmp"
