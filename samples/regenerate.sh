@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the bundled samples from seeds with the project's own CLI.
 # About 3-4 minutes per multi-task model and ~1 minute per single-task model on a 2-core CPU
-# (1500 steps at 64x64, batch 8): about 15 minutes in all.
+# (1500 steps at 64x64, batch 8): about 15 minutes, plus about 25 minutes for the imbalance
+# experiment (kemwb imbalance with its defaults; the Imbalance page opens its results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -22,3 +23,4 @@ done
 mkdir -p samples/images
 for i in 0 1 2 3; do cp "$tmp/images/images/00000$i.png" "samples/images/scene-$i.png"; done
 rm -rf "$tmp"
+./kemwb imbalance --out samples/imbalance

@@ -18,6 +18,7 @@ sleep 2
 click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-2}"; }
 import -window root "$out/inspect.png"
 click 124 106; click 300 200 1; import -window root "$out/attention.png"
-click 124 220 3; click 240 158 1; xdotool keydown ctrl; click 240 200 1; xdotool keyup ctrl; sleep 2; import -window root "$out/runs.png"
+click 124 182 4; import -window root "$out/imbalance.png"
+click 124 258 3; click 240 158 1; xdotool keydown ctrl; click 240 200 1; xdotool keyup ctrl; sleep 2; import -window root "$out/runs.png"
 click 124 144; click 864 69 60; import -window root "$out/toy-noise.png"
 echo "screenshots in $out"

@@ -51,6 +51,9 @@ public final class ImbalanceView extends VBox {
     private final Map<String, Map<Integer, List<Double>>> curvePoints = new TreeMap<>();
     private final List<ImbalanceExperiment.Point> points = new ArrayList<>();
     private ImbalanceResults shown;
+    private final org.jfree.chart.renderer.xy.XYLineAndShapeRenderer lineRenderer =
+            new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, false);
+    private StatisticalBarRenderer barRenderer;
 
     public ImbalanceView(WorkbenchState state, Path bundled) {
         this.state = state;
@@ -82,15 +85,19 @@ public final class ImbalanceView extends VBox {
 
         JFreeChart barChart = ChartFactory.createBarChart("Test accuracy (balanced test set)", null, "accuracy", bars);
         CategoryPlot plot = barChart.getCategoryPlot();
-        StatisticalBarRenderer renderer = new StatisticalBarRenderer();
-        renderer.setErrorIndicatorPaint(java.awt.Color.BLACK);
-        renderer.setDrawBarOutline(false);
-        plot.setRenderer(renderer);
+        barRenderer = new StatisticalBarRenderer();
+        barRenderer.setErrorIndicatorPaint(java.awt.Color.BLACK);
+        barRenderer.setDrawBarOutline(false);
+        barRenderer.setShadowVisible(false);
+        barRenderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
+        plot.setRenderer(barRenderer);
         plot.getRangeAxis().setRange(0, 1);
         plot.setBackgroundPaint(java.awt.Color.WHITE);
         plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
         JFreeChart lineChart = ChartFactory.createXYLineChart("Test accuracy while training (mean over seeds)", "step",
                 "accuracy", curves);
+        lineChart.getXYPlot().setRenderer(lineRenderer);
+        ((org.jfree.chart.axis.NumberAxis) lineChart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(false);
         lineChart.getXYPlot().setBackgroundPaint(java.awt.Color.WHITE);
         lineChart.getXYPlot().setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
         lineChart.getXYPlot().setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
@@ -176,6 +183,12 @@ public final class ImbalanceView extends VBox {
         if (index < 0) {
             series = new XYSeries(key, true, false);
             curves.addSeries(series);
+            // one colour per module (as in the bar chart); long-tailed training dashed
+            int at = curves.getSeriesCount() - 1;
+            lineRenderer.setSeriesPaint(at, moduleColour(p.module()));
+            lineRenderer.setSeriesStroke(at, p.distribution() == Distribution.BALANCED ? new java.awt.BasicStroke(2f)
+                    : new java.awt.BasicStroke(2f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f,
+                            new float[] {7f, 5f}, 0f));
         } else {
             series = curves.getSeries(index);
         }
@@ -187,7 +200,10 @@ public final class ImbalanceView extends VBox {
             @Override
             protected ImbalanceResults call() throws Exception {
                 updateMessage("Reading " + folder);
-                return ImbalanceResults.read(folder);
+                ImbalanceResults r = ImbalanceResults.read(folder);
+                updateProgress(1, 1);
+                updateMessage("Imbalance results from " + folder);
+                return r;
             }
         };
         task.setOnSucceeded(e -> {
@@ -238,6 +254,7 @@ public final class ImbalanceView extends VBox {
         bars.clear();
         for (ImbalanceExperiment.Cell c : results.cells()) {
             bars.add(c.accuracy().mean(), c.accuracy().std(), c.module().id(), c.distribution().id());
+            barRenderer.setSeriesPaint(bars.getRowIndex(c.module().id()), moduleColour(c.module()));
         }
         showTable(results.cells(), results.seeds());
     }
@@ -266,6 +283,18 @@ public final class ImbalanceView extends VBox {
             table.add(new Label(String.format(Locale.ROOT, "mean ± std over %d seed%s", nSeeds, nSeeds == 1 ? "" : "s")), 0, row,
                     5, 1);
         }
+    }
+
+    /** Colour-blind-safe (Okabe-Ito) colour per module. */
+    private static java.awt.Color moduleColour(InteractionKind module) {
+        return switch (module) {
+            case KEM -> new java.awt.Color(0xD5, 0x5E, 0x00);
+            case SKEM -> new java.awt.Color(0x00, 0x72, 0xB2);
+            case CA -> new java.awt.Color(0x00, 0x9E, 0x73);
+            case NEXUSFLOW -> new java.awt.Color(0xCC, 0x79, 0xA7);
+            case CTAL -> new java.awt.Color(0xE6, 0x9F, 0x00);
+            case NONE -> java.awt.Color.GRAY;
+        };
     }
 
     private static ImbalanceExperiment.Cell find(List<ImbalanceExperiment.Cell> cells, InteractionKind m, Distribution d) {
