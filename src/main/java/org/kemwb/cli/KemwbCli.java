@@ -260,16 +260,16 @@ public final class KemwbCli {
         int steps;
         @Option(names = "--modules", split = ",", defaultValue = "ca,kem,skem,nexusflow,ctal")
         List<String> modules;
-        @Option(names = "--labels-per-image", defaultValue = "0",
-                description = "Partially labelled training set: each image keeps labels for this many tasks (0 = all).")
-        int labelsPerImage;
+        @Option(names = "--label-fraction", defaultValue = "1",
+                description = "Partially labelled training set: each image keeps each task's label with this probability.")
+        double labelFraction;
 
         @Override
         public Integer call() throws Exception {
             TrainConfig c = config == null ? TrainConfig.defaults() : TrainConfig.fromJson(readJson(config), config.toString());
             c = c.withSteps(steps, steps).withData(Math.min(c.trainImages(), 128), c.valImages(), c.batch());
-            if (labelsPerImage != 0) {
-                c = c.withLabelsPerImage(labelsPerImage).validated("compare");
+            if (labelFraction != 1) {
+                c = c.withLabelFraction(labelFraction).validated("compare");
             }
             var experiment = new org.kemwb.experiment.CompareExperiment(c, modules.stream().map(InteractionKind::parse).toList());
             long t0 = System.nanoTime();

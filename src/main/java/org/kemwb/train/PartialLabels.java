@@ -1,38 +1,47 @@
 package org.kemwb.train;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.kemwb.data.Sample;
 import org.kemwb.model.Task;
 
 /**
- * Partially supervised multi-task data: image i keeps the labels of {@code perImage} of the
- * tasks, drawn from (seed, i), so a resumed run and every method of a comparison see the same
- * labels. The other tasks' labels are replaced by "no label" and their losses skip the image.
+ * Partially supervised multi-task data: image i keeps the label of task t with probability
+ * {@code fraction}, decided by (seed, i, t) alone, so a resumed run, every method of a
+ * comparison and a single-task baseline all see the same labels of a task. The other labels are
+ * replaced by "no label" and their losses skip the image.
  */
 public final class PartialLabels {
     private final List<Task> tasks;
-    private final int perImage;
+    private final double fraction;
     private final long seed;
 
-    public PartialLabels(List<Task> tasks, int perImage, long seed) {
-        if (perImage < 1 || perImage > tasks.size()) {
-            throw new IllegalArgumentException("labels per image must be in [1, " + tasks.size() + "], got " + perImage);
+    public PartialLabels(List<Task> tasks, double fraction, long seed) {
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("label fraction must be in (0, 1], got " + fraction);
         }
         this.tasks = List.copyOf(tasks);
-        this.perImage = perImage;
+        this.fraction = fraction;
         this.seed = seed;
     }
 
-    /** The tasks image {@code index} has labels for. */
+    /** Whether image {@code index} has a label for {@code task}. */
+    public boolean labelled(int index, Task task) {
+        long mixed = seed * 0x9E3779B97F4A7C15L + index * 0xC2B2AE3D27D4EB4FL + (task.ordinal() + 1) * 0x165667B19E3779F9L;
+        return new SplittableRandom(mixed).nextDouble() < fraction;
+    }
+
+    /** The tasks (of this run) image {@code index} has labels for. */
     public Set<Task> labelled(int index) {
-        List<Task> order = new ArrayList<>(tasks);
-        Collections.shuffle(order, new Random(seed * 1_000_003L + index * 7919L + 17));
-        return EnumSet.copyOf(order.subList(0, perImage));
+        Set<Task> out = EnumSet.noneOf(Task.class);
+        for (Task t : tasks) {
+            if (labelled(index, t)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /** Replaces every sample by its partially labelled version, in place. */

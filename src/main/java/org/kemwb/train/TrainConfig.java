@@ -11,9 +11,10 @@ import org.kemwb.util.Json;
  * A training run's settings (JSON). Data: synthetic scenes from {@code dataSeed}, images
  * [0, trainImages) for training and the next {@code valImages} for evaluation; or, when
  * {@code dataDir} is set, the train/val splits of a dataset folder (NYUD-v2 layout). With
- * {@code labelsPerImage} = k > 0 each training image keeps the labels of k tasks chosen from
- * (dataSeed, image index) and the loss of the others is skipped for it (partially supervised
- * MTL, as in NexusFlow); evaluation always uses fully labelled images.
+ * {@code labelFraction} p < 1 each training image keeps each task's label with probability p,
+ * drawn from (dataSeed, image, task), and the losses of the other tasks skip it (partially
+ * supervised MTL, as in NexusFlow). A single-task run with the same data seed sees exactly the
+ * labels of its task that a multi-task run sees. Evaluation always uses fully labelled images.
  */
 public record TrainConfig(
         ModelConfig model,
@@ -33,7 +34,7 @@ public record TrainConfig(
         Map<String, Double> lossWeights,
         String dataDir,
         double maxScale,
-        int labelsPerImage) {
+        double labelFraction) {
 
     public TrainConfig {
         lossWeights = lossWeights == null ? Map.of() : Map.copyOf(lossWeights);
@@ -45,7 +46,7 @@ public record TrainConfig(
             int logEvery, int evalEvery, long seed, long dataSeed, int trainImages, int valImages, String device,
             Map<String, Double> lossWeights, String dataDir, double maxScale) {
         this(model, steps, batch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed, dataSeed, trainImages,
-                valImages, device, lossWeights, dataDir, maxScale, 0);
+                valImages, device, lossWeights, dataDir, maxScale, 1.0);
     }
 
     public static TrainConfig defaults() {
@@ -72,7 +73,7 @@ public record TrainConfig(
         ConfigException.checkRange(p + "trainImages", trainImages, 1, 10_000_000);
         ConfigException.checkRange(p + "valImages", valImages, 1, 1_000_000);
         ConfigException.checkRange(p + "maxScale", maxScale, 1, 4);
-        ConfigException.checkRange(p + "labelsPerImage", labelsPerImage, 0, model.taskCount());
+        ConfigException.checkRange(p + "labelFraction", labelFraction, 0.001, 1);
         for (var e : lossWeights.entrySet()) {
             org.kemwb.model.Task.parse(e.getKey());
             ConfigException.checkRange(p + "lossWeights." + e.getKey(), e.getValue(), 0, 1e6);
@@ -80,9 +81,9 @@ public record TrainConfig(
         return this;
     }
 
-    /** Each training image keeps labels for {@code k} of the tasks (0: all), as in partially supervised MTL. */
-    public TrainConfig withLabelsPerImage(int k) {
-        return Json.copy(this, TrainConfig.class, n -> n.put("labelsPerImage", k));
+    /** Each training image keeps each task's label with this probability (1: all), as in partially supervised MTL. */
+    public TrainConfig withLabelFraction(double fraction) {
+        return Json.copy(this, TrainConfig.class, n -> n.put("labelFraction", fraction));
     }
 
     public TrainConfig withModel(ModelConfig m) {

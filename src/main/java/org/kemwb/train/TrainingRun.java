@@ -134,8 +134,8 @@ public final class TrainingRun {
             train.addAll(new FolderDataset(data, "train", tasks, config.model().semsegClasses(), config.model().partsClasses()).loadAll(size));
             val.addAll(new FolderDataset(data, "val", tasks, config.model().semsegClasses(), config.model().partsClasses()).loadAll(size));
         }
-        if (config.labelsPerImage() > 0) {
-            new PartialLabels(config.model().tasks(), config.labelsPerImage(), config.dataSeed()).applyTo(train);
+        if (config.labelFraction() < 1) {
+            new PartialLabels(config.model().tasks(), config.labelFraction(), config.dataSeed()).applyTo(train);
         }
         Path last = dir.resolve("last.params");
         LoadedModel model = Files.exists(last) ? Checkpoint.load(last, device)

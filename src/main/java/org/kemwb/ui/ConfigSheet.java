@@ -84,7 +84,7 @@ final class ConfigSheet extends PropertySheet {
         add("Training", "Evaluate every", "evalEvery", Integer.class, 100);
         add("Training", "Learned loss weights", "model.learnedLossWeights", Boolean.class, false);
         add("Data", "Training scenes", "trainImages", Integer.class, d.trainImages());
-        add("Data", "Labelled tasks per image (0 = all)", "labelsPerImage", Integer.class, 0);
+        add("Data", "Fraction of labels kept per task", "labelFraction", Double.class, 1.0);
         setModeSwitcherVisible(false);
         setSearchBoxVisible(false);
         setMode(Mode.NAME); // one flat list: every setting visible at once

@@ -139,8 +139,8 @@ class BadInputTest {
         assertOneLineError(run("imbalance", "--exponent", "-1", "--out", dir.resolve("x").toString()), "exponent = -1");
         assertOneLineError(run("imbalance", "--modules", "kemm", "--out", dir.resolve("x").toString()), "unknown interaction 'kemm'");
         assertTrue(!Files.exists(dir.resolve("x")), "nothing written on bad input");
-        assertOneLineError(run("compare", "--labels-per-image", "4", "--out", dir.resolve("c").toString()),
-                "compare.labelsPerImage = 4", "[0, 3]");
+        assertOneLineError(run("compare", "--label-fraction", "0", "--out", dir.resolve("c").toString()),
+                "compare.labelFraction = 0", "[0.001, 1]");
         assertTrue(!Files.exists(dir.resolve("c")), "no compare runs on bad input");
     }
 }
