@@ -150,7 +150,11 @@ class Interaction(nn.Module):
             half = d // 2
             self.couplings = nn.ModuleList([nn.Linear(half, half) for _ in range(self.tasks * self.COUPLINGS * 2)])
         elif self.kind == "ctal":
-            self.affinity_mixing = nn.Parameter(torch.zeros(self.tasks, self.tasks))
+            # grouped 3x3 convolution per target task: (K targets, L groups, K sources, 9 taps)
+            tokens = (cfg["imageSize"] // cfg["patch"]) ** 2
+            init = torch.zeros(self.tasks, tokens, self.tasks, 9)
+            init[..., 4] = 1.0 / self.tasks
+            self.affinity_conv = nn.Parameter(init)
             self.values = nn.ModuleList([lin() for _ in range(self.tasks)])
 
     def flow(self, t, x, inverse):
@@ -179,12 +183,19 @@ class Interaction(nn.Module):
         if self.kind == "ctal":
             d = x.shape[-1]
             stacked = torch.stack([torch.softmax(xs @ xs.transpose(-1, -2) / math.sqrt(d), -1) for xs in per_task], 1)
-            w = torch.softmax(self.affinity_mixing, -1)
+            b, k, l, _ = stacked.shape
+            g = int(round(math.sqrt(l)))
+            padded = F.pad(stacked.reshape(b, k, l, g, g), (1, 1, 1, 1))
+            shifted = [padded[..., 1 + tap // 3 - 1:1 + tap // 3 - 1 + g, 1 + tap % 3 - 1:1 + tap % 3 - 1 + g].reshape(b, k, l, l)
+                       for tap in range(9)]
             updated, blocks = [], []
             for t, xt in enumerate(per_task):
-                weighted = stacked * w[t].reshape(1, -1, 1, 1)  # (B, K, L, L): w_ts A_s
-                updated.append(xt + self.lam * (weighted.sum(1) @ self.values[t](xt)))
-                blocks.append(torch.cat(weighted.unbind(1), 2))
+                wt = self.affinity_conv[t].permute(1, 0, 2)  # (K sources, L groups, 9)
+                contribution = sum(shifted[tap] * wt[:, :, tap].reshape(1, k, l, 1) for tap in range(9))
+                updated.append(xt + self.lam * (contribution.sum(1) @ self.values[t](xt)))
+                magnitude = contribution.abs()
+                share = magnitude / magnitude.sum((1, 3), keepdim=True).clamp_min(1e-12)
+                blocks.append(torch.cat(share.unbind(1), 2))
             return torch.cat(updated, 1), torch.cat(blocks, 1)
         if self.kind == "ca":
             att = torch.softmax(split_heads(self.query(x), h) @ split_heads(self.key(x), h).transpose(-1, -2) / math.sqrt(dh), -1)

@@ -16,8 +16,9 @@ public enum InteractionKind {
      */
     NEXUSFLOW("nexusflow"),
     /**
-     * Cross-task affinity learning (CTAL, seed 002): per-task token affinities (Gram matrices)
-     * mixed across tasks by learned weights, then used to propagate each task's own features.
+     * Cross-task affinity learning (CTAL, seed 002): per-task token affinities (Gram matrices),
+     * interleaved and combined across tasks by task-specific grouped 3 x 3 convolutions, then used
+     * to propagate each task's own features.
      */
     CTAL("ctal");
 

@@ -11,39 +11,71 @@ import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** CTAL against a plain-Java double computation of its equations. */
+/** CTAL against a plain-Java double computation of its equations (loops over taps and groups). */
 class CtalTest {
     @Test
     void matchesPlainJavaAndItsAttentionRowsSumToOne() {
-        ModelConfig cfg = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), InteractionKind.CTAL, 4, 2, 8, 1,
+        // 3 x 3 token grid per task (image 6, patch 2): the 3 x 3 kernel meets the grid border
+        ModelConfig cfg = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), InteractionKind.CTAL, 6, 2, 8, 1,
                 1, 1, 2, 4, 2, 0.7, 6, 5, 1L, ModelConfig.STEM, 0, false).validated("test");
+        int k = 3;
+        int l = cfg.tokens();
+        int g = cfg.gridSide();
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed(8);
             TaskInteraction block = TaskInteraction.create(cfg);
             block.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8));
-            NDArray mix = block.getParameters().get("affinity_mixing").getArray();
-            mix.set(m.randomNormal(new Shape(3, 3)).toFloatArray());
-            int l = cfg.tokens();
-            NDArray x = m.randomNormal(new Shape(2, 3 * l, 8));
+            NDArray conv = block.getParameters().get("affinity_conv").getArray();
+            assertEquals(new Shape(k, l, k, 9), conv.getShape());
+            float[] init = conv.toFloatArray();
+            for (int i = 0; i < init.length; i++) {
+                assertEquals(i % 9 == 4 ? 1f / k : 0f, init[i], 0f, "starts as the mean of the tasks' affinities");
+            }
+            conv.set(m.randomNormal(conv.getShape()).toFloatArray());
+            float[] w = conv.toFloatArray();
+            NDArray x = m.randomNormal(new Shape(2, k * l, 8));
             InteractionResult r = block.interact(new ParameterStore(m, false), x, false, true);
-            double[][] w = Reference.softmax(Reference.matrix(mix));
             for (int b = 0; b < 2; b++) {
                 double[][] xb = Reference.matrix(x.get(b));
-                double[][][] a = new double[3][][];
-                double[][][] xt = new double[3][][];
-                for (int s = 0; s < 3; s++) {
+                double[][][] a = new double[k][][];
+                double[][][] xt = new double[k][][];
+                for (int s = 0; s < k; s++) {
                     xt[s] = java.util.Arrays.copyOfRange(xb, s * l, (s + 1) * l);
                     a[s] = Reference.softmax(Reference.scale(Reference.mul(xt[s], Reference.t(xt[s])), 1 / Math.sqrt(8)));
                 }
                 double[][] out = Reference.matrix(r.tokens().get(b));
                 double[][] att = Reference.matrix(r.attention().tokenAttention().get(b));
-                for (int t = 0; t < 3; t++) {
-                    double[][] mixed = new double[l][l];
-                    for (int s = 0; s < 3; s++) {
-                        mixed = Reference.add(mixed, Reference.scale(a[s], w[t][s]));
+                for (int t = 0; t < k; t++) {
+                    double[][][] contribution = new double[k][l][l];
+                    for (int s = 0; s < k; s++) {
                         for (int i = 0; i < l; i++) {
+                            for (int y = 0; y < g; y++) {
+                                for (int xx = 0; xx < g; xx++) {
+                                    double sum = 0;
+                                    for (int tap = 0; tap < 9; tap++) {
+                                        int sy = y + tap / 3 - 1;
+                                        int sx = xx + tap % 3 - 1;
+                                        if (sy >= 0 && sy < g && sx >= 0 && sx < g) {
+                                            sum += w[((t * l + i) * k + s) * 9 + tap] * a[s][i][sy * g + sx];
+                                        }
+                                    }
+                                    contribution[s][i][y * g + xx] = sum;
+                                }
+                            }
+                        }
+                    }
+                    double[][] mixed = new double[l][l];
+                    for (int i = 0; i < l; i++) {
+                        double total = 0;
+                        for (int s = 0; s < k; s++) {
                             for (int j = 0; j < l; j++) {
-                                assertEquals(w[t][s] * a[s][i][j], att[t * l + i][s * l + j], 1e-5, "attention block");
+                                mixed[i][j] += contribution[s][i][j];
+                                total += Math.abs(contribution[s][i][j]);
+                            }
+                        }
+                        for (int s = 0; s < k; s++) {
+                            for (int j = 0; j < l; j++) {
+                                assertEquals(Math.abs(contribution[s][i][j]) / total, att[t * l + i][s * l + j], 1e-5, "attention block");
                             }
                         }
                     }
