@@ -30,18 +30,17 @@ class InteractionReferenceTest {
 
     @ParameterizedTest(name = "{0} L={1}x{1} d={2} heads={3} N={4} k={5} etf={6}")
     @CsvSource({
-        "ca, 2, 8, 1, 4, 2",
-        "ca, 3, 8, 2, 4, 2",
-        "kem, 2, 8, 1, 4, 2",
-        "kem, 3, 8, 2, 4, 3",
-        "kem, 2, 8, 1, 4, 100",
-        "skem, 2, 8, 1, 4, 2",
-        "skem, 3, 12, 2, 5, 3",
+        "ca, 2, 8, 1, 4, 2, 0",
+        "ca, 3, 8, 2, 4, 2, 0",
+        "kem, 2, 8, 1, 4, 2, 0",
+        "kem, 3, 8, 2, 4, 3, 0",
+        "kem, 2, 8, 1, 4, 100, 0",
+        "skem, 2, 8, 1, 4, 2, 0",
+        "skem, 3, 12, 2, 5, 3, 0",
         "skem, 2, 8, 1, 4, 2, 6",
     })
-    void matchesPlainJava(String kindName, int side, int dim, int heads, int slots, int topK, Integer etfVertices) {
-        ModelConfig cfg = smallConfig(InteractionKind.parse(kindName), side, dim, heads, slots, topK,
-                etfVertices == null ? 0 : etfVertices);
+    void matchesPlainJava(String kindName, int side, int dim, int heads, int slots, int topK, int etfVertices) {
+        ModelConfig cfg = smallConfig(InteractionKind.parse(kindName), side, dim, heads, slots, topK, etfVertices);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed(1234);
             TaskInteraction block = TaskInteraction.create(cfg);
