@@ -21,10 +21,12 @@ import ai.djl.training.ParameterStore;
  *       zero padding. Weights W_t[i, s, tap]; at initialisation only the centre tap, 1/K;</li>
  *   <li>diffusion: X'_t = M_t (X_t V_t) with M_t the convolved affinities; X_t + lambda X'_t.</li>
  * </ol>
- * The convolution is written as nine shifted copies times per-group weights rather than with
- * DJL's Conv2d (libtorch's CPU convolution backward gave NaN gradients here, see PatchStem).
+ * The convolution is never materialised: shifting M's columns equals shifting the values the
+ * other way, so M_t V = sum_s sum_tap diag(W_t[:, s, tap]) A_s (S_tap V), computed as one A_s
+ * times the nine shifted value maps per source (no DJL Conv2d: libtorch's CPU convolution
+ * backward gave NaN gradients here, see PatchStem).
  * Attention shown: block (t, s) = |contribution of task s's affinities to M_t|, rows normalised.
- * Cost O(9 K^2 L^2) time and memory, like cross-attention's O(K^2 L^2).
+ * Cost O(9 K^2 L^2 d) time and O(K L^2 + 9 K^2 L d) memory, like cross-attention's O(K^2 L^2).
  */
 public final class CtalInteraction extends TaskInteraction {
     static final int TAPS = 9;
@@ -58,40 +60,64 @@ public final class CtalInteraction extends TaskInteraction {
             NDArray xs = perTask.get(s);
             affinities.add(AttentionOps.scores(xs, xs, config.dim()).softmax(-1)); // (B, L, L)
         }
-        NDArray stacked = NDArrays.stack(affinities, 1); // (B, K, L, L): source task, row i, column token
-        long b = stacked.getShape().get(0);
-        NDArray grid = stacked.reshape(b, k, l, g, g);
-        NDArray[] shifted = new NDArray[TAPS];
-        for (int tap = 0; tap < TAPS; tap++) {
-            shifted[tap] = shift(shift(grid, 3, tap / 3 - 1), 4, tap % 3 - 1).reshape(b, k, l, l);
-        }
+        long b = x.getShape().get(0);
         // A view of the parameter, moved to the step's manager: everything computed from it then
         // lives there too (attaching the parameter itself would close it with the step).
         NDArray w = ps.getValue(conv, x.getDevice(), training).reshape(k, l, k, TAPS);
         w.attach(x.getManager());
         NDList updated = new NDList();
-        NDList blocks = withAttention ? new NDList() : null;
+        for (int t = 0; t < k; t++) {
+            // M_t V = sum_s sum_tap diag(w[t, :, s, tap]) A_s S_tap V with S_tap the column shift,
+            // and S_tap V is V shifted the other way on the grid: 9 small (L x d) shifts and one
+            // A_s (Y_0 | ... | Y_8) product per source instead of 9 shifted L x L copies.
+            NDArray v = apply(values[t], ps, perTask.get(t), training); // (B, L, d)
+            NDArray vGrid = v.reshape(b, g, g, config.dim());
+            NDList taps = new NDList();
+            for (int tap = 0; tap < TAPS; tap++) {
+                taps.add(shift(shift(vGrid, 1, 1 - tap / 3), 2, 1 - tap % 3).reshape(b, l, 1, config.dim()));
+            }
+            NDArray shiftedValues = NDArrays.concat(taps, 2).reshape(b, l, (long) TAPS * config.dim());
+            NDArray update = null;
+            for (int s = 0; s < k; s++) {
+                NDArray z = affinities.get(s).matMul(shiftedValues).reshape(b, l, TAPS, config.dim());
+                NDArray weights = w.get(t).get(new NDIndex(":, " + s + ", :")).reshape(1, l, TAPS, 1);
+                NDArray term = z.mul(weights).sum(new int[] {2});
+                update = update == null ? term : update.add(term);
+            }
+            updated.add(perTask.get(t).add(AttentionOps.scale(update, config.lambda())));
+        }
+        AttentionMaps maps = withAttention ? new AttentionMaps(config.interaction(), k, l, attention(affinities, w, b), null, null)
+                : null;
+        return new InteractionResult(NDArrays.concat(updated, 1), maps);
+    }
+
+    /**
+     * (B, K*L, K*L): block (t, s) row i = |what task s's convolved affinities add to M_t row i|,
+     * normalised over all sources' tokens. Materialises the convolved L x L maps: only for display.
+     */
+    private NDArray attention(NDList affinities, NDArray w, long b) {
+        int k = config.taskCount();
+        int l = config.tokens();
+        int g = config.gridSide();
+        NDArray grid = NDArrays.stack(affinities, 1).reshape(b, k, l, g, g);
+        NDArray[] shifted = new NDArray[TAPS];
+        for (int tap = 0; tap < TAPS; tap++) {
+            shifted[tap] = shift(shift(grid, 3, tap / 3 - 1), 4, tap % 3 - 1).reshape(b, k, l, l);
+        }
+        NDList blocks = new NDList();
         for (int t = 0; t < k; t++) {
             NDArray wt = w.get(t).transpose(1, 0, 2); // (K sources, L groups, 9)
-            NDArray contribution = null; // (B, K, L, L): what source s adds to M_t
+            NDArray contribution = null; // (B, K, L, L)
             for (int tap = 0; tap < TAPS; tap++) {
                 NDArray term = shifted[tap].mul(wt.get(new NDIndex(":, :, " + tap)).reshape(1, k, l, 1));
                 contribution = contribution == null ? term : contribution.add(term);
             }
-            NDArray mixed = contribution.sum(new int[] {1}); // M_t (B, L, L)
-            NDArray update = mixed.matMul(apply(values[t], ps, perTask.get(t), training));
-            updated.add(perTask.get(t).add(AttentionOps.scale(update, config.lambda())));
-            if (blocks != null) {
-                NDArray magnitude = contribution.abs();
-                NDArray rowTotal = magnitude.sum(new int[] {1, 3}, true).maximum(1e-12f);
-                NDArray share = magnitude.div(rowTotal); // rows over all sources' tokens sum to 1
-                blocks.add(NDArrays.concat(share.split(k, 1).stream().map(a -> a.squeeze(1))
-                        .collect(NDList::new, NDList::add, NDList::addAll), 2)); // (B, L, K*L)
-            }
+            NDArray magnitude = contribution.abs();
+            NDArray share = magnitude.div(magnitude.sum(new int[] {1, 3}, true).maximum(1e-12f));
+            blocks.add(NDArrays.concat(share.split(k, 1).stream().map(a -> a.squeeze(1))
+                    .collect(NDList::new, NDList::add, NDList::addAll), 2)); // (B, L, K*L)
         }
-        AttentionMaps maps = blocks == null ? null
-                : new AttentionMaps(config.interaction(), k, l, NDArrays.concat(blocks, 1), null, null);
-        return new InteractionResult(NDArrays.concat(updated, 1), maps);
+        return NDArrays.concat(blocks, 1);
     }
 
     /** y[..., p, ...] = x[..., p + by, ...] along {@code axis}, zero outside the grid. */
