@@ -44,10 +44,14 @@ class LifecycleTest {
         assertEquals(baseline, liveArrays(), "every array of every closed model was freed");
     }
 
-    @Test
-    void repeatedInferenceDoesNotAccumulateArrays() throws Exception {
-        try (LoadedModel m = Checkpoint.load(Path.of("samples", "checkpoints", "kem.params"), Device.cpu())) {
-            float[] rgb = new SyntheticScenes(1).render(0, 64).rgb();
+    /** Every interaction, with and without attention maps (interop fixtures are 32 x 32 models). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"samples/checkpoints/kem.params",
+        "src/test/resources/interop/ca.params", "src/test/resources/interop/skem.params",
+        "src/test/resources/interop/nexusflow.params", "src/test/resources/interop/ctal.params"})
+    void repeatedInferenceDoesNotAccumulateArrays(String checkpoint) throws Exception {
+        try (LoadedModel m = Checkpoint.load(Path.of(checkpoint), Device.cpu())) {
+            float[] rgb = new SyntheticScenes(1).render(0, m.config().imageSize()).rgb();
             InferenceEngine.predict(m, rgb, true);
             int after1 = liveArrays();
             for (int i = 0; i < 50; i++) {
