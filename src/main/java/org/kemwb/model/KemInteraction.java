@@ -90,20 +90,39 @@ public final class KemInteraction extends TaskInteraction {
         return new InteractionResult(tokens, maps);
     }
 
-    /** (B, h, N, K*L) retrieve scores; the only place where kem and skem differ. */
+    /**
+     * (B, h, N, K*L) retrieve scores; the only place where kem and skem differ. The key
+     * projections are folded into the small side: q_h (x W_k,h^T)^T = (q_h W_k,h) x^T projects
+     * the N slots instead of all K*L tokens, and for skem x W_k^T W_p^T E = x (W_p W_k)^T E is one
+     * d x K map. Same numbers as projecting the tokens, a fraction of the work for large L.
+     */
     private NDArray retrieveScores(ParameterStore ps, NDArray slots, NDArray x, boolean training) {
         int h = config.heads();
-        NDArray q = apply(retrieveQuery, ps, slots, training);
-        NDArray k = apply(retrieveKey, ps, x, training);
-        if (etfProjection == null) {
-            return AttentionOps.scores(AttentionOps.splitHeads(q, h), AttentionOps.splitHeads(k, h),
-                    (double) config.dim() / h);
-        }
+        int d = config.dim();
+        int dh = d / h;
         NDManager manager = x.getManager();
+        NDArray q = apply(retrieveQuery, ps, slots, training); // (1, N, d), on the step's manager
+        NDArray tokensT = x.expandDims(1).swapAxes(-1, -2); // (B, 1, d, K*L)
+        NDArray keyWeight = weight(ps, retrieveKey, x, training); // W_k (d, d): k = x W_k^T
+        if (etfProjection == null) {
+            NDArray perHead = keyWeight.reshape(1, h, dh, d);
+            NDArray slotKeys = AttentionOps.splitHeads(q, h).matMul(perHead); // (1, h, N, d)
+            return AttentionOps.scale(slotKeys.matMul(tokensT), 1.0 / Math.sqrt(dh));
+        }
         int vertices = config.etfColumns();
-        NDArray e = manager.create(etf, new Shape(config.dim() / h, vertices)).toDevice(x.getDevice(), false);
-        NDArray qe = AttentionOps.splitHeads(apply(etfProjection, ps, q, training), h).matMul(e);
-        NDArray ke = AttentionOps.splitHeads(apply(etfProjection, ps, k, training), h).matMul(e);
+        NDArray e = manager.create(etf, new Shape(dh, vertices)).toDevice(x.getDevice(), false);
+        NDArray combined = weight(ps, etfProjection, x, training).matMul(keyWeight); // W_p W_k
+        NDArray keyMap = combined.reshape(h, dh, d).swapAxes(1, 2).matMul(e).expandDims(0); // (1, h, d, K)
+        NDArray ke = x.expandDims(1).matMul(keyMap); // (B, h, K*L, K)
+        NDArray qe = AttentionOps.splitHeads(apply(etfProjection, ps, q, training), h).matMul(e); // (1, h, N, K)
         return AttentionOps.scores(qe, ke, vertices);
+    }
+
+    /** A linear layer's weight as a view on the step's manager (so nothing derived leaks into the model's). */
+    private static NDArray weight(ParameterStore ps, Linear layer, NDArray x, boolean training) {
+        NDArray w = ps.getValue(layer.getParameters().get("weight"), x.getDevice(), training).reshape(-1,
+                layer.getParameters().get("weight").getArray().getShape().get(1));
+        w.attach(x.getManager());
+        return w;
     }
 }
