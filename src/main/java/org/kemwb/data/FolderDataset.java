@@ -111,8 +111,8 @@ public final class FolderDataset {
         float[] normals = new float[3 * n];
         byte[] edges = new byte[n];
         byte[] sal = new byte[n];
-        java.util.Arrays.fill(semseg, 255);
-        java.util.Arrays.fill(parts, 255);
+        java.util.Arrays.fill(semseg, Sample.IGNORE);
+        java.util.Arrays.fill(parts, Sample.IGNORE);
         if (tasks.contains(Task.SEMSEG)) {
             semseg = classes(first(dir(Task.SEMSEG), id, ".png"), w, h, size, semsegClasses);
         }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
@@ -114,11 +113,12 @@ public final class ImbalanceExperiment {
     /** Trains every module on every distribution with every seed; points stream out as made. */
     public List<Cell> run(Consumer<Point> points, BooleanSupplier cancelled) {
         List<Cell> cells = new ArrayList<>();
+        QuestionBatch test = QuestionBatch.all(testSet(), settings.testScenes());
         for (InteractionKind module : settings.modules()) {
             for (Distribution distribution : settings.distributions()) {
                 List<Point> finals = new ArrayList<>();
                 for (int seed = 0; seed < settings.seeds() && !cancelled.getAsBoolean(); seed++) {
-                    List<Point> trace = runOne(module, distribution, seed, points, cancelled);
+                    List<Point> trace = runOne(module, distribution, seed, test, points, cancelled);
                     if (!cancelled.getAsBoolean()) {
                         finals.add(trace.getLast());
                     }
@@ -152,11 +152,10 @@ public final class ImbalanceExperiment {
 
     static final int QUESTIONS_PER_SCENE = 10;
 
-    private List<Point> runOne(InteractionKind module, Distribution distribution, int seed, Consumer<Point> sink,
-            BooleanSupplier cancelled) {
+    private List<Point> runOne(InteractionKind module, Distribution distribution, int seed, QuestionBatch test,
+            Consumer<Point> sink, BooleanSupplier cancelled) {
         List<Point> trace = new ArrayList<>();
         SortOfClevr train = trainSet(distribution, seed);
-        QuestionBatch test = QuestionBatch.all(testSet(), settings.testScenes());
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed(2000 + seed);
             RelationalNet net = new RelationalNet(modelConfig(module));
@@ -172,17 +171,10 @@ public final class ImbalanceExperiment {
             for (int step = 1; step <= settings.steps() && !cancelled.getAsBoolean(); step++) {
                 QuestionBatch batch = QuestionBatch.sample(train, settings.trainScenes(), settings.batch(), pick);
                 try (NDManager scope = manager.newSubManager()) {
-                    EngineSetup.AUTOGRAD.lock();
-                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        NDArray[] in = batch.arrays(scope);
-                        NDArray logits = net.forward(ps, in[0], in[1], in[2], true, false).logits();
-                        NDArray loss = crossEntropy(logits, in[3]);
-                        gc.backward(loss);
-                        lossSum += loss.getFloat();
-                        lossCount++;
-                    } finally {
-                        EngineSetup.AUTOGRAD.unlock();
-                    }
+                    NDArray[] in = batch.arrays(scope);
+                    lossSum += EngineSetup.backward(
+                            () -> crossEntropy(net.forward(ps, in[0], in[1], in[2], true, false).logits(), in[3]));
+                    lossCount++;
                     optimizer.update(params, (float) learningRate(step));
                 }
                 if (step % settings.evalEvery() == 0 || step == settings.steps()) {

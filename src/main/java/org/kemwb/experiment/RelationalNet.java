@@ -1,5 +1,7 @@
 package org.kemwb.experiment;
 
+import static org.kemwb.model.TaskInteraction.apply;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -146,10 +148,6 @@ final class RelationalNet extends AbstractBlock {
         l.setInitializer(new ai.djl.training.initializer.UniformInitializer((float) (1 / Math.sqrt(fanIn))),
                 ai.djl.nn.Parameter.Type.WEIGHT);
         return l;
-    }
-
-    private static NDArray apply(ai.djl.nn.Block block, ParameterStore ps, NDArray x, boolean training) {
-        return block.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 
     @Override

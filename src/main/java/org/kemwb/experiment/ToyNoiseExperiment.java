@@ -8,7 +8,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
@@ -142,13 +141,10 @@ public final class ToyNoiseExperiment {
                     try (NDManager scope = manager.newSubManager()) {
                         Engine.getEngine("PyTorch").setRandomSeed(seed * 1_000_003 + step);
                         Problem batch = Problem.sample(scope, settings.batch(), settings);
-                        EngineSetup.AUTOGRAD.lock();
-                        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            NDArray pred = net.forward(ps, batch.inputs(), true, false).predictions();
-                            gc.backward(batch.loss(pred).get(0).add(batch.loss(pred).get(1)));
-                        } finally {
-                            EngineSetup.AUTOGRAD.unlock();
-                        }
+                        EngineSetup.backward(() -> {
+                            ai.djl.ndarray.NDList losses = batch.loss(net.forward(ps, batch.inputs(), true, false).predictions());
+                            return losses.get(0).add(losses.get(1));
+                        });
                         optimizer.update(params, (float) settings.lr());
                     }
                 }

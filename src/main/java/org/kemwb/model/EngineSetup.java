@@ -40,4 +40,19 @@ public final class EngineSetup {
     public static void noGradOnThisThread() {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     }
+
+    /**
+     * Computes a loss with gradients recorded, back-propagates it into the parameters' gradients
+     * and returns its value; holds {@link #AUTOGRAD} throughout.
+     */
+    public static float backward(java.util.function.Supplier<ai.djl.ndarray.NDArray> loss) {
+        AUTOGRAD.lock();
+        try (ai.djl.training.GradientCollector collector = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+            ai.djl.ndarray.NDArray value = loss.get();
+            collector.backward(value);
+            return value.getFloat();
+        } finally {
+            AUTOGRAD.unlock();
+        }
+    }
 }

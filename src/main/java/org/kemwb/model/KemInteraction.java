@@ -120,8 +120,8 @@ public final class KemInteraction extends TaskInteraction {
 
     /** A linear layer's weight as a view on the step's manager (so nothing derived leaks into the model's). */
     private static NDArray weight(ParameterStore ps, Linear layer, NDArray x, boolean training) {
-        NDArray w = ps.getValue(layer.getParameters().get("weight"), x.getDevice(), training).reshape(-1,
-                layer.getParameters().get("weight").getArray().getShape().get(1));
+        Parameter weight = layer.getParameters().get("weight");
+        NDArray w = ps.getValue(weight, x.getDevice(), training).reshape(weight.getArray().getShape());
         w.attach(x.getManager());
         return w;
     }

@@ -61,7 +61,8 @@ public abstract class TaskInteraction extends AbstractBlock {
         return addChildBlock(name, Layers.linear(config.dim(), false));
     }
 
-    protected static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training) {
+    /** A single-input, single-output block applied to x. */
+    public static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training) {
         return block.forward(ps, new NDList(x), training).singletonOrThrow();
     }
 }

@@ -8,7 +8,7 @@ import org.kemwb.model.Task;
 
 /** Per-task training losses, following the conventions of the public MTL code bases. */
 public final class Losses {
-    public static final int IGNORE = 255;
+    public static final int IGNORE = org.kemwb.data.Sample.IGNORE;
     /** Positive-class weight of the edge BCE (MTI-Net / ATRC convention). */
     static final float EDGE_POS_WEIGHT = 0.95f;
 

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,16 +57,10 @@ class ImbalanceExperimentTest {
             float last = Float.NaN;
             for (int step = 0; step < 200; step++) {
                 try (NDManager scope = m.newSubManager()) {
-                    EngineSetup.AUTOGRAD.lock();
-                    try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        NDArray loss = ImbalanceExperiment.crossEntropy(net.forward(ps, in[0], in[1], in[2], true, false).logits(), in[3]);
-                        gc.backward(loss);
-                        last = loss.getFloat();
-                        if (step == 0) {
-                            first = last;
-                        }
-                    } finally {
-                        EngineSetup.AUTOGRAD.unlock();
+                    last = EngineSetup.backward(
+                            () -> ImbalanceExperiment.crossEntropy(net.forward(ps, in[0], in[1], in[2], true, false).logits(), in[3]));
+                    if (step == 0) {
+                        first = last;
                     }
                     optimizer.update(params, 2e-3f);
                 }
