@@ -1,9 +1,11 @@
 """Independent PyTorch eager implementation of the interactions, for `kemwb bench` comparison.
 
 Same math as DESIGN.md / the Java code (heads = 1): one training step = forward of the
-interaction alone on random tokens (B, K*L, d) that require grad, loss = mean(out^2), backward.
+interaction alone on random tokens (B, K*L, d) that require grad, loss = mean(out^2), backward
+(the random tokens are made outside the timed region).
 Prints CSV rows: scope,interaction,tokens_per_task,batch,median_ms,steps_per_s,extra_peak_mb
-Run: OMP_WAIT_POLICY=PASSIVE python3 bench/interactions_torch.py [--tokens 64,256,1024] [--large 4096]
+Run: OMP_WAIT_POLICY=PASSIVE python3 bench/interactions_torch.py [--tokens 64,256,1024] [--large 4096] [--kinds ca,kem]
+(bench/compare-torch.sh runs it next to kemwb bench with the same threads and allocator settings)
 """
 import argparse
 import math
@@ -67,18 +69,24 @@ def status_mb(field):
 
 
 def bench(module, tasks, tokens, d, batch, repeats):
-    def step():
-        x = torch.randn(batch, tasks * tokens, d, requires_grad=True)
+    def inputs():
+        return torch.randn(batch, tasks * tokens, d, requires_grad=True)
+
+    def step(x):
         module(x).pow(2).mean().backward()
 
     open("/proc/self/clear_refs", "w").write("5")
     base = status_mb("VmRSS")
-    for _ in range(2):
-        step()
-    times = []
-    for _ in range(repeats):
+    # same rule as kemwb bench: each phase >= its step count and >= 1.5 s, <= 200 steps
+    start, i = time.perf_counter(), 0
+    while i < 200 and (i < 2 or time.perf_counter() - start < 1.5):
+        step(inputs())
+        i += 1
+    times, start = [], time.perf_counter()
+    while len(times) < 200 and (len(times) < repeats or time.perf_counter() - start < 1.5):
+        x = inputs()  # inputs are made outside the timed region, as in kemwb bench
         t0 = time.perf_counter()
-        step()
+        step(x)
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times), status_mb("VmHWM") - base
 
@@ -90,11 +98,15 @@ def main():
     ap.add_argument("--dim", type=int, default=128)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--kinds", default="none,ca,kem,skem")
     a = ap.parse_args()
     torch.manual_seed(0)
     print("scope,interaction,tokens_per_task,batch,median_ms,steps_per_s,extra_peak_mb")
-    for name, make in [("ca", lambda: CA(a.dim)), ("kem", lambda: KEM(a.dim)), ("skem", lambda: KEM(a.dim, etf_tasks=3))]:
-        ls = [int(t) for t in a.tokens.split(",")] + ([a.large] if name != "ca" and a.large else [])
+    ap_kinds = a.kinds.split(",")
+    for name, make in [("none", torch.nn.Identity), ("ca", lambda: CA(a.dim)), ("kem", lambda: KEM(a.dim)), ("skem", lambda: KEM(a.dim, etf_tasks=3))]:
+        if name not in ap_kinds:
+            continue
+        ls = [int(t) for t in a.tokens.split(",")] + ([a.large] if name in ("kem", "skem") and a.large else [])
         for l in ls:
             ms, mb = bench(make(), 3, l, a.dim, a.batch, a.repeats)
             print(f"torch-interaction,{name},{l},{a.batch},{ms:.3f},{1000 / ms:.3f},{mb:.1f}", flush=True)

@@ -12,7 +12,8 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.kemwb.model.InteractionKind;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.ModelConfig;
@@ -34,6 +35,10 @@ public final class CostBenchmark {
     }
 
     public static final String CSV_HEADER = "scope,interaction,tokens_per_task,batch,median_ms,steps_per_s,extra_peak_mb";
+
+    /** Each of the warm-up and timed phases lasts at least this long, and at most MAX_STEPS steps. */
+    static final long MIN_PHASE_NS = 1_500_000_000L;
+    static final int MAX_STEPS = 200;
 
     private final Device device;
     private final int warmup;
@@ -57,8 +62,10 @@ public final class CostBenchmark {
             return measure("interaction", kind, tokens, batch, scope -> {
                 NDArray x = scope.randomNormal(new Shape(batch, (long) tasks * tokens, dim));
                 x.setRequiresGradient(true);
+                return new NDList(x);
+            }, (scope, in) -> {
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDArray y = block.interact(ps, x, true, false).tokens();
+                    NDArray y = block.interact(ps, in.get(0), true, false).tokens();
                     gc.backward(y.square().mean());
                 }
             }, manager);
@@ -75,32 +82,46 @@ public final class CostBenchmark {
                         .toType(DataType.FLOAT32, false);
                 NDArray depth = scope.randomUniform(0.5f, 5f, new Shape(batch, 1, imageSize, imageSize));
                 NDArray normals = scope.randomNormal(new Shape(batch, 3, imageSize, imageSize));
+                return new NDList(images, seg, depth, normals);
+            }, (scope, in) -> {
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                    NDList out = model.net().forward(model.parameterStore(scope), images, true, false).outputs();
-                    NDArray loss = Losses.of(Task.SEMSEG, out.get(0), seg).add(Losses.of(Task.DEPTH, out.get(1), depth))
-                            .add(Losses.of(Task.NORMALS, out.get(2), normals));
+                    NDList out = model.net().forward(model.parameterStore(scope), in.get(0), true, false).outputs();
+                    NDArray loss = Losses.of(Task.SEMSEG, out.get(0), in.get(1)).add(Losses.of(Task.DEPTH, out.get(1), in.get(2)))
+                            .add(Losses.of(Task.NORMALS, out.get(2), in.get(3)));
                     gc.backward(loss);
                 }
             }, model.manager());
         }
     }
 
-    private Row measure(String scope, InteractionKind kind, int tokens, int batch, Consumer<NDManager> step, NDManager parent) {
+    /**
+     * Median time of {@code step} (forward + backward, and freeing the step's arrays) on inputs
+     * made by {@code inputs} outside the timed region.
+     */
+    private Row measure(String scope, InteractionKind kind, int tokens, int batch, Function<NDManager, NDList> inputs,
+            BiConsumer<NDManager, NDList> step, NDManager parent) {
         // peak over warm-up and timed steps, relative to the RSS before them: the allocator
         // keeps freed blocks, so measuring only after warm-up would hide the working set
         System.gc();
         boolean peakOk = ProcessMemory.resetPeak();
         long base = ProcessMemory.rssBytes();
-        for (int i = 0; i < warmup; i++) {
+        // warm up for at least `warmup` steps and MIN_PHASE_NS (the JIT compiles the Java side
+        // of a step only after some hundred calls: 2 steps left small cases 2-3x slow), then time
+        // at least `repeats` steps and MIN_PHASE_NS; bench/*_torch.py use the same rule
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < MAX_STEPS && (i < warmup || System.nanoTime() - warmStart < MIN_PHASE_NS); i++) {
             try (NDManager s = parent.newSubManager()) {
-                step.accept(s);
+                step.accept(s, inputs.apply(s));
             }
         }
         List<Double> times = new ArrayList<>();
-        for (int i = 0; i < repeats; i++) {
-            long t0 = System.nanoTime();
+        long timedStart = System.nanoTime();
+        for (int i = 0; i < MAX_STEPS && (i < repeats || System.nanoTime() - timedStart < MIN_PHASE_NS); i++) {
+            long t0;
             try (NDManager s = parent.newSubManager()) {
-                step.accept(s);
+                NDList in = inputs.apply(s);
+                t0 = System.nanoTime();
+                step.accept(s, in);
             }
             times.add((System.nanoTime() - t0) / 1e6);
         }

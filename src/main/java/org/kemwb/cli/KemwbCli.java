@@ -178,8 +178,9 @@ public final class KemwbCli {
         int batch;
         @Option(names = "--repeats", defaultValue = "5")
         int repeats;
-        @Option(names = "--net-size", defaultValue = "128", description = "Image size of the whole-net case (0: skip).")
-        int netSize;
+        @Option(names = {"--net-sizes", "--net-size"}, split = ",", defaultValue = "64,128,256",
+                description = "Image sizes of the whole-net cases (tokens per task = (size/8)^2; 0: skip).")
+        List<Integer> netSizes;
         @Option(names = "--csv", defaultValue = "bench-results.csv")
         Path csv;
         @Option(names = "--device", defaultValue = "auto")
@@ -205,11 +206,13 @@ public final class KemwbCli {
                     System.out.println(r.csv());
                 }
             }
-            if (netSize > 0) {
-                for (InteractionKind kind : kinds) {
-                    CostBenchmark.Row r = bench.wholeNet(kind, netSize, 64, batch);
-                    rows.add(r);
-                    System.out.println(r.csv());
+            for (InteractionKind kind : kinds) {
+                for (int size : netSizes) {
+                    if (size > 0) {
+                        CostBenchmark.Row r = bench.wholeNet(kind, size, dim, batch);
+                        rows.add(r);
+                        System.out.println(r.csv());
+                    }
                 }
             }
             StringBuilder sb = new StringBuilder(CostBenchmark.CSV_HEADER).append('\n');

@@ -17,10 +17,11 @@ public final class EngineSetup {
     /**
      * Never download anything at run time; one inter-op thread (this is a desktop tool that
      * runs one job per thread); intra-op threads from KEMWB_THREADS when set, else libtorch's
-     * default (all cores).
+     * default (all cores); glibc malloc tuned to reuse tensor memory ({@link NativeAllocator}).
      */
     public static void init() {
         System.setProperty("ai.djl.offline", "true");
+        NativeAllocator.tune();
         String threads = System.getenv("KEMWB_THREADS");
         if (System.getProperty("ai.djl.pytorch.num_threads") == null && threads != null && !threads.isBlank()) {
             System.setProperty("ai.djl.pytorch.num_threads", threads.trim());

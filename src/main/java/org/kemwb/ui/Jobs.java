@@ -40,7 +40,14 @@ public final class Jobs implements AutoCloseable {
     public <T> Task<T> onOwnThread(Task<T> task, String name) {
         track(task);
         show(task);
-        Thread t = daemon(task, name);
+        // the allocator keeps a job's freed tensor memory for reuse; give it back when the job ends
+        Thread t = daemon(() -> {
+            try {
+                task.run();
+            } finally {
+                org.kemwb.model.NativeAllocator.releaseFree();
+            }
+        }, name);
         threads.add(t);
         t.start();
         return task;
