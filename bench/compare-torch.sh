@@ -30,8 +30,10 @@ for r in $(seq "$rounds"); do
   echo "round $r/$rounds: PyTorch $("$python" -c 'import torch; print(torch.__version__)')" >&2
   env "${torch_env[@]}" "$python" bench/interactions_torch.py --tokens "$tokens" --large "$large" --kinds "$kinds" \
     > "$work/torch-$r.csv"
-  env "${torch_env[@]}" "$python" bench/net_torch.py --sizes "$net_sizes" --kinds "$kinds" | tail -n +2 \
-    >> "$work/torch-$r.csv"
+  if [ "$net_sizes" != 0 ]; then
+    env "${torch_env[@]}" "$python" bench/net_torch.py --sizes "$net_sizes" --kinds "$kinds" | tail -n +2 \
+      >> "$work/torch-$r.csv"
+  fi
 done
 "$python" - "$work" "$rounds" "$out" "$threads" <<'PY'
 import csv, statistics, sys

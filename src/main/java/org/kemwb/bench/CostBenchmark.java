@@ -17,6 +17,7 @@ import java.util.function.Function;
 import org.kemwb.model.InteractionKind;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.ModelConfig;
+import org.kemwb.model.NativeAllocator;
 import org.kemwb.model.Task;
 import org.kemwb.model.TaskInteraction;
 import org.kemwb.train.Losses;
@@ -103,6 +104,9 @@ public final class CostBenchmark {
         // peak over warm-up and timed steps, relative to the RSS before them: the allocator
         // keeps freed blocks, so measuring only after warm-up would hide the working set
         System.gc();
+        // the tuned allocator keeps the previous case's freed blocks resident: give them back
+        // first, so that the baseline is what this process needs, not what it kept
+        NativeAllocator.releaseFree();
         boolean peakOk = ProcessMemory.resetPeak();
         long base = ProcessMemory.rssBytes();
         // warm up for at least `warmup` steps and MIN_PHASE_NS (the JIT compiles the Java side
