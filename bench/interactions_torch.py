@@ -8,13 +8,11 @@ Run: OMP_WAIT_POLICY=PASSIVE python3 bench/interactions_torch.py [--tokens 64,25
 (bench/compare-torch.sh runs it next to kemwb bench with the same threads and allocator settings)
 """
 import argparse
-import ctypes
 import math
-import resource
-import statistics
-import time
 
 import torch
+
+import timing
 
 
 class CA(torch.nn.Module):
@@ -60,40 +58,14 @@ class KEM(torch.nn.Module):
         return x + aw @ self.wv(mem)
 
 
-def status_mb(field):
-    """A memory field of /proc/self/status (VmRSS: current, VmHWM: peak) in MB."""
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def bench(module, tasks, tokens, d, batch, repeats):
     def inputs():
-        return torch.randn(batch, tasks * tokens, d, requires_grad=True)
+        return (torch.randn(batch, tasks * tokens, d, requires_grad=True),)
 
     def step(x):
         module(x).pow(2).mean().backward()
 
-    # with the allocator settings of compare-torch.sh freed blocks stay resident: give them back
-    # first (as kemwb bench does), so that the baseline is what this case starts from
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
-    open("/proc/self/clear_refs", "w").write("5")
-    base = status_mb("VmRSS")
-    # same rule as kemwb bench: each phase >= its step count and >= 1.5 s, <= 200 steps
-    start, i = time.perf_counter(), 0
-    while i < 200 and (i < 2 or time.perf_counter() - start < 1.5):
-        step(inputs())
-        i += 1
-    times, start = [], time.perf_counter()
-    while len(times) < 200 and (len(times) < repeats or time.perf_counter() - start < 1.5):
-        x = inputs()  # inputs are made outside the timed region, as in kemwb bench
-        t0 = time.perf_counter()
-        step(x)
-        del x  # freeing the step's arrays (inputs and their gradients included) is timed, as there
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), status_mb("VmHWM") - base
+    return timing.measure(inputs, step, repeats)
 
 
 def main():

@@ -5,15 +5,15 @@ semseg+depth+normals, loss = CE + L1 + (1 - cos) on random labels.
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "interop", "pytorch"))
 from kemwb_torch.model import MultiTaskNet  # noqa: E402
+
+import timing  # noqa: E402  (bench/, next to this script)
 
 BASE = {"tasks": ["semseg", "depth", "normals"], "imageSize": 128, "patch": 8, "dim": 64, "heads": 1,
         "encoderDepth": 2, "decoderDepth": 2, "mlpRatio": 2, "slots": 20, "topK": 3, "lambda": 1.0,
@@ -45,19 +45,7 @@ def main():
                 loss = F.cross_entropy(out[0], seg) + (out[1] - depth).abs().mean() + (1 - (out[2] * normals).sum(1)).mean()
                 loss.backward()
 
-            # same rule as kemwb bench: each phase >= its step count and >= 1.5 s, <= 200 steps
-            start, i = time.perf_counter(), 0
-            while i < 200 and (i < 2 or time.perf_counter() - start < 1.5):
-                step(*inputs())
-                i += 1
-            times, start = [], time.perf_counter()
-            while len(times) < 200 and (len(times) < a.repeats or time.perf_counter() - start < 1.5):
-                batch = inputs()  # inputs are made outside the timed region, as in kemwb bench
-                t0 = time.perf_counter()
-                step(*batch)
-                del batch  # freeing the step's arrays is timed, as in kemwb bench
-                times.append((time.perf_counter() - t0) * 1000)
-            ms = statistics.median(times)
+            ms, _ = timing.measure(inputs, step, a.repeats)
             tokens = (size // BASE["patch"]) ** 2
             print(f"torch-net,{kind},{tokens},{a.batch},{ms:.3f},{1000 / ms:.3f}", flush=True)
 

@@ -106,7 +106,7 @@ public final class NativeAllocator {
      * memory kept for reuse during it does not stay resident. Does nothing off glibc.
      */
     public static void releaseFree() {
-        glibc("malloc_trim", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)).ifPresent(trim -> {
+        TrimHolder.MALLOC_TRIM.ifPresent(trim -> {
             try {
                 int released = (int) trim.invokeExact(0L);
                 LOG.debug("malloc_trim released memory: {}", released == 1);
@@ -114,6 +114,12 @@ public final class NativeAllocator {
                 LOG.warn("malloc_trim failed: {}", e.toString());
             }
         });
+    }
+
+    /** malloc_trim's handle, looked up once on first use. */
+    private static final class TrimHolder {
+        static final Optional<MethodHandle> MALLOC_TRIM =
+                glibc("malloc_trim", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
     }
 
     /** A glibc function, present only on Linux with glibc (gnu_get_libc_version tells glibc from musl). */
