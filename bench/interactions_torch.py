@@ -58,14 +58,23 @@ class KEM(torch.nn.Module):
         return x + aw @ self.wv(mem)
 
 
-def bench(module, tasks, tokens, d, batch, repeats):
+def bench(module, tasks, tokens, d, batch, repeats, device="cpu"):
+    module = module.to(device)
+
     def inputs():
-        return (torch.randn(batch, tasks * tokens, d, requires_grad=True),)
+        return (torch.randn(batch, tasks * tokens, d, device=device, requires_grad=True),)
 
     def step(x):
         module(x).pow(2).mean().backward()
 
-    return timing.measure(inputs, step, repeats)
+    if device == "cpu":
+        return timing.measure(inputs, step, repeats)
+    # on a GPU: wait for the kernels before reading the clock; memory = the caching allocator's peak
+    torch.cuda.synchronize()
+    torch.cuda.reset_peak_memory_stats()
+    base = torch.cuda.memory_allocated()
+    ms, _ = timing.measure(inputs, step, repeats, sync=torch.cuda.synchronize)
+    return ms, (torch.cuda.max_memory_allocated() - base) / 2**20
 
 
 def main():
@@ -76,7 +85,9 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--kinds", default="none,ca,kem,skem")
+    ap.add_argument("--device", default="cpu", help="cpu or cuda")
     a = ap.parse_args()
+    scope = "torch-interaction" if a.device == "cpu" else f"torch-interaction-{a.device}"
     torch.manual_seed(0)
     print("scope,interaction,tokens_per_task,batch,median_ms,steps_per_s,extra_peak_mb")
     ap_kinds = a.kinds.split(",")
@@ -85,8 +96,8 @@ def main():
             continue
         ls = [int(t) for t in a.tokens.split(",")] + ([a.large] if name in ("kem", "skem") and a.large else [])
         for l in ls:
-            ms, mb = bench(make(), 3, l, a.dim, a.batch, a.repeats)
-            print(f"torch-interaction,{name},{l},{a.batch},{ms:.3f},{1000 / ms:.3f},{mb:.1f}", flush=True)
+            ms, mb = bench(make(), 3, l, a.dim, a.batch, a.repeats, a.device)
+            print(f"{scope},{name},{l},{a.batch},{ms:.3f},{1000 / ms:.3f},{mb:.1f}", flush=True)
 
 
 if __name__ == "__main__":

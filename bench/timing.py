@@ -22,12 +22,17 @@ def status_mb(field):
     return float("nan")
 
 
-def measure(inputs, step, repeats, warmup=2):
-    """inputs() -> tuple of step arguments; step(*args) runs forward + backward."""
+def measure(inputs, step, repeats, warmup=2, sync=lambda: None):
+    """inputs() -> tuple of step arguments; step(*args) runs forward + backward; sync() waits
+    for asynchronous work (a GPU's kernels) before the clock is read."""
     # with the allocator settings of compare-torch.sh freed blocks stay resident: give them back
     # first (as kemwb bench does), so that the baseline is what this case starts from
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
-    open("/proc/self/clear_refs", "w").write("5")
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        with open("/proc/self/clear_refs", "w") as f:  # resets VmHWM (Linux)
+            f.write("5")
+    except OSError:
+        pass
     base = status_mb("VmRSS")
     start, i = time.perf_counter(), 0
     while i < MAX_STEPS and (i < warmup or time.perf_counter() - start < MIN_PHASE_S):
@@ -36,8 +41,10 @@ def measure(inputs, step, repeats, warmup=2):
     times, start = [], time.perf_counter()
     while len(times) < MAX_STEPS and (len(times) < repeats or time.perf_counter() - start < MIN_PHASE_S):
         args = inputs()
+        sync()
         t0 = time.perf_counter()
         step(*args)
         del args  # freeing the step's arrays (inputs and their gradients included) is timed
+        sync()
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times), status_mb("VmHWM") - base
