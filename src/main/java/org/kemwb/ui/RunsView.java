@@ -126,9 +126,9 @@ public final class RunsView extends VBox {
             protected String call() throws Exception {
                 updateMessage("Resuming " + row.name());
                 TrainingRun run = TrainingRun.open(row.dir());
-                String status = run.run(r -> updateProgress(Long.parseLong(r.get("step")), run.config().steps()), stop::get);
+                var status = run.run(r -> updateProgress(Long.parseLong(r.get("step")), run.config().steps()), stop::get);
                 updateMessage("Run " + row.name() + ": " + status);
-                return status;
+                return status.id();
             }
 
             @Override

@@ -180,12 +180,12 @@ public final class TrainView extends VBox {
             protected String call() throws Exception {
                 updateMessage("Training " + dir.getFileName());
                 TrainingRun run = TrainingRun.create(dir, config);
-                String status = run.run(row -> {
+                var status = run.run(row -> {
                     pending.add(row);
                     updateProgress(Long.parseLong(row.get("step")), config.steps());
                 }, stop::get);
                 updateMessage("Run " + dir.getFileName() + ": " + status);
-                return status;
+                return status.id();
             }
 
             /**
