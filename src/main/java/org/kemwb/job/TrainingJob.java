@@ -56,12 +56,12 @@ public final class TrainingJob implements Job<RunStatus> {
         listener.message(title());
         TrainingRun run = isResume() ? TrainingRun.open(dir) : TrainingRun.create(dir, config);
         long total = run.config().steps();
-        listener.progress(0, total);
         RunStatus status = run.run(new TrainingRun.Listener() {
             @Override
             public void history(List<Map<String, String>> rows) {
+                // the run starts here (data and model loaded): progress from its first step on
+                listener.progress(rows.isEmpty() ? 0 : Long.parseLong(rows.getLast().get("step")), total);
                 if (!rows.isEmpty()) {
-                    listener.progress(Long.parseLong(rows.getLast().get("step")), total);
                     listener.rows(rows);
                 }
             }
