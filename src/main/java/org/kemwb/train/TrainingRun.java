@@ -39,6 +39,8 @@ import org.kemwb.util.Json;
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json";
     public static final String METRICS = "metrics.csv";
+    /** run.json's "trainer" of runs written by interop/pytorch/train.py (same folder layout, .npz checkpoints). */
+    public static final String PYTORCH_TRAINER = "pytorch";
 
     /** Receives every row written to metrics.csv (the GUI's live curves). */
     public interface Listener {
@@ -79,6 +81,11 @@ public final class TrainingRun {
         }
         if (node == null || !node.has("config")) {
             throw new IOException(file + " has no \"config\"");
+        }
+        if (PYTORCH_TRAINER.equals(node.path("trainer").asText())) {
+            // its checkpoints are .npz + optimizer state of torch.optim: only the same trainer continues it
+            throw new IOException("run folder " + dir + " was trained by interop/pytorch/train.py: resume it with"
+                    + " `train.py --resume --run " + dir + "` (under torchrun or launch.py)");
         }
         return new TrainingRun(dir, TrainConfig.fromJson(node.get("config"), file + ": config"));
     }
