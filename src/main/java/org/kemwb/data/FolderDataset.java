@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Npy;
 import org.kemwb.io.Picture;
 import org.kemwb.io.Samples;
 import org.kemwb.model.Task;

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import org.kemwb.io.Npy;
 import org.kemwb.cli.KemwbCli;
 import org.kemwb.model.Task;
 import org.kemwb.train.Augment;
