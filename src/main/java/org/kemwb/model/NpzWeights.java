@@ -13,8 +13,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import org.kemwb.data.Npy;
-import org.kemwb.infer.OutputImages;
+import org.kemwb.io.Npy;
 import org.kemwb.util.AtomicFiles;
 import org.kemwb.util.Json;
 
@@ -38,7 +37,7 @@ public final class NpzWeights {
                 for (int i = 0; i < params.size(); i++) {
                     NDArray a = params.get(i).getValue().getArray();
                     zip.putNextEntry(new ZipEntry(String.format("%04d.npy", i)));
-                    zip.write(OutputImages.npyBytes(a.toFloatArray(), a.getShape().getShape()));
+                    zip.write(Npy.bytes(a.toFloatArray(), a.getShape().getShape()));
                     names.append(params.get(i).getKey()).append('\n');
                 }
                 zip.putNextEntry(new ZipEntry("names.txt"));

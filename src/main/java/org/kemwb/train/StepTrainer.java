@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.kemwb.data.Batch;
 import org.kemwb.model.AttentionOps;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.Task;
