@@ -17,6 +17,7 @@ public final class ImageInput {
     private ImageInput() {}
 
     public static BufferedImage read(Path file) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("image read");
         if (Files.isDirectory(file)) {
             throw new IOException("image " + file + ": is a directory");
         }
