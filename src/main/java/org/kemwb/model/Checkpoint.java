@@ -135,7 +135,7 @@ public final class Checkpoint {
                         throw new CheckpointException(file, "parameter '" + name + "' holds data of shape "
                                 + decoded.getShape() + " but the config builds " + want);
                     }
-                    decoded.toDevice(target.getValue().getArray().getDevice(), false).copyTo(target.getValue().getArray());
+                    WeightCopy.into(target.getValue().getArray(), decoded);
                 }
             }
             if (count != expected.size()) {
