@@ -287,6 +287,7 @@ public final class TrainingRun {
     }
 
     private void appendRow(Map<String, String> row, Listener listener) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("run-folder write");
         String line = String.join(",", row.values()) + "\n";
         Files.writeString(dir.resolve(METRICS), line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         if (listener != null) {
