@@ -55,7 +55,9 @@ public final class RunsView extends VBox {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         VBox.setVgrow(table, Priority.ALWAYS);
-        column.getItems().setAll("loss", "semseg_miou", "depth_rmse", "normals_mean_deg", "lr");
+        column.getItems().setAll("loss", "semseg_miou", "parts_miou", "saliency_miou", "saliency_maxf", "depth_rmse",
+                "depth_log_rmse", "depth_absrel", "normals_mean_deg", "normals_median_deg", "normals_rmse_deg",
+                "edges_odsf", "edges_oisf", "edges_ap", "lr");
         column.setValue("loss");
         column.setOnAction(e -> plotSelected());
         table.getSelectionModel().getSelectedItems().addListener((javafx.collections.ListChangeListener<RunRow>) c -> plotSelected());
@@ -214,12 +216,16 @@ public final class RunsView extends VBox {
             List<Map<String, String>> rows = TrainingRun.readMetrics(dir);
             for (Map<String, String> r : rows) {
                 if ("eval".equals(r.get("kind"))) {
-                    StringBuilder sb = new StringBuilder();
+                    // an older run's numbers (pooled convention) are shown but never enter Δm
+                    boolean published = TrainingRun.convention(r) == org.kemwb.metrics.MetricConvention.PUBLISHED;
+                    StringBuilder sb = new StringBuilder(published ? "" : "(pooled convention)  ");
                     values.clear();
                     r.forEach((k, v) -> {
                         if (!v.isEmpty() && TrainingRun.isMetric(k)) {
                             sb.append(k).append(' ').append(v).append("  ");
-                            values.put(k, Double.parseDouble(v));
+                            if (published) {
+                                values.put(k, Double.parseDouble(v));
+                            }
                         }
                     });
                     metrics = sb.toString().trim();
