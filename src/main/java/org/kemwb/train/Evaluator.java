@@ -9,6 +9,7 @@ import java.util.Map;
 import org.kemwb.data.Batches;
 import org.kemwb.data.Sample;
 import org.kemwb.metrics.DepthMetrics;
+import org.kemwb.metrics.EdgeMetrics;
 import org.kemwb.metrics.MetricConvention;
 import org.kemwb.metrics.NormalsMetrics;
 import org.kemwb.metrics.SaliencyMetrics;
@@ -21,8 +22,8 @@ public final class Evaluator {
     private Evaluator() {}
 
     /**
-     * Everything one evaluation measured: {@code metrics} (metrics.csv names: mIoU, maxF, ODS in
-     * percent, depth in metres, angles in degrees) and, for semseg and parts, the set's confusion
+     * Everything one evaluation measured: {@code metrics} (metrics.csv names: mIoU, maxF, ODS/OIS
+     * F and AP in percent, depth in metres, angles in degrees) and, for semseg and parts, the set's confusion
      * matrix (null for a task the model lacks).
      */
     public record Result(MetricConvention convention, Map<String, Double> metrics, SegmentationMetrics semseg,
@@ -36,7 +37,7 @@ public final class Evaluator {
             case DEPTH -> List.of("depth_rmse", "depth_log_rmse", "depth_absrel");
             case NORMALS -> List.of("normals_mean_deg", "normals_median_deg", "normals_rmse_deg");
             case SALIENCY -> List.of("saliency_maxf", "saliency_miou");
-            case EDGES -> List.of();
+            case EDGES -> List.of("edges_odsf", "edges_oisf", "edges_ap");
         };
     }
 
@@ -63,6 +64,7 @@ public final class Evaluator {
         DepthMetrics depth = new DepthMetrics(convention);
         NormalsMetrics normals = new NormalsMetrics();
         SaliencyMetrics saliency = new SaliencyMetrics(convention);
+        EdgeMetrics edges = new EdgeMetrics();
         for (int start = 0; start < samples.size(); start += batchSize) {
             List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + batchSize));
             try (NDManager scope = model.manager().newSubManager()) {
@@ -78,7 +80,7 @@ public final class Evaluator {
                             case DEPTH -> depth.add(s.depth(), o.get(i).toFloatArray());
                             case NORMALS -> normals.add(s.normals(), o.get(i).toFloatArray());
                             case SALIENCY -> saliency.add(s.saliency(), ai.djl.nn.Activation.sigmoid(o.get(i)).toFloatArray());
-                            default -> { }
+                            case EDGES -> edges.add(s.edges(), ai.djl.nn.Activation.sigmoid(o.get(i)).toFloatArray(), s.size(), s.size());
                         }
                     }
                 }
@@ -103,7 +105,11 @@ public final class Evaluator {
                     m.put("saliency_maxf", saliency.maxF() * 100);
                     m.put("saliency_miou", saliency.meanIou() * 100);
                 }
-                default -> { }
+                case EDGES -> {
+                    m.put("edges_odsf", edges.odsF() * 100);
+                    m.put("edges_oisf", edges.oisF() * 100);
+                    m.put("edges_ap", edges.ap() * 100);
+                }
             }
         }
         return new Result(convention, m, tasks.contains(Task.SEMSEG) ? seg : null, tasks.contains(Task.PARTS) ? parts : null);

@@ -92,6 +92,16 @@ class TrainingRunTest {
     }
 
     @Test
+    void metricsCsvHasEveryMetricOfTheSixTasksAndTheConvention() {
+        TrainConfig all = small().withModel(small().model().withTasks(List.of(Task.values())));
+        List<String> cols = TrainingRun.columns(all);
+        assertTrue(cols.containsAll(List.of("semseg_miou", "parts_miou", "depth_rmse", "depth_log_rmse", "depth_absrel",
+                "normals_mean_deg", "normals_median_deg", "normals_rmse_deg", "saliency_maxf", "saliency_miou",
+                "edges_odsf", "edges_oisf", "edges_ap", "convention")), cols.toString());
+        assertTrue(cols.stream().filter(TrainingRun::isMetric).count() == 13, cols.toString());
+    }
+
+    @Test
     void badConfigValuesNameTheKeyAndRange() {
         var node = Json.MAPPER.createObjectNode().put("batch", 0);
         ConfigException e = assertThrows(ConfigException.class, () -> TrainConfig.fromJson(node, "cfg.json"));
