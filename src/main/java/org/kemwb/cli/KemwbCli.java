@@ -237,17 +237,42 @@ public final class KemwbCli {
         int first;
         @Option(names = "--device", defaultValue = "auto")
         String device;
+        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
+        Path data;
+        @Option(names = "--convention", defaultValue = "published",
+                description = "Metric convention: published (as published multi-task tables), pooled or invpt (default: ${DEFAULT-VALUE}).")
+        String convention;
+        @Option(names = "--per-class", description = "Write per-class IoU of semseg/parts to this CSV (task,class,iou,tp,fp,fn).")
+        Path perClass;
+        @Option(names = "--confusion", description = "Write the confusion matrices of semseg/parts to this CSV (task,label,predicted,pixels).")
+        Path confusion;
 
         @Override
         public Integer call() throws Exception {
+            var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device))) {
-                SyntheticScenes scenes = new SyntheticScenes(dataSeed);
                 List<Sample> samples = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    samples.add(scenes.render(first + i, model.config().imageSize()));
+                if (data != null) {
+                    var tasks = java.util.EnumSet.copyOf(model.config().tasks());
+                    samples.addAll(new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
+                            model.config().partsClasses()).loadAll(model.config().imageSize()));
+                } else {
+                    SyntheticScenes scenes = new SyntheticScenes(dataSeed);
+                    for (int i = 0; i < count; i++) {
+                        samples.add(scenes.render(first + i, model.config().imageSize()));
+                    }
                 }
-                var metrics = org.kemwb.train.Evaluator.evaluate(model, samples, 8);
-                metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
+                System.out.println("convention " + conv.id());
+                result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                if (perClass != null) {
+                    AtomicFiles.writeString(perClass, org.kemwb.metrics.ClassTables.perClassCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + perClass);
+                }
+                if (confusion != null) {
+                    AtomicFiles.writeString(confusion, org.kemwb.metrics.ClassTables.confusionCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + confusion);
+                }
             }
             return 0;
         }
