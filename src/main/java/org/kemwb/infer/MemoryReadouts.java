@@ -17,7 +17,8 @@ import org.kemwb.model.NetOutput;
  * Where a real model's interaction takes its information from, over a set of images (paper fig.
  * 1b in spirit). Tokens are numbered j = t L + p over the K tasks (t) and the L positions (p) of
  * the token grid; a "read" is one of the k tokens a KEM slot keeps in the retrieve step, per
- * image, head and slot (N k h reads per image). Definitions:
+ * image, head and slot (N k h reads per image; a kept token whose softmax weight underflows to 0 in
+ * float32 contributes nothing and is not counted). Definitions:
  * <ul>
  *   <li>task mass [t][s]: the share of task t's update that comes from task s's tokens
  *       ({@link AttentionMaps#taskMass()}), mean and std over images;</li>
@@ -54,7 +55,8 @@ public final class MemoryReadouts {
      */
     public record Report(int images, int tasks, int tokensPerTask, int heads, double[][] taskMassMean,
             double[][] taskMassStd, double distinctMean, double distinctStd, int distinctUnion, int readsPerImage,
-            double positionRepeat, double chanceRepeat, List<Position> topPositions, double[][] headTaskShare) {}
+            double positionRepeat, double chanceRepeat, List<Position> topPositions, double[][] headTaskShare,
+            double[] headDistinctMean) {}
 
     /**
      * Runs every image through the model (one at a time, attention on) and measures.
@@ -140,16 +142,18 @@ public final class MemoryReadouts {
                 }
             }
             return new Report(n, k, l, attentionHeads, mean, std, Double.NaN, Double.NaN, 0, 0, Double.NaN, chance, List.of(),
-                    share);
+                    share, new double[0]);
         }
         int[] totalCounts = new int[kl];
         int[][] slotCounts = new int[heads * slots][kl];
         double[] distinct = new double[n];
         boolean[] union = new boolean[kl];
         int[][] headTask = new int[heads][k];
+        double[] headDistinct = new double[heads];
         for (int img = 0; img < n; img++) {
             float[] w = retrieve.get(img);
             boolean[] seen = new boolean[kl];
+            boolean[][] seenByHead = new boolean[heads][kl];
             for (int row = 0; row < heads * slots; row++) {
                 for (int j = 0; j < kl; j++) {
                     if (w[row * kl + j] > 0) {
@@ -157,6 +161,10 @@ public final class MemoryReadouts {
                         totalCounts[j]++;
                         seen[j] = true;
                         union[j] = true;
+                        if (!seenByHead[row / slots][j]) {
+                            seenByHead[row / slots][j] = true;
+                            headDistinct[row / slots] += 1.0 / n;
+                        }
                         headTask[row / slots][j / l]++;
                     }
                 }
@@ -201,7 +209,7 @@ public final class MemoryReadouts {
             }
         }
         return new Report(n, k, l, heads, mean, std, dMean, dStd, unionCount, (int) (allReads / n), repeat, chance, positions,
-                share);
+                share, headDistinct);
     }
 
     /** The report as monospaced text; {@code taskNames} label rows and columns. */
@@ -235,7 +243,7 @@ public final class MemoryReadouts {
                 sb.append(String.format(Locale.ROOT, "  %-10s %2d %2d: %.3f%n", taskNames.get(p.task()), p.row(), p.col(),
                         p.share()));
             }
-            sb.append("head task share (share of the head's reads on each task)\n");
+            sb.append("head task share (share of the head's reads on each task), distinct tokens the head reads per image\n");
         } else {
             sb.append("head task share (mean attention mass of each head on each task)\n");
         }
@@ -243,6 +251,9 @@ public final class MemoryReadouts {
             sb.append(String.format(Locale.ROOT, "  head %-3d", h));
             for (int t = 0; t < r.tasks(); t++) {
                 sb.append(String.format(Locale.ROOT, " %s %.3f", taskNames.get(t), r.headTaskShare()[h][t]));
+            }
+            if (r.headDistinctMean().length > 0) {
+                sb.append(String.format(Locale.ROOT, "  distinct %.2f", r.headDistinctMean()[h]));
             }
             sb.append('\n');
         }
