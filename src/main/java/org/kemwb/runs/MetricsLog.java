@@ -49,6 +49,8 @@ public final class MetricsLog {
     private int kindColumn = -1;
     /** Values by step (rows of one step merged; later non-empty cells win). */
     private final TreeMap<Double, Map<String, Double>> byStep = new TreeMap<>();
+    /** Cells that are not numbers (e.g. a "convention" column), by step; same rules as the numbers. */
+    private final TreeMap<Double, Map<String, String>> textByStep = new TreeMap<>();
     private final Map<String, Double> lastStepOfKind = new HashMap<>();
     private long rowsRead;
     private long skipped;
@@ -112,6 +114,7 @@ public final class MetricsLog {
         stepColumn = -1;
         kindColumn = -1;
         byStep.clear();
+        textByStep.clear();
         lastStepOfKind.clear();
         rowsRead = 0;
         skipped = 0;
@@ -212,6 +215,7 @@ public final class MetricsLog {
         if (last != null && step < last) {
             // the writer restarted at this step (a resume): its older values from here on are superseded
             byStep.tailMap(step, true).clear();
+            textByStep.tailMap(step, true).clear();
             lastStepOfKind.replaceAll((k, v) -> Math.min(v, step));
         }
         lastStepOfKind.put(kind, step);
@@ -227,7 +231,8 @@ public final class MetricsLog {
             try {
                 values.put(header[i], Double.parseDouble(cell));
             } catch (NumberFormatException e) {
-                // text cell (a note, a path): not a curve
+                // text cell (a note, a convention): not a curve
+                textByStep.computeIfAbsent(step, k -> new HashMap<>()).put(header[i], cell);
             }
         }
         rowsRead++;
@@ -296,6 +301,22 @@ public final class MetricsLog {
             }
         }
         return Map.of();
+    }
+
+    /** The last step with a value in any of the chosen columns, or NaN. */
+    public synchronized double lastStepWith(Predicate<String> columns) {
+        for (var e : byStep.descendingMap().entrySet()) {
+            if (e.getValue().keySet().stream().anyMatch(columns)) {
+                return e.getKey();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** A text (non-numeric) cell at a step, or "" (e.g. the "convention" of an eval row). */
+    public synchronized String textAt(double step, String column) {
+        Map<String, String> t = textByStep.get(step);
+        return t == null ? "" : t.getOrDefault(column, "");
     }
 
     @Override

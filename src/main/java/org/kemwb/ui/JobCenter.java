@@ -46,7 +46,10 @@ public final class JobCenter implements AutoCloseable {
     /** Who a job is for. */
     public enum Kind { USER, BACKGROUND }
 
-    private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> daemon(r, "kemwb-engine"));
+    private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> daemon(() -> {
+        org.kemwb.model.EngineSetup.useUiJobThreadsOnThisThread(); // the UI keeps a core
+        r.run();
+    }, "kemwb-engine"));
     private final ObservableList<Entry> jobs = FXCollections.observableArrayList();
     private final ObservableList<Entry> readOnlyJobs = FXCollections.unmodifiableObservableList(jobs);
     private final FilteredList<Entry> userJobs = new FilteredList<>(jobs, e -> e.kind == Kind.USER);
@@ -288,6 +291,9 @@ public final class JobCenter implements AutoCloseable {
             }
             e.started = true;
             fx(e::markStarted);
+            if (ownThread && e.kind == Kind.USER) {
+                org.kemwb.model.EngineSetup.useUiJobThreadsOnThisThread(); // the UI keeps a core
+            }
             e.task.run();
         } finally {
             if (ownThread) {

@@ -59,6 +59,8 @@ public final class RunsView extends VBox {
     private static final java.time.Duration STALL_AFTER = java.time.Duration.ofMinutes(10);
     private static final Preferences PREFS = Preferences.userNodeForPackage(RunsView.class).node("runs");
 
+    /** Start of the "Last eval" text of a run evaluated under the pooled convention (older runs). */
+    static final String POOLED_TAG = "(pooled convention)  ";
     private final WorkbenchState state;
     private final Consumer<String> showPage;
     private final RunWatcher watcher = new RunWatcher(Clock.systemUTC(), STALL_AFTER);
@@ -101,7 +103,9 @@ public final class RunsView extends VBox {
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setPrefHeight(240);
         column.setId("runs-column");
-        column.getItems().setAll("loss", "semseg_miou", "depth_rmse", "normals_mean_deg", "lr");
+        column.getItems().setAll("loss", "semseg_miou", "parts_miou", "saliency_miou", "saliency_maxf", "depth_rmse",
+                "depth_log_rmse", "depth_absrel", "normals_mean_deg", "normals_median_deg", "normals_rmse_deg",
+                "edges_odsf", "edges_oisf", "edges_ap", "lr");
         column.setValue("loss");
         column.setOnAction(e -> plotSelected(true));
         table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<RunRow>) c -> {
@@ -115,19 +119,19 @@ public final class RunsView extends VBox {
         add.setOnAction(e -> chooseFolder());
         Button open = new Button("Open best checkpoint in Inspect");
         open.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
-        open.setOnAction(e -> {
-            RunRow r = table.getSelectionModel().getSelectedItem();
-            Path best = r.dir().resolve("best.params");
-            state.openCheckpoint(Files.exists(best) ? best : r.dir().resolve("last.params"), WorkbenchState.Slot.PRIMARY);
-            showPage.accept("Inspect");
-        });
+        open.setOnAction(e -> openCheckpoint(table.getSelectionModel().getSelectedItem(), WorkbenchState.Slot.PRIMARY));
+        Button compareWith = new Button("Open as comparison model");
+        compareWith.setTooltip(new javafx.scene.control.Tooltip(
+                "Loads the run's best checkpoint as the comparison model (Attention shows it beside the primary one)"));
+        compareWith.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        compareWith.setOnAction(e -> openCheckpoint(table.getSelectionModel().getSelectedItem(), WorkbenchState.Slot.COMPARISON));
         Button resume = new Button("Resume");
         resume.setId("runs-resume");
         resume.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull()
                 .or(state.jobs().trainingProperty().isNotNull()));
         resume.setOnAction(e -> resume(table.getSelectionModel().getSelectedItem()));
         info.setId("runs-info");
-        HBox actions = new HBox(10, add, open, resume, info);
+        HBox actions = new HBox(10, add, open, compareWith, resume, info);
         actions.setAlignment(Pos.CENTER_LEFT);
         HBox compare = new HBox(10, new Label("Compare the selected runs (Ctrl+click) on"), column);
         compare.setAlignment(Pos.CENTER_LEFT);
@@ -277,6 +281,29 @@ public final class RunsView extends VBox {
         chart.setLines(MetricNames.axisLabel(key), lines);
     }
 
+    /** Checkpoint files a run folder may hold, best first: the workbench's .params, the PyTorch trainer's .npz, TorchScript. */
+    static final List<String> CHECKPOINTS = List.of("best.params", "best.npz", "best.pt", "last.params", "last.npz", "last.pt");
+
+    /** The run's best checkpoint (or its last), in any format the workbench opens; null if it has none yet. */
+    static Path checkpointOf(Path dir) {
+        for (String name : CHECKPOINTS) {
+            if (Files.isRegularFile(dir.resolve(name))) {
+                return dir.resolve(name);
+            }
+        }
+        return null;
+    }
+
+    private void openCheckpoint(RunRow r, WorkbenchState.Slot slot) {
+        Path file = checkpointOf(r.dir());
+        if (file == null) {
+            state.errorProperty().set("run " + r.dir() + " has no checkpoint yet (" + String.join(", ", CHECKPOINTS) + ")");
+            return;
+        }
+        state.openCheckpoint(file, slot);
+        showPage.accept(slot == WorkbenchState.Slot.PRIMARY ? "Inspect" : "Attention");
+    }
+
     /** Continues a run from its last checkpoint as the workbench's training run, and shows it live on Train. */
     void resume(RunRow row) {
         try {
@@ -311,14 +338,16 @@ public final class RunsView extends VBox {
      * task each), when those cover its metrics.
      */
     static List<RunRow> withDeltaM(List<RunRow> rows) {
-        Map<String, Double> stl = new java.util.HashMap<>();
+        // single-task metrics per metric convention (older runs: pooled), never mixed
+        Map<Boolean, Map<String, Double>> stlOf = Map.of(true, new java.util.HashMap<>(), false, new java.util.HashMap<>());
         for (RunRow r : rows) {
             if (r.interaction().equals("none") && !r.tasks().contains(",")) {
-                stl.putAll(r.values());
+                stlOf.get(r.metrics().startsWith(POOLED_TAG)).putAll(r.values());
             }
         }
         List<RunRow> out = new ArrayList<>();
         for (RunRow r : rows) {
+            Map<String, Double> stl = stlOf.get(r.metrics().startsWith(POOLED_TAG));
             boolean multi = r.tasks().contains(",");
             double d = multi && !r.values().isEmpty() && stl.keySet().containsAll(r.values().keySet())
                     ? org.kemwb.metrics.DeltaM.of(r.values(), stl) : Double.NaN;
@@ -333,7 +362,12 @@ public final class RunsView extends VBox {
         List<String> tasks = new ArrayList<>();
         model.path("tasks").forEach(t -> tasks.add(t.asText()));
         Map<String, Double> values = i.metrics().lastValues(TrainingRun::isMetric);
-        StringBuilder sb = new StringBuilder();
+        // an older run's numbers are marked pooled; Δm compares them only with each other
+        String convention = values.isEmpty() ? "" : i.metrics().textAt(i.metrics().lastStepWith(TrainingRun::isMetric),
+                TrainingRun.CONVENTION);
+        boolean published = !convention.isEmpty()
+                && TrainingRun.convention(Map.of(TrainingRun.CONVENTION, convention)) == org.kemwb.metrics.MetricConvention.PUBLISHED;
+        StringBuilder sb = new StringBuilder(published || values.isEmpty() ? "" : POOLED_TAG);
         values.forEach((k, v) -> sb.append(k).append(' ').append(String.format(java.util.Locale.ROOT, "%.6g", v)).append("  "));
         String status = i.statusText() + (i.error().isEmpty() ? "" : ": " + i.error());
         return new RunRow(i.dir(), i.name(), model.path("interaction").asText("?"), String.join(", ", tasks), status, i.step(),

@@ -18,7 +18,9 @@ import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelReader;
 import org.kemwb.train.TrainConfig;
 import org.kemwb.train.TrainingRun;
+import org.kemwb.util.UiThreadGuard;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -45,6 +47,25 @@ class WorkbenchAppTest {
         FxToolkit.registerPrimaryStage();
         app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class);
         waitFor(() -> app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != null, 60);
+        // the app registered the JavaFX thread with the guard: a check there is recorded
+        WaitForAsyncUtils.asyncFx(() -> UiThreadGuard.check("probe")).get();
+        assertEquals(1, UiThreadGuard.violations().stream().filter(v -> v.startsWith("probe")).count(),
+                UiThreadGuard.violations().toString());
+        assertEquals(List.of(), UiThreadGuard.violations().stream().filter(v -> !v.startsWith("probe")).toList(),
+                "engine or file work on the JavaFX thread while starting");
+        UiThreadGuard.clear();
+    }
+
+    /**
+     * The JavaFX thread never ran inference, training, model build/load, image reads or
+     * run-folder writes during the test (the engine's entry points record such calls).
+     */
+    @AfterEach
+    void noHeavyWorkOnTheFxThread() throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> violations = UiThreadGuard.violations();
+        UiThreadGuard.clear();
+        assertEquals(List.of(), violations, "heavy work on the JavaFX thread");
     }
 
     @AfterAll
@@ -250,5 +271,20 @@ class WorkbenchAppTest {
         String metric = robot.lookup("#metric-semseg").queryLabeled().getText();
         assertTrue(metric.startsWith("mIoU "), metric);
         assertTrue(app.state().openedImages().contains(image), "the image strip lists the opened image");
+    }
+
+    @Test
+    @Order(9)
+    void engineJobsLeaveTheUiACore() throws Exception {
+        javafx.concurrent.Task<Integer> probe = new javafx.concurrent.Task<>() {
+            @Override
+            protected Integer call() {
+                return ai.djl.pytorch.jni.JniUtils.getNumThreads();
+            }
+        };
+        app.state().jobs().onEngine(probe);
+        waitFor(probe::isDone, 60);
+        assertEquals(org.kemwb.model.EngineSetup.uiJobThreads(Runtime.getRuntime().availableProcessors(),
+                System.getenv("KEMWB_THREADS")), probe.get());
     }
 }
