@@ -48,7 +48,8 @@ public final class MetricsLog {
     private int stepColumn = -1;
     private int kindColumn = -1;
     /** Values by step (rows of one step merged; later non-empty cells win). */
-    private final TreeMap<Double, Map<String, Double>> byStep = new TreeMap<>();
+    /** Per step, one value per header column (NaN: no number there). */
+    private final TreeMap<Double, double[]> byStep = new TreeMap<>();
     /** Cells that are not numbers (e.g. a "convention" column), by step; same rules as the numbers. */
     private final TreeMap<Double, Map<String, String>> textByStep = new TreeMap<>();
     private final Map<String, Double> lastStepOfKind = new HashMap<>();
@@ -219,7 +220,11 @@ public final class MetricsLog {
             lastStepOfKind.replaceAll((k, v) -> Math.min(v, step));
         }
         lastStepOfKind.put(kind, step);
-        Map<String, Double> values = byStep.computeIfAbsent(step, k -> new HashMap<>());
+        double[] values = byStep.computeIfAbsent(step, k -> {
+            double[] v = new double[header.length];
+            Arrays.fill(v, Double.NaN);
+            return v;
+        });
         for (int i = 0; i < header.length; i++) {
             if (i == stepColumn || i == kindColumn) {
                 continue;
@@ -229,7 +234,7 @@ public final class MetricsLog {
                 continue;
             }
             try {
-                values.put(header[i], Double.parseDouble(cell));
+                values[i] = Double.parseDouble(cell);
             } catch (NumberFormatException e) {
                 // text cell (a note, a convention): not a curve
                 textByStep.computeIfAbsent(step, k -> new HashMap<>()).put(header[i], cell);
@@ -259,14 +264,29 @@ public final class MetricsLog {
         return byStep.isEmpty() ? Double.NaN : byStep.lastKey();
     }
 
+    private int index(String column) {
+        if (header != null) {
+            for (int i = 0; i < header.length; i++) {
+                if (header[i].equals(column) && i != stepColumn && i != kindColumn) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** One column over steps: strictly increasing steps, finite values only. */
     public synchronized Curve curve(String column) {
+        int c = index(column);
+        if (c < 0) {
+            return Curve.EMPTY;
+        }
         double[] steps = new double[byStep.size()];
         double[] values = new double[byStep.size()];
         int n = 0;
         for (var e : byStep.entrySet()) {
-            Double v = e.getValue().get(column);
-            if (v != null && Double.isFinite(v)) {
+            double v = e.getValue()[c];
+            if (Double.isFinite(v)) {
                 steps[n] = e.getKey();
                 values[n] = v;
                 n++;
@@ -278,9 +298,18 @@ public final class MetricsLog {
     /** The columns with at least one number, in header order. */
     public synchronized List<String> numericColumns() {
         List<String> out = new ArrayList<>();
-        for (String c : columns()) {
-            if (byStep.values().stream().anyMatch(m -> m.containsKey(c))) {
-                out.add(c);
+        if (header == null) {
+            return out;
+        }
+        boolean[] seen = new boolean[header.length];
+        for (double[] v : byStep.values()) {
+            for (int i = 0; i < v.length; i++) {
+                seen[i] |= !Double.isNaN(v[i]);
+            }
+        }
+        for (int i = 0; i < header.length; i++) {
+            if (seen[i] && i != stepColumn && i != kindColumn) {
+                out.add(header[i]);
             }
         }
         return out;
@@ -288,26 +317,34 @@ public final class MetricsLog {
 
     /** The values of the chosen columns at the last step that has any of them (e.g. the last evaluation); empty if none. */
     public synchronized Map<String, Double> lastValues(Predicate<String> columns) {
-        for (var e : byStep.descendingMap().entrySet()) {
-            Map<String, Double> out = new LinkedHashMap<>();
-            for (String c : columns()) {
-                Double v = e.getValue().get(c);
-                if (v != null && columns.test(c)) {
-                    out.put(c, v);
+        double step = lastStepWith(columns);
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (!Double.isNaN(step)) {
+            double[] v = byStep.get(step);
+            for (int i = 0; i < header.length; i++) {
+                if (!Double.isNaN(v[i]) && i != stepColumn && i != kindColumn && columns.test(header[i])) {
+                    out.put(header[i], v[i]);
                 }
             }
-            if (!out.isEmpty()) {
-                return out;
-            }
         }
-        return Map.of();
+        return out;
     }
 
     /** The last step with a value in any of the chosen columns, or NaN. */
     public synchronized double lastStepWith(Predicate<String> columns) {
+        if (header == null) {
+            return Double.NaN;
+        }
+        boolean[] wanted = new boolean[header.length];
+        for (int i = 0; i < header.length; i++) {
+            wanted[i] = i != stepColumn && i != kindColumn && columns.test(header[i]);
+        }
         for (var e : byStep.descendingMap().entrySet()) {
-            if (e.getValue().keySet().stream().anyMatch(columns)) {
-                return e.getKey();
+            double[] v = e.getValue();
+            for (int i = 0; i < v.length; i++) {
+                if (wanted[i] && !Double.isNaN(v[i])) {
+                    return e.getKey();
+                }
             }
         }
         return Double.NaN;

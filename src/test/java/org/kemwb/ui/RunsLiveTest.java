@@ -269,4 +269,17 @@ class RunsLiveTest {
         });
         assertEquals(0, fx(() -> train.chart().lines().size()), "chart cleared");
     }
+
+    @Test
+    void aRunsCheckpointIsFoundInAnyFormatBestFirst() throws Exception {
+        Path run = root.resolve("ddp");
+        Files.createDirectories(run);
+        assertEquals(null, RunsView.checkpointOf(run), "none yet");
+        Files.writeString(run.resolve("last.npz"), "x");
+        assertEquals(run.resolve("last.npz"), RunsView.checkpointOf(run), "the PyTorch trainer's .npz");
+        Files.writeString(run.resolve("best.npz"), "x");
+        assertEquals(run.resolve("best.npz"), RunsView.checkpointOf(run));
+        Files.writeString(run.resolve("best.params"), "x");
+        assertEquals(run.resolve("best.params"), RunsView.checkpointOf(run));
+    }
 }
