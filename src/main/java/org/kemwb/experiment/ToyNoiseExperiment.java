@@ -1,5 +1,6 @@
 package org.kemwb.experiment;
 
+import org.kemwb.model.Scalars;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -127,8 +128,8 @@ public final class ToyNoiseExperiment {
             try (NDManager evalData = manager.newSubManager()) {
                 Engine.getEngine("PyTorch").setRandomSeed(77 + seed);
                 Problem eval = Problem.sample(evalData, 64, settings);
-                NDArray otherNoise = evalData.randomNormal(new Shape(64, settings.tokens(), settings.signalDim()))
-                        .mul((float) settings.noise());
+                NDArray otherNoise = Scalars.mul(evalData.randomNormal(new Shape(64, settings.tokens(), settings.signalDim())),
+                        settings.noise());
                 for (int step = 0; step <= settings.steps(); step++) {
                     if (step % settings.logEvery() == 0 || step == settings.steps()) {
                         Point p = measure(net, ps, manager, eval, otherNoise, module, seed, step);
@@ -175,7 +176,7 @@ public final class ToyNoiseExperiment {
     record Problem(NDArray a, NDArray b, NDArray noise) {
         static Problem sample(NDManager m, int batch, Settings s) {
             Shape shape = new Shape(batch, s.tokens(), s.signalDim());
-            return new Problem(m.randomNormal(shape), m.randomNormal(shape), m.randomNormal(shape).mul((float) s.noise()));
+            return new Problem(m.randomNormal(shape), m.randomNormal(shape), Scalars.mul(m.randomNormal(shape), s.noise()));
         }
 
         Problem withNoise(NDArray otherNoise) {
