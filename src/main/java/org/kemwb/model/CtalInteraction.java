@@ -113,7 +113,7 @@ public final class CtalInteraction extends TaskInteraction {
                 contribution = contribution == null ? term : contribution.add(term);
             }
             NDArray magnitude = contribution.abs();
-            NDArray share = magnitude.div(magnitude.sum(new int[] {1, 3}, true).maximum(1e-12f));
+            NDArray share = magnitude.div(Scalars.maximum(magnitude.sum(new int[] {1, 3}, true), 1e-12f));
             blocks.add(NDArrays.concat(share.split(k, 1).stream().map(a -> a.squeeze(1))
                     .collect(NDList::new, NDList::add, NDList::addAll), 2)); // (B, L, K*L)
         }

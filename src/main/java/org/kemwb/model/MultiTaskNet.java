@@ -121,7 +121,7 @@ public final class MultiTaskNet extends AbstractBlock {
             throw new IllegalArgumentException("model expects images of shape (B, 3, " + config.imageSize() + ", "
                     + config.imageSize() + "), got " + s);
         }
-        NDArray normalised = image.sub(PIXEL_MEAN).div(PIXEL_STD);
+        NDArray normalised = Scalars.div(Scalars.sub(image, PIXEL_MEAN), PIXEL_STD);
         NDArray shared = sharedTokens(ps, normalised, training);
         NDList encoded = new NDList();
         for (VitStack e : encoders) {

@@ -57,7 +57,7 @@ public final class TaskHead extends AbstractBlock {
         NDArray y = Activation.gelu(TaskInteraction.apply(refine, ps, joined, training));
         y = TaskInteraction.apply(out, ps, y, training);
         if (task == Task.NORMALS) {
-            y = y.div(y.square().sum(new int[] {3}, true).add(1e-6f).sqrt());
+            y = y.div(Scalars.add(y.square().sum(new int[] {3}, true), 1e-6f).sqrt());
         }
         return new NDList(y.transpose(0, 3, 1, 2));
     }
