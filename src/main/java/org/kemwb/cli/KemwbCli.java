@@ -15,7 +15,8 @@ import me.tongfei.progressbar.ProgressBar;
 import org.kemwb.bench.CostBenchmark;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Picture;
 import org.kemwb.infer.OutputImages;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
@@ -137,7 +138,7 @@ public final class KemwbCli {
     static final class Infer implements Callable<Integer> {
         @Option(names = "--checkpoint", required = true, description = "Model: checkpoint (.params), TorchScript export (.pt) or .npz.")
         Path checkpoint;
-        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP).")
+        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP, GIF, TIFF, WebP; EXIF orientation applied).")
         Path image;
         @Option(names = "--out", defaultValue = "out", description = "Output folder (default: ${DEFAULT-VALUE}).")
         Path out;
@@ -146,10 +147,10 @@ public final class KemwbCli {
 
         @Override
         public Integer call() throws Exception {
-            var img = ImageInput.read(image);
+            Picture img = ImageDecoder.read(image);
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
                 int size = model.config().imageSize();
-                var prediction = model.predict(ImageInput.toModelInput(img, size), false);
+                var prediction = model.predict(img.resize(size, size).rgb(), false);
                 Files.createDirectories(out);
                 for (int t = 0; t < prediction.tasks().size(); t++) {
                     Task task = prediction.tasks().get(t);
@@ -538,7 +539,7 @@ public final class KemwbCli {
                 for (int i = 0; i < count; i++) {
                     Sample s = scenes.render(i, size);
                     String id = String.format(Locale.ROOT, "%06d", i);
-                    OutputImages.writePng(ImageInput.fromPlanar(s.rgb(), size), out.resolve("images").resolve(id + ".png"));
+                    OutputImages.writePng(new Picture(size, size, s.rgb()).toBufferedImage(), out.resolve("images").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.semseg(), size), out.resolve("segmentation").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.parts(), size), out.resolve("parts").resolve(id + ".png"));
                     OutputImages.writeNpy(s.depth(), new long[] {size, size}, out.resolve("depth").resolve(id + ".npy"));

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.kemwb.data.Batch;
 import org.kemwb.data.Batches;
 import org.kemwb.data.Sample;
 import org.kemwb.metrics.DepthMetrics;

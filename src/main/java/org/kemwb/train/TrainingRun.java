@@ -43,6 +43,8 @@ public final class TrainingRun {
     public static final String METRICS = "metrics.csv";
     /** metrics.csv column naming the {@link MetricConvention} of an eval row. */
     public static final String CONVENTION = "convention";
+    /** run.json's "trainer" of runs written by interop/pytorch/train.py (same folder layout, .npz checkpoints). */
+    public static final String PYTORCH_TRAINER = "pytorch";
 
     /** Receives every row written to metrics.csv (the GUI's live curves). */
     public interface Listener {
@@ -117,6 +119,11 @@ public final class TrainingRun {
         }
         if (node == null || !node.has("config")) {
             throw new IOException(file + " has no \"config\"");
+        }
+        if (PYTORCH_TRAINER.equals(node.path("trainer").asText())) {
+            // its checkpoints are .npz + optimizer state of torch.optim: only the same trainer continues it
+            throw new IOException("run folder " + dir + " was trained by interop/pytorch/train.py: resume it with"
+                    + " `train.py --resume --run " + dir + "` (under torchrun or launch.py)");
         }
         TrainConfig config = TrainConfig.fromJson(node.get("config"), file + ": config");
         return new TrainingRun(dir, config, existingColumns(dir, config));
@@ -322,6 +329,7 @@ public final class TrainingRun {
     }
 
     private void appendRow(Map<String, String> row, Listener listener) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("run-folder write");
         String line = String.join(",", row.values()) + "\n";
         Files.writeString(dir.resolve(METRICS), line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         if (listener != null) {

@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
-import org.kemwb.data.Npy;
+import org.kemwb.io.Npy;
 
 /**
  * The field cases of {@code field-cases/metrics/} (small inputs with the values the evaluation
