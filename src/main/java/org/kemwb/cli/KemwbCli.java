@@ -15,7 +15,8 @@ import me.tongfei.progressbar.ProgressBar;
 import org.kemwb.bench.CostBenchmark;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Picture;
 import org.kemwb.infer.OutputImages;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
@@ -137,7 +138,7 @@ public final class KemwbCli {
     static final class Infer implements Callable<Integer> {
         @Option(names = "--checkpoint", required = true, description = "Model: checkpoint (.params), TorchScript export (.pt) or .npz.")
         Path checkpoint;
-        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP).")
+        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP, GIF, TIFF, WebP; EXIF orientation applied).")
         Path image;
         @Option(names = "--out", defaultValue = "out", description = "Output folder (default: ${DEFAULT-VALUE}).")
         Path out;
@@ -146,10 +147,10 @@ public final class KemwbCli {
 
         @Override
         public Integer call() throws Exception {
-            var img = ImageInput.read(image);
+            Picture img = ImageDecoder.read(image);
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
                 int size = model.config().imageSize();
-                var prediction = model.predict(ImageInput.toModelInput(img, size), false);
+                var prediction = model.predict(img.resize(size, size).rgb(), false);
                 Files.createDirectories(out);
                 for (int t = 0; t < prediction.tasks().size(); t++) {
                     Task task = prediction.tasks().get(t);
@@ -236,17 +237,42 @@ public final class KemwbCli {
         int first;
         @Option(names = "--device", defaultValue = "auto")
         String device;
+        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
+        Path data;
+        @Option(names = "--convention", defaultValue = "published",
+                description = "Metric convention: published (as published multi-task tables), pooled or invpt (default: ${DEFAULT-VALUE}).")
+        String convention;
+        @Option(names = "--per-class", description = "Write per-class IoU of semseg/parts to this CSV (task,class,iou,tp,fp,fn).")
+        Path perClass;
+        @Option(names = "--confusion", description = "Write the confusion matrices of semseg/parts to this CSV (task,label,predicted,pixels).")
+        Path confusion;
 
         @Override
         public Integer call() throws Exception {
+            var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device))) {
-                SyntheticScenes scenes = new SyntheticScenes(dataSeed);
                 List<Sample> samples = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    samples.add(scenes.render(first + i, model.config().imageSize()));
+                if (data != null) {
+                    var tasks = java.util.EnumSet.copyOf(model.config().tasks());
+                    samples.addAll(new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
+                            model.config().partsClasses()).loadAll(model.config().imageSize()));
+                } else {
+                    SyntheticScenes scenes = new SyntheticScenes(dataSeed);
+                    for (int i = 0; i < count; i++) {
+                        samples.add(scenes.render(first + i, model.config().imageSize()));
+                    }
                 }
-                var metrics = org.kemwb.train.Evaluator.evaluate(model, samples, 8);
-                metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
+                System.out.println("convention " + conv.id());
+                result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                if (perClass != null) {
+                    AtomicFiles.writeString(perClass, org.kemwb.metrics.ClassTables.perClassCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + perClass);
+                }
+                if (confusion != null) {
+                    AtomicFiles.writeString(confusion, org.kemwb.metrics.ClassTables.confusionCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + confusion);
+                }
             }
             return 0;
         }
@@ -458,7 +484,7 @@ public final class KemwbCli {
                 for (int i = 0; i < count; i++) {
                     Sample s = scenes.render(i, size);
                     String id = String.format(Locale.ROOT, "%06d", i);
-                    OutputImages.writePng(ImageInput.fromPlanar(s.rgb(), size), out.resolve("images").resolve(id + ".png"));
+                    OutputImages.writePng(new Picture(size, size, s.rgb()).toBufferedImage(), out.resolve("images").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.semseg(), size), out.resolve("segmentation").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.parts(), size), out.resolve("parts").resolve(id + ".png"));
                     OutputImages.writeNpy(s.depth(), new long[] {size, size}, out.resolve("depth").resolve(id + ".npy"));

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.kemwb.data.SyntheticScenes;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
 import org.kemwb.infer.MemoryReadouts;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
@@ -51,7 +51,7 @@ public final class ReadoutsCommand implements Callable<Integer> {
                 }
             } else {
                 for (Path p : images) {
-                    rgb.add(ImageInput.toModelInput(ImageInput.read(p), size));
+                    rgb.add(ImageDecoder.read(p).resize(size, size).rgb());
                 }
             }
             MemoryReadouts.Report report = MemoryReadouts.measure(model, rgb, top);
