@@ -84,7 +84,7 @@ public final class KemInteraction extends TaskInteraction {
         AttentionMaps maps = null;
         if (withAttention) {
             NDArray effective = write.matMul(retrieve).mean(new int[] {1});
-            maps = new AttentionMaps(config.interaction(), config.taskCount(), config.tokens(), effective,
+            maps = new AttentionMaps(config.interaction(), config.taskCount(), (int) (x.getShape().get(1) / config.taskCount()), effective,
                     retrieve.mean(new int[] {1}), write.mean(new int[] {1}));
         }
         return new InteractionResult(tokens, maps);
