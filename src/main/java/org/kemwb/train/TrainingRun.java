@@ -155,6 +155,10 @@ public final class TrainingRun {
         removeTempFiles();
         Device device = Devices.resolve(config.device());
         int size = config.model().imageSize();
+        if (!config.model().square()) {
+            throw new IOException("run " + dir + ": model.imageHeight x imageWidth = " + config.model().height() + " x "
+                    + config.model().width() + ": training reads square images only (synthetic scenes and folder datasets)");
+        }
         List<Sample> train = new ArrayList<>();
         List<Sample> val = new ArrayList<>();
         if (config.dataDir().isEmpty()) {
