@@ -76,6 +76,8 @@ public final class TrainingRun {
         }
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.findFirst().map(h -> List.of(h.split(",", -1))).orElse(List.of());
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(file + ": not UTF-8 text (" + e.getCause().getMessage() + ")");
         }
     }
 
