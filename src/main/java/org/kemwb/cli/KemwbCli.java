@@ -147,6 +147,9 @@ public final class KemwbCli {
         @Override
         public Integer call() throws Exception {
             var img = ImageInput.read(image);
+            if (org.kemwb.infer.CardModel.isCardModel(checkpoint)) {
+                return inferCard(img);
+            }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
                 int size = model.config().imageSize();
                 var prediction = model.predict(ImageInput.toModelInput(img, size), false);
@@ -160,6 +163,19 @@ public final class KemwbCli {
                 }
                 System.out.printf(Locale.ROOT, "%d task outputs of %s written to %s (%s, forward %.1f ms)%n",
                         prediction.tasks().size(), image.getFileName(), out, Devices.describe(model.device()), prediction.forwardMs());
+            }
+            return 0;
+        }
+
+        /** A model with a card (export_model.py): every task at the photo's size, plus attention. */
+        private int inferCard(java.awt.image.BufferedImage img) throws Exception {
+            try (var model = org.kemwb.infer.CardModel.load(checkpoint, Devices.resolve(device))) {
+                var prediction = model.predict(img);
+                var files = org.kemwb.infer.CardOutputs.write(prediction, img, out);
+                System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s (%d files; %s, input %dx%d, forward %.1f ms)%n",
+                        prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.getWidth(), img.getHeight(), out,
+                        files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(), prediction.fit().inputHeight(),
+                        prediction.forwardMs());
             }
             return 0;
         }

@@ -40,9 +40,23 @@ public final class CardModel implements AutoCloseable {
         this.file = file;
     }
 
-    /** True when a model file has a card beside it. */
-    public static boolean hasCard(Path file) {
-        return Files.isRegularFile(ModelCard.cardPath(file));
+    /**
+     * True when {@code file} is to be opened as a card model: a card without a "workbench"
+     * section beside it, or a {@code .pt} with neither a card nor an old-style {@code .pt.json}
+     * sidecar (so that loading explains what the file is and what is missing).
+     */
+    public static boolean isCardModel(Path file) {
+        Path card = ModelCard.cardPath(file);
+        if (Files.isRegularFile(card)) {
+            try {
+                return ModelCard.load(card).workbench() == null;
+            } catch (IOException e) {
+                return true; // load() reports the bad card
+            }
+        }
+        String name = file.getFileName().toString();
+        return (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".torchscript"))
+                && !Files.isRegularFile(file.resolveSibling(name + ".json"));
     }
 
     /**
@@ -52,12 +66,12 @@ public final class CardModel implements AutoCloseable {
      *     TorchScript, a damaged file, or a module libtorch refuses
      */
     public static CardModel load(Path file, Device device) throws IOException {
+        TorchScriptFiles.check(file);
         Path cardFile = ModelCard.cardPath(file);
         if (!Files.isRegularFile(cardFile)) {
             throw new CardException(file + ": no model card " + cardFile.getFileName() + " beside it (" + TorchScriptFiles.EXPORT_HINT + ")");
         }
         ModelCard card = ModelCard.load(cardFile);
-        TorchScriptFiles.check(file);
         EngineSetup.init();
         Model model = Model.newInstance("card", device, "PyTorch");
         try {

@@ -110,11 +110,26 @@ public final class OutputImages {
 
     /** The bytes of a little-endian float32 .npy file of the given shape. */
     public static byte[] npyBytes(float[] data, long[] shape) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(data);
+        return npyBytes(buf.array(), "<f4", shape);
+    }
+
+    /** Writes a little-endian int32 .npy file (class maps) of the given shape. */
+    public static void writeNpy(int[] data, long[] shape, Path file) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asIntBuffer().put(data);
+        byte[] bytes = npyBytes(buf.array(), "<i4", shape);
+        AtomicFiles.write(file, o -> o.write(bytes));
+    }
+
+    /** The bytes of a .npy file: header for {@code descr} (e.g. "<f4") and shape, then {@code raw}. */
+    static byte[] npyBytes(byte[] raw, String descr, long[] shape) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (long s : shape) {
             dims.append(s).append(", ");
         }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims.toString().trim().replaceAll(",$", shape.length == 1 ? "," : "") + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims.toString().trim().replaceAll(",$", shape.length == 1 ? "," : "") + "), }";
         int headerLen = 10 + dict.length() + 1;
         int pad = (64 - headerLen % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
@@ -123,9 +138,7 @@ public final class OutputImages {
         out.write(header.length() & 0xff);
         out.write((header.length() >> 8) & 0xff);
         out.write(header.getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(data);
-        out.write(buf.array());
+        out.write(raw);
         return out.toByteArray();
     }
 }

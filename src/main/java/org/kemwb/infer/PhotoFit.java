@@ -12,7 +12,7 @@ import java.awt.image.BufferedImage;
  *
  * <p>Minimal version used by {@link CardModel} until the project's letterbox lands.
  */
-record PhotoFit(int photoWidth, int photoHeight, int inputWidth, int inputHeight, int x0, int y0, int contentWidth,
+public record PhotoFit(int photoWidth, int photoHeight, int inputWidth, int inputHeight, int x0, int y0, int contentWidth,
         int contentHeight) {
 
     /** Aspect-kept fit of a photo into a fixed input. */
@@ -83,7 +83,7 @@ record PhotoFit(int photoWidth, int photoHeight, int inputWidth, int inputHeight
     }
 
     /** The cell of a gh x gw token grid (covering the whole input) under photo pixel (px, py): {row, column}. */
-    int[] cellAt(int px, int py, int gh, int gw) {
+    public int[] cellAt(int px, int py, int gh, int gw) {
         double ix = x0 + (px + 0.5) * contentWidth / photoWidth;
         double iy = y0 + (py + 0.5) * contentHeight / photoHeight;
         return new int[] {Math.clamp((int) (iy * gh / inputHeight), 0, gh - 1), Math.clamp((int) (ix * gw / inputWidth), 0, gw - 1)};
