@@ -19,7 +19,7 @@ final class CardReader {
     }
 
     CardException error(String path, String problem) {
-        return new CardException(file + ": " + path + ": " + problem);
+        return new CardException(file + ": " + (path.isEmpty() ? "(root)" : path) + ": " + problem);
     }
 
     /** Checks that {@code node} is an object whose keys are all in {@code allowed}. */

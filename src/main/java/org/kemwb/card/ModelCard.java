@@ -158,7 +158,7 @@ public record ModelCard(String name, Input input, List<TaskSpec> tasks, List<Att
         if (root == null || root.isMissingNode()) {
             throw r.error("(root)", "empty file");
         }
-        r.object(root, "(root)", Set.of("format", "name", "input", "tasks", "attention", "workbench"));
+        r.object(root, "", Set.of("format", "name", "input", "tasks", "attention", "workbench"));
         String format = r.string(root, "", "format", FORMAT);
         if (!format.equals(FORMAT)) {
             throw r.error("format", "'" + format + "': this workbench reads " + FORMAT);

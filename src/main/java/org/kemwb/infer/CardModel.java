@@ -140,7 +140,7 @@ public final class CardModel implements AutoCloseable {
             String name = i < k ? card.tasks().get(i).name() : card.attention().get(i - k).name();
             String where = file + ": output " + i + " (" + name + "): ";
             if (a.getDataType() != DataType.FLOAT32) {
-                throw new CardException(where + "dtype " + a.getDataType().asNumpy() + ", the card needs float32");
+                throw new CardException(where + "dtype " + a.getDataType().toString().toLowerCase(java.util.Locale.ROOT) + ", the card needs float32");
             }
             long[] s = a.getShape().getShape();
             if (i < k) {
