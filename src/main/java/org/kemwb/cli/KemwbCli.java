@@ -15,7 +15,8 @@ import me.tongfei.progressbar.ProgressBar;
 import org.kemwb.bench.CostBenchmark;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Picture;
 import org.kemwb.infer.OutputImages;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
@@ -36,7 +37,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
-            KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
+            KemwbCli.Data.class, ToyNoiseCommand.class, ReadoutsCommand.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
             KemwbCli.Compare.class, KemwbCli.MemoryBench.class, KemwbCli.Convert.class, KemwbCli.Imbalance.class})
 public final class KemwbCli {
 
@@ -137,7 +138,7 @@ public final class KemwbCli {
     static final class Infer implements Callable<Integer> {
         @Option(names = "--checkpoint", required = true, description = "Model: checkpoint (.params), TorchScript export (.pt) or .npz.")
         Path checkpoint;
-        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP).")
+        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP, GIF, TIFF, WebP; EXIF orientation applied).")
         Path image;
         @Option(names = "--out", defaultValue = "out", description = "Output folder (default: ${DEFAULT-VALUE}).")
         Path out;
@@ -146,13 +147,13 @@ public final class KemwbCli {
 
         @Override
         public Integer call() throws Exception {
-            var img = ImageInput.read(image);
+            Picture img = ImageDecoder.read(image);
             if (org.kemwb.infer.CardModel.isCardModel(checkpoint)) {
                 return inferCard(img);
             }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
                 int size = model.config().imageSize();
-                var prediction = model.predict(ImageInput.toModelInput(img, size), false);
+                var prediction = model.predict(img.resize(size, size).rgb(), false);
                 Files.createDirectories(out);
                 for (int t = 0; t < prediction.tasks().size(); t++) {
                     Task task = prediction.tasks().get(t);
@@ -168,12 +169,12 @@ public final class KemwbCli {
         }
 
         /** A model with a card (export_model.py): every task at the photo's size, plus attention. */
-        private int inferCard(java.awt.image.BufferedImage img) throws Exception {
+        private int inferCard(Picture img) throws Exception {
             try (var model = org.kemwb.infer.CardModel.load(checkpoint, Devices.resolve(device))) {
                 var prediction = model.predict(img);
                 var files = org.kemwb.infer.CardOutputs.write(prediction, img, out);
                 System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s (%d files; %s, input %dx%d, forward %.1f ms)%n",
-                        prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.getWidth(), img.getHeight(), out,
+                        prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
                         files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(), prediction.fit().inputHeight(),
                         prediction.forwardMs());
             }
@@ -252,17 +253,42 @@ public final class KemwbCli {
         int first;
         @Option(names = "--device", defaultValue = "auto")
         String device;
+        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
+        Path data;
+        @Option(names = "--convention", defaultValue = "published",
+                description = "Metric convention: published (as published multi-task tables), pooled or invpt (default: ${DEFAULT-VALUE}).")
+        String convention;
+        @Option(names = "--per-class", description = "Write per-class IoU of semseg/parts to this CSV (task,class,iou,tp,fp,fn).")
+        Path perClass;
+        @Option(names = "--confusion", description = "Write the confusion matrices of semseg/parts to this CSV (task,label,predicted,pixels).")
+        Path confusion;
 
         @Override
         public Integer call() throws Exception {
+            var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device))) {
-                SyntheticScenes scenes = new SyntheticScenes(dataSeed);
                 List<Sample> samples = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    samples.add(scenes.render(first + i, model.config().imageSize()));
+                if (data != null) {
+                    var tasks = java.util.EnumSet.copyOf(model.config().tasks());
+                    samples.addAll(new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
+                            model.config().partsClasses()).loadAll(model.config().imageSize()));
+                } else {
+                    SyntheticScenes scenes = new SyntheticScenes(dataSeed);
+                    for (int i = 0; i < count; i++) {
+                        samples.add(scenes.render(first + i, model.config().imageSize()));
+                    }
                 }
-                var metrics = org.kemwb.train.Evaluator.evaluate(model, samples, 8);
-                metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
+                System.out.println("convention " + conv.id());
+                result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                if (perClass != null) {
+                    AtomicFiles.writeString(perClass, org.kemwb.metrics.ClassTables.perClassCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + perClass);
+                }
+                if (confusion != null) {
+                    AtomicFiles.writeString(confusion, org.kemwb.metrics.ClassTables.confusionCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + confusion);
+                }
             }
             return 0;
         }
@@ -376,61 +402,6 @@ public final class KemwbCli {
         }
     }
 
-    @Command(name = "toy-noise", mixinStandardHelpOptions = true,
-            description = "Paper fig. 1a: does a pure-noise third task leak into tasks 1 and 2? (ca vs kem vs skem)")
-    static final class ToyNoise implements Callable<Integer> {
-        @Option(names = "--modules", split = ",", defaultValue = "ca,kem,skem")
-        List<String> modules;
-        @Option(names = "--seeds", defaultValue = "3")
-        int seeds;
-        @Option(names = "--steps", defaultValue = "300")
-        int steps;
-        @Option(names = "--noise", defaultValue = "1.0", description = "Std of the noise task's tokens.")
-        double noise;
-        @Option(names = "--slots", defaultValue = "20")
-        int slots;
-        @Option(names = "--top-k", defaultValue = "3")
-        int topK;
-        @Option(names = "--out", defaultValue = "toy-noise", description = "Folder for points.csv and summary.csv.")
-        Path out;
-
-        @Override
-        public Integer call() throws Exception {
-            var d = org.kemwb.experiment.ToyNoiseExperiment.Settings.defaults();
-            var settings = new org.kemwb.experiment.ToyNoiseExperiment.Settings(
-                    modules.stream().map(InteractionKind::parse).toList(), seeds, steps, noise, slots, topK, d.tokens(),
-                    d.dim(), d.signalDim(), d.batch(), d.lr(), d.logEvery());
-            var experiment = new org.kemwb.experiment.ToyNoiseExperiment(settings);
-            StringBuilder points = new StringBuilder(org.kemwb.experiment.ToyNoiseExperiment.Point.CSV_HEADER).append('\n');
-            long total = (long) settings.modules().size() * seeds * (steps / settings.logEvery() + 1);
-            long t0 = System.nanoTime();
-            List<org.kemwb.experiment.ToyNoiseExperiment.Summary> summary;
-            try (ProgressBar bar = new ProgressBar("toy-noise", total)) {
-                summary = experiment.run(p -> {
-                    points.append(p.csv()).append('\n');
-                    bar.step();
-                    bar.setExtraMessage(p.module().id() + " seed " + p.seed());
-                }, () -> false);
-            }
-            StringBuilder table = new StringBuilder(
-                    "module,init_mass_on_noise,final_mass_on_noise,init_noise_sensitivity,final_noise_sensitivity,final_loss_task1,final_loss_task2\n");
-            System.out.printf(Locale.ROOT, "%-6s %-18s %-18s %-18s %-18s %-18s %-18s%n", "module", "mass→noise init",
-                    "mass→noise final", "sensitivity init", "sensitivity final", "loss t1 final", "loss t2 final");
-            for (var s : summary) {
-                System.out.printf(Locale.ROOT, "%-6s %-18s %-18s %-18s %-18s %-18s %-18s%n", s.module().id(), s.initMass(),
-                        s.finalMass(), s.initSensitivity(), s.finalSensitivity(), s.finalLoss1(), s.finalLoss2());
-                table.append(String.join(",", s.module().id(), s.initMass().toString(), s.finalMass().toString(),
-                        s.initSensitivity().toString(), s.finalSensitivity().toString(), s.finalLoss1().toString(),
-                        s.finalLoss2().toString())).append('\n');
-            }
-            AtomicFiles.writeString(out.resolve("points.csv"), points.toString());
-            AtomicFiles.writeString(out.resolve("summary.csv"), table.toString());
-            System.out.printf(Locale.ROOT, "mean ± std over %d seeds; losses are MSE / target variance. %s (%.0f s)%n",
-                    seeds, out, (System.nanoTime() - t0) / 1e9);
-            return 0;
-        }
-    }
-
     @Command(name = "imbalance", mixinStandardHelpOptions = true,
             description = "Paper table 1: kem / skem trained on balanced vs long-tailed Sort-of-CLEVR, tested on balanced data.")
     static final class Imbalance implements Callable<Integer> {
@@ -529,7 +500,7 @@ public final class KemwbCli {
                 for (int i = 0; i < count; i++) {
                     Sample s = scenes.render(i, size);
                     String id = String.format(Locale.ROOT, "%06d", i);
-                    OutputImages.writePng(ImageInput.fromPlanar(s.rgb(), size), out.resolve("images").resolve(id + ".png"));
+                    OutputImages.writePng(new Picture(size, size, s.rgb()).toBufferedImage(), out.resolve("images").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.semseg(), size), out.resolve("segmentation").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.parts(), size), out.resolve("parts").resolve(id + ".png"));
                     OutputImages.writeNpy(s.depth(), new long[] {size, size}, out.resolve("depth").resolve(id + ".npy"));

@@ -1,14 +1,15 @@
 package org.kemwb.data;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Npy;
+import org.kemwb.io.Picture;
+import org.kemwb.io.Samples;
 import org.kemwb.model.Task;
 
 /**
@@ -100,11 +101,11 @@ public final class FolderDataset {
     public Sample load(int index, int size) throws IOException {
         String id = ids.get(index);
         Path imageFile = first(root.resolve(pascal ? "JPEGImages" : "images"), id, ".png", ".jpg", ".jpeg");
-        BufferedImage img = ImageInput.read(imageFile);
-        int w = img.getWidth();
-        int h = img.getHeight();
+        Picture img = ImageDecoder.read(imageFile);
+        int w = img.width();
+        int h = img.height();
         int n = size * size;
-        float[] rgb = ImageInput.toModelInput(img, size);
+        float[] rgb = img.resize(size, size).rgb();
         int[] semseg = new int[n];
         int[] parts = new int[n];
         float[] depth = new float[n];
@@ -175,15 +176,15 @@ public final class FolderDataset {
 
     /** PASCAL-Context distilled normals: RGB = (n + 1) / 2 * 255; black = no label. */
     private static float[] normalsFromPng(Path f, int w, int h, int size) throws IOException {
-        Raster r = raster(f, w, h);
+        Samples r = samples(f, w, h);
         float[] out = new float[3 * size * size];
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
                 int sx = x * w / size;
                 int sy = y * h / size;
-                int red = r.getSample(sx, sy, 0);
-                int green = r.getSample(sx, sy, 1);
-                int blue = r.getSample(sx, sy, 2);
+                int red = r.value(0, sx, sy);
+                int green = r.value(1, sx, sy);
+                int blue = r.value(2, sx, sy);
                 if (red == 0 && green == 0 && blue == 0) {
                     continue;
                 }
@@ -220,20 +221,20 @@ public final class FolderDataset {
                 + java.util.Arrays.toString(allowed[0]) + ")");
     }
 
-    private static Raster raster(Path f, int w, int h) throws IOException {
-        BufferedImage img = ImageInput.read(f);
-        if (img.getWidth() != w || img.getHeight() != h) {
-            throw new IOException(f + ": size " + img.getWidth() + "x" + img.getHeight() + " differs from the image " + w + "x" + h);
+    private static Samples samples(Path f, int w, int h) throws IOException {
+        Samples img = ImageDecoder.readSamples(f);
+        if (img.width() != w || img.height() != h) {
+            throw new IOException(f + ": size " + img.width() + "x" + img.height() + " differs from the image " + w + "x" + h);
         }
-        return img.getRaster();
+        return img;
     }
 
     private static int[] classes(Path f, int w, int h, int size, int classes) throws IOException {
-        Raster r = raster(f, w, h);
+        Samples r = samples(f, w, h);
         int[] out = new int[size * size];
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
-                int v = r.getSample(x * w / size, y * h / size, 0);
+                int v = r.value(0, x * w / size, y * h / size);
                 if (v != 255 && (v < 0 || v >= classes)) {
                     throw new IOException(f + ": label " + v + " at (" + x * w / size + ", " + y * h / size
                             + ") is out of range [0, " + classes + ") and not 255");
@@ -255,11 +256,12 @@ public final class FolderDataset {
     }
 
     private static byte[] binary(Path f, int w, int h, int size) throws IOException {
-        Raster r = raster(f, w, h);
+        Samples r = samples(f, w, h);
+        int half = ((1 << r.bitDepth()) - 1) / 2;
         byte[] out = new byte[size * size];
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
-                out[y * size + x] = (byte) (r.getSample(x * w / size, y * h / size, 0) > 127 ? 1 : 0);
+                out[y * size + x] = (byte) (r.value(0, x * w / size, y * h / size) > half ? 1 : 0);
             }
         }
         return out;

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.kemwb.card.CardException;
 import org.kemwb.card.ModelCard;
+import org.kemwb.io.Picture;
 import org.kemwb.model.EngineSetup;
 
 /**
@@ -180,48 +180,41 @@ public final class CardModel implements AutoCloseable {
     }
 
     /**
-     * The normalised planar input (1, 3, H, W) of an RGB image of the input size:
-     * {@code (v / 255 * range - mean[c]) / std[c]}, channels swapped for BGR.
+     * The normalised model input from planar RGB in [0,1] (3, h, w):
+     * {@code (v * range - mean[c]) / std[c]}, channels in the card's order (BGR swaps R and B).
      */
-    public static float[] normalise(BufferedImage img, ModelCard.Input in) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int n = w * h;
+    public static float[] normalise(float[] rgb, ModelCard.Input in) {
+        int n = rgb.length / 3;
         float[] out = new float[3 * n];
-        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-        double unit = in.range() / 255.0;
         for (int c = 0; c < 3; c++) {
-            int src = in.bgr() ? 2 - c : c; // source channel 0 = R
-            int shift = 16 - 8 * src;
+            int src = in.bgr() ? 2 - c : c; // source plane 0 = R
             double mean = in.mean()[c];
             double std = in.std()[c];
             for (int p = 0; p < n; p++) {
-                out[c * n + p] = (float) ((((argb[p] >> shift) & 0xff) * unit - mean) / std);
+                out[c * n + p] = (float) ((rgb[src * n + p] * in.range() - mean) / std);
             }
         }
         return out;
     }
 
-    /** Colour of the mean (in RGB), the padding that normalises to zero. */
-    private int meanColour() {
+    /** The mean colour as RGB in [0,1]: the padding, which normalises to zero. */
+    private float[] meanColour() {
         ModelCard.Input in = card.input();
-        int rgb = 0;
+        float[] rgb = new float[3];
         for (int c = 0; c < 3; c++) {
-            int channel = in.bgr() ? 2 - c : c;
-            int v = (int) Math.clamp(Math.round(in.mean()[c] * 255.0 / in.range()), 0, 255);
-            rgb |= v << (16 - 8 * channel);
+            rgb[in.bgr() ? 2 - c : c] = (float) Math.clamp(in.mean()[c] / in.range(), 0, 1);
         }
         return rgb;
     }
 
     /** Runs the model on a photo; every task comes back at the photo's size. */
-    public CardPrediction predict(BufferedImage photo) throws IOException {
-        PhotoFit fit = fit(photo.getWidth(), photo.getHeight());
+    public CardPrediction predict(Picture photo) throws IOException {
+        PhotoFit fit = fit(photo.width(), photo.height());
         float[] input = normalise(fit.draw(photo, meanColour()), card.input());
         RawOutputs raw = forward(input, fit.inputHeight(), fit.inputWidth());
         int k = card.tasks().size();
-        int pw = photo.getWidth();
-        int ph = photo.getHeight();
+        int pw = photo.width();
+        int ph = photo.height();
         int n = pw * ph;
         List<CardPrediction.TaskMap> tasks = new ArrayList<>();
         for (int t = 0; t < k; t++) {

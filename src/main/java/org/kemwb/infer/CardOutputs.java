@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.kemwb.card.ModelCard;
+import org.kemwb.io.Picture;
 
 /**
  * Pictures and files of a {@link CardPrediction}: one colour image per task (class colours of
@@ -102,8 +103,9 @@ public final class CardOutputs {
      *
      * @return the files written
      */
-    public static List<Path> write(CardPrediction p, BufferedImage photo, Path dir) throws IOException {
+    public static List<Path> write(CardPrediction p, Picture picture, Path dir) throws IOException {
         Files.createDirectories(dir);
+        BufferedImage photo = picture.toBufferedImage();
         List<Path> files = new ArrayList<>();
         int w = p.width();
         int h = p.height();

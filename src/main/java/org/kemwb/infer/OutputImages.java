@@ -1,13 +1,10 @@
 package org.kemwb.infer;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.kemwb.io.Npy;
 import org.kemwb.model.Task;
 import org.kemwb.util.AtomicFiles;
 
@@ -102,43 +99,13 @@ public final class OutputImages {
         AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
     }
 
-    /** Writes a little-endian float32 .npy file of the given shape. */
+    /** Writes a little-endian float32 .npy file of the given shape, atomically ({@link Npy#write}). */
     public static void writeNpy(float[] data, long[] shape, Path file) throws IOException {
-        byte[] bytes = npyBytes(data, shape);
-        AtomicFiles.write(file, o -> o.write(bytes));
+        Npy.write(data, shape, file);
     }
 
-    /** The bytes of a little-endian float32 .npy file of the given shape. */
-    public static byte[] npyBytes(float[] data, long[] shape) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(data);
-        return npyBytes(buf.array(), "<f4", shape);
-    }
-
-    /** Writes a little-endian int32 .npy file (class maps) of the given shape. */
+    /** Writes a little-endian int32 .npy file (class maps) of the given shape, atomically. */
     public static void writeNpy(int[] data, long[] shape, Path file) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asIntBuffer().put(data);
-        byte[] bytes = npyBytes(buf.array(), "<i4", shape);
-        AtomicFiles.write(file, o -> o.write(bytes));
-    }
-
-    /** The bytes of a .npy file: header for {@code descr} (e.g. "<f4") and shape, then {@code raw}. */
-    static byte[] npyBytes(byte[] raw, String descr, long[] shape) throws IOException {
-        StringBuilder dims = new StringBuilder();
-        for (long s : shape) {
-            dims.append(s).append(", ");
-        }
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims.toString().trim().replaceAll(",$", shape.length == 1 ? "," : "") + "), }";
-        int headerLen = 10 + dict.length() + 1;
-        int pad = (64 - headerLen % 64) % 64;
-        String header = dict + " ".repeat(pad) + "\n";
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-        out.write(header.length() & 0xff);
-        out.write((header.length() >> 8) & 0xff);
-        out.write(header.getBytes(StandardCharsets.US_ASCII));
-        out.write(raw);
-        return out.toByteArray();
+        Npy.write(data, shape, file);
     }
 }

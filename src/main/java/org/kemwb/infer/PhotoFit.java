@@ -1,8 +1,6 @@
 package org.kemwb.infer;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import org.kemwb.io.Picture;
 
 /**
  * Where a photo sits in a model input: scaled with its aspect kept into a
@@ -33,15 +31,24 @@ public record PhotoFit(int photoWidth, int photoHeight, int inputWidth, int inpu
         return new PhotoFit(pw, ph, w, h, (w - cw) / 2, (h - ch) / 2, cw, ch);
     }
 
-    /** The photo drawn into the input: an inputWidth x inputHeight RGB image, padding filled with {@code pad}. */
-    BufferedImage draw(BufferedImage photo, int pad) {
-        BufferedImage out = new BufferedImage(inputWidth, inputHeight, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        g.setColor(new java.awt.Color(pad));
-        g.fillRect(0, 0, inputWidth, inputHeight);
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        g.drawImage(photo, x0, y0, contentWidth, contentHeight, null);
-        g.dispose();
+    /**
+     * The photo in the input: planar RGB (3, inputHeight, inputWidth) in [0,1], the photo resized
+     * (Pillow-style bilinear, {@link Picture#resize}) into the content box, the rest {@code pad}.
+     *
+     * @param pad RGB in [0,1] of the padding
+     */
+    float[] draw(Picture photo, float[] pad) {
+        Picture content = photo.resize(contentWidth, contentHeight);
+        int n = inputWidth * inputHeight;
+        float[] out = new float[3 * n];
+        for (int c = 0; c < 3; c++) {
+            java.util.Arrays.fill(out, c * n, (c + 1) * n, pad[c]);
+            float[] src = content.rgb();
+            int cn = contentWidth * contentHeight;
+            for (int y = 0; y < contentHeight; y++) {
+                System.arraycopy(src, c * cn + y * contentWidth, out, c * n + (y0 + y) * inputWidth + x0, contentWidth);
+            }
+        }
         return out;
     }
 

@@ -35,6 +35,7 @@ public final class TorchScriptModel implements ModelHandle {
     }
 
     public static TorchScriptModel load(Path file, Device device) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("model load");
         EngineSetup.init();
         if (!Files.isRegularFile(file)) {
             throw new IOException("TorchScript model " + file + ": no such file");
@@ -100,6 +101,7 @@ public final class TorchScriptModel implements ModelHandle {
 
     @Override
     public Prediction predict(float[] rgb, boolean withAttention) {
+        org.kemwb.util.UiThreadGuard.check("inference");
         EngineSetup.noGradOnThisThread();
         int s = config.imageSize();
         int k = config.taskCount();

@@ -34,7 +34,7 @@ public final class CrossAttentionInteraction extends TaskInteraction {
         NDArray tokens = x.add(AttentionOps.scale(update, config.lambda()));
         AttentionMaps maps = withAttention
                 ? new AttentionMaps(config.interaction(), config.taskCount(), config.tokens(),
-                        attention.mean(new int[] {1}), null, null)
+                        attention.mean(new int[] {1}), null, null, attention, null)
                 : null;
         return new InteractionResult(tokens, maps);
     }

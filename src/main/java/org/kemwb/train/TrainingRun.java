@@ -23,6 +23,8 @@ import org.kemwb.data.Batches;
 import org.kemwb.data.FolderDataset;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
+import org.kemwb.metrics.DeltaM;
+import org.kemwb.metrics.MetricConvention;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
 import org.kemwb.model.LoadedModel;
@@ -39,6 +41,10 @@ import org.kemwb.util.Json;
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json";
     public static final String METRICS = "metrics.csv";
+    /** run.json's "trainer" of runs written by interop/pytorch/train.py (same folder layout, .npz checkpoints). */
+    public static final String PYTORCH_TRAINER = "pytorch";
+    /** metrics.csv column naming the {@link MetricConvention} of an eval row. */
+    public static final String CONVENTION = "convention";
 
     /** Receives every row written to metrics.csv (the GUI's live curves). */
     public interface Listener {
@@ -49,10 +55,43 @@ public final class TrainingRun {
     private final TrainConfig config;
     private final List<String> columns;
 
-    private TrainingRun(Path dir, TrainConfig config) {
+    private TrainingRun(Path dir, TrainConfig config, List<String> columns) {
         this.dir = dir;
         this.config = config;
-        this.columns = columns(config);
+        this.columns = columns;
+    }
+
+    /**
+     * An opened run keeps the columns it was created with (an older run has fewer metrics and no
+     * convention column: its rows stay readable and it goes on being scored as it was).
+     */
+    private static List<String> existingColumns(Path dir, TrainConfig config) throws IOException {
+        List<String> existing = headerOf(dir.resolve(METRICS));
+        return existing.contains("step") && existing.contains("kind") ? existing : columns(config);
+    }
+
+    private static List<String> headerOf(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.findFirst().map(h -> List.of(h.split(",", -1))).orElse(List.of());
+        }
+    }
+
+    /**
+     * The metric convention of this run's evaluations: {@code PUBLISHED} for runs whose
+     * metrics.csv has a {@code convention} column, {@code POOLED} for older runs (so one run's
+     * curve never mixes conventions).
+     */
+    public MetricConvention convention() {
+        return columns.contains(CONVENTION) ? MetricConvention.PUBLISHED : MetricConvention.POOLED;
+    }
+
+    /** Convention of one metrics.csv row: its {@code convention} cell, or POOLED for rows of older runs. */
+    public static MetricConvention convention(Map<String, String> row) {
+        String c = row.getOrDefault(CONVENTION, "");
+        return c.isEmpty() ? MetricConvention.POOLED : MetricConvention.parse(c);
     }
 
     public static TrainingRun create(Path dir, TrainConfig config) throws IOException {
@@ -60,7 +99,8 @@ public final class TrainingRun {
             throw new IOException("run folder " + dir + " already holds a run (use resume)");
         }
         Files.createDirectories(dir);
-        TrainingRun run = new TrainingRun(dir, config.validated("config"));
+        TrainConfig valid = config.validated("config");
+        TrainingRun run = new TrainingRun(dir, valid, columns(valid));
         run.writeStatus("created", 0, null);
         AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
         return run;
@@ -80,7 +120,13 @@ public final class TrainingRun {
         if (node == null || !node.has("config")) {
             throw new IOException(file + " has no \"config\"");
         }
-        return new TrainingRun(dir, TrainConfig.fromJson(node.get("config"), file + ": config"));
+        if (PYTORCH_TRAINER.equals(node.path("trainer").asText())) {
+            // its checkpoints are .npz + optimizer state of torch.optim: only the same trainer continues it
+            throw new IOException("run folder " + dir + " was trained by interop/pytorch/train.py: resume it with"
+                    + " `train.py --resume --run " + dir + "` (under torchrun or launch.py)");
+        }
+        TrainConfig config = TrainConfig.fromJson(node.get("config"), file + ": config");
+        return new TrainingRun(dir, config, existingColumns(dir, config));
     }
 
     public Path dir() {
@@ -97,18 +143,9 @@ public final class TrainingRun {
             cols.add("loss_" + t.id());
         }
         for (Task t : c.model().tasks()) {
-            switch (t) {
-                case SEMSEG -> cols.add("semseg_miou");
-                case PARTS -> cols.add("parts_miou");
-                case DEPTH -> cols.add("depth_rmse");
-                case NORMALS -> cols.add("normals_mean_deg");
-                case SALIENCY -> {
-                    cols.add("saliency_maxf");
-                    cols.add("saliency_miou");
-                }
-                default -> { }
-            }
+            cols.addAll(Evaluator.metricNames(t));
         }
+        cols.add(CONVENTION);
         cols.add("step_ms");
         return cols;
     }
@@ -186,8 +223,12 @@ public final class TrainingRun {
                     appendRow(row, listener);
                 }
                 if (eval) {
-                    Map<String, Double> metrics = Evaluator.evaluate(model, val, config.batch());
-                    appendRow(row(step, "eval", losses.learningRate(), Double.NaN, Map.of(), metrics, Double.NaN), listener);
+                    Map<String, Double> metrics = Evaluator.evaluate(model, val, config.batch(), convention());
+                    Map<String, String> evalRow = row(step, "eval", losses.learningRate(), Double.NaN, Map.of(), metrics, Double.NaN);
+                    if (evalRow.containsKey(CONVENTION)) {
+                        evalRow.put(CONVENTION, convention().id());
+                    }
+                    appendRow(evalRow, listener);
                     double score = score(metrics);
                     Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString());
                     if (score > best) {
@@ -219,11 +260,14 @@ public final class TrainingRun {
         Checkpoint.save(model, dir.resolve("last.params"), meta);
     }
 
-    /** Higher is better: mean of mIoU/100 and negated error terms (used for "best" only). */
+    /**
+     * Higher is better: sum over the tasks' primary metrics ({@link DeltaM#PRIMARY}) of mIoU/100,
+     * ODS/100 and negated error terms (used for "best" only).
+     */
     static double score(Map<String, Double> m) {
         double s = 0;
-        for (var e : m.entrySet()) {
-            boolean percent = e.getKey().endsWith("miou") || e.getKey().endsWith("maxf");
+        for (var e : DeltaM.primary(m).entrySet()) {
+            boolean percent = e.getKey().endsWith("miou") || e.getKey().endsWith("maxf") || e.getKey().endsWith("odsf");
             s += percent ? e.getValue() / 100 : -e.getValue() / (e.getKey().contains("deg") ? 90 : 1);
         }
         return s;
@@ -256,7 +300,8 @@ public final class TrainingRun {
 
     /** Columns of metrics.csv that hold evaluation metrics. */
     public static boolean isMetric(String column) {
-        return column.endsWith("miou") || column.endsWith("rmse") || column.endsWith("deg") || column.endsWith("maxf");
+        return column.endsWith("miou") || column.endsWith("rmse") || column.endsWith("deg") || column.endsWith("maxf")
+                || column.endsWith("absrel") || column.startsWith("edges_");
     }
 
     private Map<String, String> row(int step, String kind, float lr, double loss, Map<Task, Double> perTask,
@@ -270,7 +315,11 @@ public final class TrainingRun {
         r.put("lr", fmt(lr));
         r.put("loss", fmt(loss));
         perTask.forEach((t, v) -> r.put("loss_" + t.id(), fmt(v)));
-        metrics.forEach((k, v) -> r.put(k, fmt(v)));
+        metrics.forEach((k, v) -> {
+            if (r.containsKey(k)) {
+                r.put(k, fmt(v));
+            }
+        });
         r.put("step_ms", fmt(ms));
         return r;
     }
@@ -280,6 +329,7 @@ public final class TrainingRun {
     }
 
     private void appendRow(Map<String, String> row, Listener listener) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("run-folder write");
         String line = String.join(",", row.values()) + "\n";
         Files.writeString(dir.resolve(METRICS), line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         if (listener != null) {

@@ -13,7 +13,10 @@ import javafx.concurrent.Task;
  * as training run on their own threads. The latest job is exposed for the status bar.
  */
 public final class Jobs implements AutoCloseable {
-    private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> daemon(r, "kemwb-engine"));
+    private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> daemon(() -> {
+        org.kemwb.model.EngineSetup.useUiJobThreadsOnThisThread();
+        r.run();
+    }, "kemwb-engine"));
     private final ObjectProperty<Task<?>> current = new SimpleObjectProperty<>();
     private final java.util.Set<Task<?>> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -43,6 +46,7 @@ public final class Jobs implements AutoCloseable {
         // the allocator keeps a job's freed tensor memory for reuse; give it back when the job ends
         Thread t = daemon(() -> {
             try {
+                org.kemwb.model.EngineSetup.useUiJobThreadsOnThisThread(); // the UI keeps a core
                 task.run();
             } finally {
                 org.kemwb.model.NativeAllocator.releaseFree();

@@ -31,6 +31,8 @@ public final class RunsView extends VBox {
         }
     }
 
+    /** Start of the "Last eval" text of a run evaluated under the pooled convention (older runs). */
+    static final String POOLED_TAG = "(pooled convention)  ";
     private final WorkbenchState state;
     private final List<Path> folders;
     private final TableView<RunRow> table = new TableView<>();
@@ -55,7 +57,9 @@ public final class RunsView extends VBox {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         VBox.setVgrow(table, Priority.ALWAYS);
-        column.getItems().setAll("loss", "semseg_miou", "depth_rmse", "normals_mean_deg", "lr");
+        column.getItems().setAll("loss", "semseg_miou", "parts_miou", "saliency_miou", "saliency_maxf", "depth_rmse",
+                "depth_log_rmse", "depth_absrel", "normals_mean_deg", "normals_median_deg", "normals_rmse_deg",
+                "edges_odsf", "edges_oisf", "edges_ap", "lr");
         column.setValue("loss");
         column.setOnAction(e -> plotSelected());
         table.getSelectionModel().getSelectedItems().addListener((javafx.collections.ListChangeListener<RunRow>) c -> plotSelected());
@@ -187,14 +191,16 @@ public final class RunsView extends VBox {
      * task each), when those cover its metrics.
      */
     static List<RunRow> withDeltaM(List<RunRow> rows) {
-        Map<String, Double> stl = new java.util.HashMap<>();
+        // single-task metrics per metric convention (older runs: pooled), never mixed
+        Map<Boolean, Map<String, Double>> stlOf = Map.of(true, new java.util.HashMap<>(), false, new java.util.HashMap<>());
         for (RunRow r : rows) {
             if (r.interaction().equals("none") && !r.tasks().contains(",")) {
-                stl.putAll(r.values());
+                stlOf.get(r.metrics().startsWith(POOLED_TAG)).putAll(r.values());
             }
         }
         List<RunRow> out = new ArrayList<>();
         for (RunRow r : rows) {
+            Map<String, Double> stl = stlOf.get(r.metrics().startsWith(POOLED_TAG));
             boolean multi = r.tasks().contains(",");
             double d = multi && stl.keySet().containsAll(r.values().keySet()) ? org.kemwb.metrics.DeltaM.of(r.values(), stl) : Double.NaN;
             out.add(r.withDeltaM(Double.isNaN(d) ? "" : String.format(java.util.Locale.ROOT, "%+.2f", d)));
@@ -214,7 +220,9 @@ public final class RunsView extends VBox {
             List<Map<String, String>> rows = TrainingRun.readMetrics(dir);
             for (Map<String, String> r : rows) {
                 if ("eval".equals(r.get("kind"))) {
-                    StringBuilder sb = new StringBuilder();
+                    // an older run's numbers are marked pooled; Δm compares them only with each other
+                    boolean published = TrainingRun.convention(r) == org.kemwb.metrics.MetricConvention.PUBLISHED;
+                    StringBuilder sb = new StringBuilder(published ? "" : POOLED_TAG);
                     values.clear();
                     r.forEach((k, v) -> {
                         if (!v.isEmpty() && TrainingRun.isMetric(k)) {

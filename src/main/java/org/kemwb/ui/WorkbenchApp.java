@@ -35,6 +35,7 @@ public final class WorkbenchApp extends Application {
     @Override
     public void start(Stage stage) {
         EngineSetup.init();
+        org.kemwb.util.UiThreadGuard.registerCurrentThread(); // engine work here is recorded as a violation
         long launched = Long.getLong("kemwb.launchNanos", System.nanoTime());
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         state = new WorkbenchState();

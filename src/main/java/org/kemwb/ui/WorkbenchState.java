@@ -7,7 +7,8 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.concurrent.Task;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Picture;
 import org.kemwb.infer.ModelHandle;
 import org.kemwb.infer.Prediction;
 import org.kemwb.model.Devices;
@@ -34,6 +35,8 @@ public final class WorkbenchState implements AutoCloseable {
     private final ObjectProperty<org.kemwb.data.Sample> groundTruth = new SimpleObjectProperty<>();
     private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
+    /** The open image as decoded (full precision); {@link #image} is its 8-bit display copy. */
+    private volatile Picture picture;
     private ModelHandle comparisonModel;
 
     public Jobs jobs() {
@@ -81,14 +84,17 @@ public final class WorkbenchState implements AutoCloseable {
 
     /** Opens an image (read in the background) and re-runs the open models on it. */
     public Task<BufferedImage> openImage(Path file) {
+        Picture[] decoded = new Picture[1];
         Task<BufferedImage> task = new Task<>() {
             @Override
             protected BufferedImage call() throws Exception {
                 updateMessage("Reading " + file.getFileName());
-                return ImageInput.read(file);
+                decoded[0] = ImageDecoder.read(file);
+                return decoded[0].toBufferedImage();
             }
         };
         task.setOnSucceeded(e -> {
+            picture = decoded[0];
             image.set(task.getValue());
             imagePath.set(file);
             if (!openedImages.contains(file)) {
@@ -138,6 +144,7 @@ public final class WorkbenchState implements AutoCloseable {
             return;
         }
         Path path = imagePath.get();
+        Picture decoded = picture;
         org.kemwb.data.Sample[] labels = new org.kemwb.data.Sample[1];
         Task<Prediction[]> task = new Task<>() {
             @Override
@@ -157,7 +164,9 @@ public final class WorkbenchState implements AutoCloseable {
                 ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
-                        float[] rgb = ImageInput.toModelInput(img, models[i].config().imageSize());
+                        Picture input = decoded != null ? decoded : ImageDecoder.fromBufferedImage(img);
+                        int size = models[i].config().imageSize();
+                        float[] rgb = input.resize(size, size).rgb();
                         out[i] = models[i].predict(rgb, true);
                     }
                 }
@@ -185,7 +194,8 @@ public final class WorkbenchState implements AutoCloseable {
                 ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
-                        out[i] = models[i].predict(ImageInput.toModelInput(edited, models[i].config().imageSize()), false);
+                        out[i] = models[i].predict(ImageDecoder.fromBufferedImage(edited)
+                                .resize(models[i].config().imageSize(), models[i].config().imageSize()).rgb(), false);
                     }
                 }
                 updateMessage("Ready");

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kemwb.card.ModelCard;
-import org.kemwb.data.Npy;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Npy;
+import org.kemwb.io.Picture;
 
 /**
  * The committed tiny joint ViT (interop/pytorch/tiny_joint_vit.py, exported by export_model.py;
@@ -58,7 +58,7 @@ class CardModelTest {
 
     @Test
     void photoPipelineMatchesPyTorchInterpolate() throws Exception {
-        BufferedImage photo = ImageIO.read(TINY.resolve("photo.png").toFile());
+        Picture photo = ImageDecoder.read(TINY.resolve("photo.png"));
         CardPrediction p = model.predict(photo);
         assertEquals(96, p.width());
         assertEquals(64, p.height());
@@ -92,7 +92,7 @@ class CardModelTest {
 
     @Test
     void anyPhotoSizeComesBackAtThatSize() throws Exception {
-        BufferedImage wide = new BufferedImage(150, 31, BufferedImage.TYPE_INT_RGB);
+        Picture wide = new Picture(150, 31, new float[3 * 150 * 31]);
         CardPrediction p = model.predict(wide);
         for (CardPrediction.TaskMap t : p.tasks()) {
             assertEquals(t.channels() * 150 * 31, t.values().length, t.spec().name());
@@ -133,14 +133,29 @@ class CardModelTest {
 
     @Test
     void normalisesWithTheCardsRangeMeanStdAndChannelOrder() {
-        BufferedImage img = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        img.setRGB(0, 0, (200 << 16) | (100 << 8) | 50);
+        float[] rgb = {200 / 255f, 100 / 255f, 50 / 255f}; // one pixel, planar R, G, B in [0,1]
         ModelCard.Input bgr255 = new ModelCard.Input(1, 1, 0, 0, "BGR", 255, new double[] {103.9, 116.8, 123.7}, new double[] {1, 2, 4});
         assertArrayEquals(new float[] {(float) (50 - 103.9), (float) ((100 - 116.8) / 2), (float) ((200 - 123.7) / 4)},
-                CardModel.normalise(img, bgr255), 1e-4f);
+                CardModel.normalise(rgb, bgr255), 1e-4f);
         ModelCard.Input rgb1 = new ModelCard.Input(1, 1, 0, 0, "RGB", 1, new double[] {0.5, 0.5, 0.5}, new double[] {0.25, 0.25, 0.25});
         assertArrayEquals(new float[] {(float) ((200 / 255.0 - 0.5) / 0.25), (float) ((100 / 255.0 - 0.5) / 0.25), (float) ((50 / 255.0 - 0.5) / 0.25)},
-                CardModel.normalise(img, rgb1), 1e-5f);
+                CardModel.normalise(rgb, rgb1), 1e-5f);
+    }
+
+    @Test
+    void photoIsLetterboxedWithTheMeanColour() {
+        PhotoFit fit = PhotoFit.fixed(4, 2, 4, 4); // content 4x2 at y0 = 1
+        float[] px = new float[3 * 8];
+        java.util.Arrays.fill(px, 0.25f);
+        float[] in = fit.draw(new Picture(4, 2, px), new float[] {0.1f, 0.2f, 0.3f});
+        for (int c = 0; c < 3; c++) {
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 4; x++) {
+                    float want = y == 0 || y == 3 ? 0.1f * (c + 1) : 0.25f;
+                    assertEquals(want, in[c * 16 + y * 4 + x], 1e-6, "c" + c + " " + x + "," + y);
+                }
+            }
+        }
     }
 
     /**

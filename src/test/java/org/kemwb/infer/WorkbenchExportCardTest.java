@@ -56,7 +56,7 @@ class WorkbenchExportCardTest {
             ModelCard card = m.card();
             assertEquals(3, card.tasks().size());
             assertEquals(48, card.attention().getFirst().rows().tokens());
-            var p = m.predict(new java.awt.image.BufferedImage(50, 40, java.awt.image.BufferedImage.TYPE_INT_RGB));
+            var p = m.predict(new org.kemwb.io.Picture(50, 40, new float[3 * 50 * 40]));
             assertEquals(6 * 50 * 40, p.task("semseg").values().length);
             assertEquals(3 * 50 * 40, p.task("normals").values().length);
             assertEquals(48, p.attention().getFirst().rows());

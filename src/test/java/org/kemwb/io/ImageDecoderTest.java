@@ -1,4 +1,4 @@
-package org.kemwb.infer;
+package org.kemwb.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Images of every kind a user may drop: they decode, or fail with a message naming the file. */
-class ImageInputTest {
+class ImageDecoderTest {
     @TempDir
     Path dir;
 
@@ -25,7 +25,7 @@ class ImageInputTest {
     }
 
     static void assertRefused(Path file, String problem) {
-        IOException e = assertThrows(IOException.class, () -> ImageInput.read(file));
+        IOException e = assertThrows(IOException.class, () -> ImageDecoder.read(file));
         assertTrue(e.getMessage().startsWith("image " + file + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(problem), e.getMessage());
     }
@@ -34,7 +34,7 @@ class ImageInputTest {
     void badFilesAreRefusedNamingTheFileAndProblemAndAreLeftUnchanged() throws Exception {
         Path text = dir.resolve("notes.png");
         Files.writeString(text, "this is text, not a picture");
-        assertRefused(text, "not a PNG, JPEG or BMP image");
+        assertRefused(text, "not a PNG, JPEG, BMP, GIF, TIFF or WebP image");
         Path empty = Files.createFile(dir.resolve("empty.png"));
         assertRefused(empty, "file is empty");
         assertRefused(dir.resolve("missing.png"), "no such file");
@@ -48,7 +48,7 @@ class ImageInputTest {
         new java.util.Random(1).nextBytes(random);
         Path noise = dir.resolve("random.jpg");
         Files.write(noise, random);
-        IOException e = assertThrows(IOException.class, () -> ImageInput.read(noise));
+        IOException e = assertThrows(IOException.class, () -> ImageDecoder.read(noise));
         assertTrue(e.getMessage().startsWith("image " + noise));
         assertEquals(png.length / 2, Files.size(truncated), "inputs are never modified");
     }
@@ -65,25 +65,44 @@ class ImageInputTest {
         for (var c : new Object[][] {{"g16.png", gray16, "png"}, {"g8.png", gray, "png"}, {"alpha.png", alpha, "png"},
                 {"one.png", one, "png"}, {"one.bmp", one, "bmp"}, {"rgb.jpg", new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB), "jpg"}}) {
             Path p = write((String) c[0], (BufferedImage) c[1], (String) c[2]);
-            float[] input = ImageInput.toModelInput(ImageInput.read(p), 32);
+            float[] input = ImageDecoder.read(p).resize(32, 32).rgb();
             assertEquals(3 * 32 * 32, input.length, p.toString());
             for (float v : input) {
                 assertTrue(v >= 0 && v <= 1, p + " gives values in [0, 1]");
             }
         }
-        float[] magenta = ImageInput.toModelInput(ImageInput.read(dir.resolve("one.png")), 8);
+        float[] magenta = ImageDecoder.read(dir.resolve("one.png")).resize(8, 8).rgb();
         assertEquals(1f, magenta[0], 1e-6);
         assertEquals(0f, magenta[64], 1e-6);
     }
 
     @Test
-    void hugeImagesAreSubsampledWhileDecoding() throws Exception {
-        BufferedImage big = new BufferedImage(12000, 9000, BufferedImage.TYPE_BYTE_GRAY);
+    void bigImagesAreDecodedWholeAndHugeOnesRefusedFromTheHeader() throws Exception {
+        BufferedImage big = new BufferedImage(3000, 2100, BufferedImage.TYPE_BYTE_GRAY);
+        big.getRaster().setSample(2999, 2099, 0, 255);
         Path p = write("big.png", big, "png");
-        BufferedImage read = ImageInput.read(p);
-        assertTrue(read.getWidth() <= ImageInput.MAX_SIDE && read.getHeight() <= ImageInput.MAX_SIDE,
-                read.getWidth() + "x" + read.getHeight());
-        assertEquals(12000.0 / 9000, (double) read.getWidth() / read.getHeight(), 0.01, "aspect kept");
+        Picture read = ImageDecoder.read(p);
+        assertEquals(3000, read.width(), "no subsampling above 2048 px");
+        assertEquals(2100, read.height());
+        assertEquals(1f, read.value(0, 2999, 2099));
+        assertEquals(new ImageDecoder.Size(3000, 2100), ImageDecoder.size(p));
+        // a PNG whose header declares 12000 x 9000 (108 MP) and holds no pixels: refused before decoding
+        Path huge = dir.resolve("huge.png");
+        Files.write(huge, pngHeaderOnly(12000, 9000));
+        assertRefused(huge, "12000x9000 = 108 MP is larger than the 100 MP");
+    }
+
+    static byte[] pngHeaderOnly(int w, int h) throws IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        var ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array();
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(13).array());
+        out.write(ihdr);
+        var crc = new java.util.zip.CRC32();
+        crc.update(ihdr);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return out.toByteArray();
     }
 
     @Test
@@ -96,6 +115,18 @@ class ImageInputTest {
         Path cut = dir.resolve("cut.jpg");
         Files.write(cut, Arrays.copyOf(jpg, 40));
         assertRefused(cut, "cannot be decoded");
+        // cut inside the entropy-coded scan: ImageIO only warns ("Premature end of JPEG file")
+        BufferedImage noise = new BufferedImage(256, 192, BufferedImage.TYPE_INT_RGB);
+        var random = new java.util.Random(3);
+        for (int y = 0; y < 192; y++) {
+            for (int x = 0; x < 256; x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        byte[] big = Files.readAllBytes(write("noise.jpg", noise, "jpg"));
+        Path half = dir.resolve("half.jpg");
+        Files.write(half, Arrays.copyOf(big, big.length * 2 / 3));
+        assertRefused(half, "is truncated");
         // a 4-channel (CMYK/YCCK) JPEG written from a raster
         var raster = java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 32, 32, 4, null);
         Path cmyk = dir.resolve("cmyk.jpg");
@@ -105,8 +136,8 @@ class ImageInputTest {
             writer.write(null, new javax.imageio.IIOImage(raster, null, null), null);
         }
         try {
-            BufferedImage img = ImageInput.read(cmyk);
-            assertEquals(3 * 16 * 16, ImageInput.toModelInput(img, 16).length, "decoded CMYK is usable");
+            Picture img = ImageDecoder.read(cmyk);
+            assertEquals(3 * 16 * 16, img.resize(16, 16).rgb().length, "decoded CMYK is usable");
         } catch (IOException e) {
             assertTrue(e.getMessage().startsWith("image " + cmyk + ": "), e.getMessage());
         }

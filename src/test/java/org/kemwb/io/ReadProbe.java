@@ -1,4 +1,4 @@
-package org.kemwb.infer;
+package org.kemwb.io;
 
 /** Reads one image and prints the outcome; run in a child JVM as an unprivileged user. */
 public final class ReadProbe {
@@ -6,8 +6,8 @@ public final class ReadProbe {
 
     public static void main(String[] args) {
         try {
-            var img = ImageInput.read(java.nio.file.Path.of(args[0]));
-            System.out.println("OK " + img.getWidth() + "x" + img.getHeight());
+            var img = ImageDecoder.read(java.nio.file.Path.of(args[0]));
+            System.out.println("OK " + img.width() + "x" + img.height());
         } catch (java.io.IOException e) {
             System.out.println("ERR " + e.getMessage());
         }

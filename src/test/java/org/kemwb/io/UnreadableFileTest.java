@@ -1,10 +1,11 @@
-package org.kemwb.infer;
+package org.kemwb.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class UnreadableFileTest {
         if (!isRoot()) {
             Files.setPosixFilePermissions(image, PosixFilePermissions.fromString("---------"));
             try {
-                ImageInput.read(image);
+                ImageDecoder.read(image);
                 outcome = "OK";
             } catch (IOException e) {
                 outcome = "ERR " + e.getMessage();
@@ -54,15 +55,25 @@ class UnreadableFileTest {
         assertArrayEquals(before, Files.readAllBytes(image), "the file is not touched");
     }
 
-    /** Runs {@link ReadProbe} as nobody on a copy of the two classes it needs. */
+    /** Runs {@link ReadProbe} as nobody on a copy of the reader's classes and the decoding libraries. */
     private String readAsNobody(Path image) throws Exception {
         Path setpriv = Path.of("/usr/bin/setpriv");
         assumeTrue(Files.isExecutable(setpriv), "running as root without setpriv: cannot drop privileges");
-        Path classes = dir.resolve("classes").resolve("org").resolve("kemwb").resolve("infer");
+        Path classes = dir.resolve("classes").resolve("org").resolve("kemwb").resolve("io");
         Files.createDirectories(classes);
-        for (String c : List.of("ImageInput.class", "ReadProbe.class")) {
-            Path src = Path.of("target", c.startsWith("ReadProbe") ? "test-classes" : "classes", "org", "kemwb", "infer", c);
-            Files.copy(src, classes.resolve(c));
+        try (var listing = Files.list(Path.of("target", "classes", "org", "kemwb", "io"))) {
+            for (Path c : listing.toList()) {
+                Files.copy(c, classes.resolve(c.getFileName()));
+            }
+        }
+        Files.copy(Path.of("target", "test-classes", "org", "kemwb", "io", "ReadProbe.class"), classes.resolve("ReadProbe.class"));
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            String name = jar.getFileName().toString();
+            if (name.endsWith(".jar") && List.of("imageio-", "common-", "metadata-extractor", "xmpcore").stream().anyMatch(name::startsWith)) {
+                Files.copy(jar, lib.resolve(name));
+            }
         }
         // the sanity run (readable file) proves the child can read what it should
         Path readable = image.resolveSibling("open.png");
@@ -84,7 +95,7 @@ class UnreadableFileTest {
     private String probe(Path setpriv, Path file) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(setpriv.toString(), "--reuid=65534", "--regid=65534", "--clear-groups", java,
-                "-Djava.awt.headless=true", "-cp", dir.resolve("classes").toString(), "org.kemwb.infer.ReadProbe", file.toString())
+                "-Djava.awt.headless=true", "-cp", dir.resolve("classes") + File.pathSeparator + dir.resolve("lib") + "/*", "org.kemwb.io.ReadProbe", file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");

@@ -1,4 +1,4 @@
-package org.kemwb.train;
+package org.kemwb.data;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
