@@ -144,6 +144,8 @@ public final class KemwbCli {
         Path out;
         @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpuN.")
         String device;
+        @Option(names = "--repeat", defaultValue = "1", description = "Card models: run the photo this many times and print each forward time (benchmarks).")
+        int repeat;
 
         @Override
         public Integer call() throws Exception {
@@ -172,6 +174,10 @@ public final class KemwbCli {
         private int inferCard(Picture img) throws Exception {
             try (var model = org.kemwb.infer.CardModel.load(checkpoint, Devices.resolve(device))) {
                 var prediction = model.predict(img);
+                for (int r = 1; r < repeat; r++) {
+                    System.out.printf(Locale.ROOT, "forward %d: %.1f ms%n", r, prediction.forwardMs());
+                    prediction = model.predict(img);
+                }
                 var files = org.kemwb.infer.CardOutputs.write(prediction, img, out);
                 System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s (%d files; %s, input %dx%d, forward %.1f ms)%n",
                         prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
