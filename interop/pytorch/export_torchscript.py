@@ -5,7 +5,9 @@ Interface of the exported module (documented in the README):
          (imageSize x imageSize when those are 0 or absent)
   output tuple: one (B, C_t, H, W) map per task in config order, then token_attention
          (B, K*L, K*L) (empty (B, 0, 0) for interaction "none")
-The config travels next to the file as <name>.pt.json.
+The model card travels next to the file as <name>.card.json (the same card that export_model.py
+writes for other models, with the workbench config under "workbench"); exports made before the
+card (config in <name>.pt.json) still open.
 
   python3 export_torchscript.py MODEL.npz OUT.pt [--fixtures DIR]
 """
@@ -19,6 +21,37 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 from kemwb_torch import load_npz  # noqa: E402
+
+
+KINDS = {"semseg": "segmentation", "parts": "segmentation", "depth": "depth", "normals": "normals",
+         "edges": "edges", "saliency": "saliency"}
+
+
+def workbench_card(cfg):
+    """The model card of a workbench export: input, tasks, token attention and the config."""
+    s = cfg["imageSize"]
+    g = s // cfg["patch"]
+    tasks = []
+    for t in cfg["tasks"]:
+        e = {"name": t, "kind": KINDS[t]}
+        if t in ("semseg", "parts"):
+            n = cfg["semsegClasses"] if t == "semseg" else cfg["partsClasses"]
+            e["classes"] = [f"class {c}" for c in range(n)]
+        elif t == "depth":
+            e["unit"] = "metres"
+        elif t == "normals":
+            e["axes"] = ["right", "up", "forward"]  # SyntheticScenes: camera x right, y up, z forward
+            e["frame"] = "camera"
+        else:
+            e["values"] = "logits"
+        tasks.append(e)
+    card = {"format": "kemwb-model-card/1", "name": f"workbench {cfg['interaction']} model",
+            "input": {"height": s, "width": s, "channels": "RGB", "range": 1}, "tasks": tasks}
+    if cfg["interaction"] != "none":
+        layout = {"groups": [{"task": t, "grid": [g, g]} for t in cfg["tasks"]]}
+        card["attention"] = [{"name": "token_attention", "heads": "averaged", "rows": layout, "columns": layout}]
+    card["workbench"] = cfg
+    return card
 
 
 def main():
@@ -35,8 +68,9 @@ def main():
     with torch.no_grad():
         traced = torch.jit.trace(model, example)
         traced.save(a.out)
-        with open(a.out + ".json", "w") as f:
-            json.dump(model.cfg, f)
+        stem = a.out[:-3] if a.out.endswith(".pt") else a.out
+        with open(stem + ".card.json", "w") as f:
+            json.dump(workbench_card(model.cfg), f, indent=2)
         if a.fixtures:
             os.makedirs(a.fixtures, exist_ok=True)
             np.save(os.path.join(a.fixtures, "input.npy"), example.numpy())
