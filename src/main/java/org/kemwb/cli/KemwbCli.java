@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -95,7 +96,7 @@ public final class KemwbCli {
             }
             c = c.withDevice(device);
             Devices.resolve(device);
-            return runToEnd(TrainingRun.create(run, c));
+            return runToEnd(org.kemwb.job.TrainingJob.start(run, c));
         }
     }
 
@@ -106,30 +107,60 @@ public final class KemwbCli {
 
         @Override
         public Integer call() throws Exception {
-            return runToEnd(TrainingRun.open(run));
+            return runToEnd(org.kemwb.job.TrainingJob.resume(run));
         }
     }
 
-    static int runToEnd(TrainingRun run) throws IOException {
-        int steps = run.config().steps();
-        try (ProgressBar bar = new ProgressBar("train " + run.dir().getFileName(), steps)) {
-            String status = run.run(row -> {
-                bar.stepTo(Long.parseLong(row.get("step")));
-                if ("eval".equals(row.get("kind"))) {
-                    StringBuilder sb = new StringBuilder();
-                    row.forEach((k, v) -> {
-                        if (!v.isEmpty() && TrainingRun.isMetric(k)) {
-                            sb.append(k).append('=').append(v).append(' ');
-                        }
-                    });
-                    bar.setExtraMessage(sb.toString().trim());
-                } else {
-                    bar.setExtraMessage("loss=" + row.get("loss"));
+    /** Runs a training job with a console progress bar (created once the planned steps are known). */
+    static int runToEnd(org.kemwb.job.TrainingJob job) throws Exception {
+        ProgressBar[] bar = new ProgressBar[1];
+        try {
+            org.kemwb.train.RunStatus status = job.run(new org.kemwb.job.JobListener() {
+                @Override
+                public void progress(long done, long total) {
+                    if (bar[0] == null) {
+                        bar[0] = new ProgressBar("train " + job.name(), total);
+                    }
+                    bar[0].stepTo(done);
                 }
-            }, () -> false);
-            bar.stepTo(steps);
-            System.out.println("run " + run.dir() + ": " + status);
-            return "finished".equals(status) ? 0 : 1;
+
+                @Override
+                public void rows(List<Map<String, String>> rows) {
+                    Map<String, String> row = rows.getLast();
+                    if (bar[0] == null) {
+                        return;
+                    }
+                    if ("eval".equals(row.get("kind"))) {
+                        StringBuilder sb = new StringBuilder();
+                        row.forEach((k, v) -> {
+                            if (!v.isEmpty() && TrainingRun.isMetric(k)) {
+                                sb.append(k).append('=').append(v).append(' ');
+                            }
+                        });
+                        bar[0].setExtraMessage(sb.toString().trim());
+                    } else {
+                        bar[0].setExtraMessage("loss=" + row.get("loss"));
+                    }
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+            });
+            if (bar[0] != null && status == org.kemwb.train.RunStatus.FINISHED) {
+                bar[0].stepTo(bar[0].getMax());
+            }
+            if (bar[0] != null) {
+                bar[0].close();
+                bar[0] = null;
+            }
+            System.out.println("run " + job.dir() + ": " + status.id());
+            return status == org.kemwb.train.RunStatus.FINISHED ? 0 : 1;
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
         }
     }
 

@@ -22,7 +22,7 @@ public final class WorkbenchState implements AutoCloseable {
     /** Which of the two model slots. */
     public enum Slot { PRIMARY, COMPARISON }
 
-    private final Jobs jobs = new Jobs();
+    private final JobCenter jobs = new JobCenter();
     private final ObjectProperty<BufferedImage> image = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> imagePath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> primaryPath = new SimpleObjectProperty<>();
@@ -39,7 +39,7 @@ public final class WorkbenchState implements AutoCloseable {
     private volatile Picture picture;
     private ModelHandle comparisonModel;
 
-    public Jobs jobs() {
+    public JobCenter jobs() {
         return jobs;
     }
 
@@ -218,19 +218,14 @@ public final class WorkbenchState implements AutoCloseable {
 
     @Override
     public void close() {
-        // models are closed on the engine thread, after whatever it is running
-        jobs.onEngine(new Task<Void>() {
-            @Override
-            protected Void call() {
-                if (primaryModel != null) {
-                    primaryModel.close();
-                }
-                if (comparisonModel != null) {
-                    comparisonModel.close();
-                }
-                return null;
+        // jobs are cancelled and waited for; then models are closed on the engine thread
+        jobs.close(() -> {
+            if (primaryModel != null) {
+                primaryModel.close();
+            }
+            if (comparisonModel != null) {
+                comparisonModel.close();
             }
         });
-        jobs.close();
     }
 }

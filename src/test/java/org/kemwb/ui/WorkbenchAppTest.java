@@ -144,6 +144,7 @@ class WorkbenchAppTest {
         String name = robot.lookup("#run-name").queryTextInputControl().getText();
         robot.clickOn("#train-start");
         waitFor(() -> view.pointCount() >= 6, 120); // hang limit only
+        assertTrue(robot.lookup("#train-start").query().isDisabled(), "no second run beside the running one");
         robot.clickOn("#train-cancel");
         waitFor(() -> view.running() == null, 60);
         Path dir = runs.resolve(name);
