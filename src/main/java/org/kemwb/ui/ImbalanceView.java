@@ -60,10 +60,10 @@ public final class ImbalanceView extends VBox {
         getStyleClass().add("page");
         setSpacing(10);
         setPadding(new Insets(12));
-        for (Spinner<?> sp : List.of(seeds, steps, exponent, etfVertices)) {
-            sp.setPrefWidth(100);
-            sp.setEditable(true);
-        }
+        Layouts.fitSpinner(seeds, "20");
+        Layouts.fitSpinner(steps, "1000000");
+        Layouts.fitSpinner(exponent, "10.0");
+        Layouts.fitSpinner(etfVertices, "48");
         etfVertices.setTooltip(new javafx.scene.control.Tooltip("sKEM ETF vertices; 0 = one per task stream (2)"));
         Button run = new Button("Run");
         run.setId("imbalance-run");
@@ -72,13 +72,12 @@ public final class ImbalanceView extends VBox {
         open.setOnAction(e -> chooseResults());
         Button export = new Button("Export…");
         export.setOnAction(e -> export());
-        HBox controls = new HBox(8, new Label("Seeds"), seeds, new Label("Steps"), steps, new Label("Power-law exponent"),
+        var controls = Layouts.row(new Label("Seeds"), seeds, new Label("Steps"), steps, new Label("Power-law exponent"),
                 exponent, new Label("ETF vertices"), etfVertices, run, open, export);
-        controls.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
 
         table.setId("imbalance-table");
         table.getStyleClass().add("result-table");
-        table.setHgap(24);
+        table.setHgap(16);
         table.setVgap(6);
         caption.setWrapText(true);
         caption.getStyleClass().add("caption");
@@ -262,10 +261,10 @@ public final class ImbalanceView extends VBox {
     private void showTable(List<ImbalanceExperiment.Cell> cells, int nSeeds) {
         table.getChildren().clear();
         table.add(header("module"), 0, 0);
-        table.add(header("trained on balanced"), 1, 0);
-        table.add(header("trained on long-tailed"), 2, 0);
+        table.add(header("trained on\nbalanced"), 1, 0);
+        table.add(header("trained on\nlong-tailed"), 2, 0);
         table.add(header("change"), 3, 0);
-        table.add(header("rare colours (bal. → long-tailed)"), 4, 0);
+        table.add(header("rare colours\n(bal. → long-tailed)"), 4, 0);
         int row = 1;
         for (InteractionKind module : cells.stream().map(ImbalanceExperiment.Cell::module).distinct().toList()) {
             var balanced = find(cells, module, Distribution.BALANCED);
@@ -306,13 +305,13 @@ public final class ImbalanceView extends VBox {
     }
 
     private static Label header(String text) {
-        Label l = new Label(text);
+        Label l = Layouts.keepWidth(new Label(text));
         l.getStyleClass().add("table-header");
         return l;
     }
 
     private static Label cellLabel(String text) {
-        Label l = new Label(text);
+        Label l = Layouts.keepWidth(new Label(text));
         l.getStyleClass().add("table-cell-value");
         return l;
     }

@@ -97,6 +97,7 @@ public final class MainWindow extends BorderPane {
             b.setMaxWidth(Double.MAX_VALUE);
         }
         device.setMaxWidth(Double.MAX_VALUE);
+        bar.setMinWidth(Region.USE_PREF_SIZE); // its buttons keep their whole labels
         bar.getChildren().addAll(spacer, new Label("Device"), device, openImage, openModel, recent, theme);
         setLeft(bar);
         setCenter(center);

@@ -81,8 +81,10 @@ public final class RunsView extends VBox {
         resume.setId("runs-resume");
         resume.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
         resume.setOnAction(e -> resume(table.getSelectionModel().getSelectedItem()));
-        getChildren().addAll(new HBox(10, refresh, open, resume, info), table,
-                new HBox(10, new Label("Compare the selected runs (Ctrl+click) on"), column), viewer);
+        // layout (issue 16): controls wrap, the folder list wraps, columns fit their text
+        table.getItems().addListener((javafx.collections.ListChangeListener<RunRow>) c -> Layouts.fitColumns(table));
+        getChildren().addAll(Layouts.row(refresh, open, resume), Layouts.wrapping(info), table,
+                Layouts.row(new Label("Compare the selected runs (Ctrl+click) on"), column), viewer);
         refresh();
     }
 

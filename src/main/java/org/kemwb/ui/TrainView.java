@@ -102,7 +102,7 @@ public final class TrainView extends VBox {
         VBox.setVgrow(viewer, Priority.ALWAYS);
         Button export = new Button("Export…");
         export.setOnAction(e -> export());
-        HBox top = new HBox(12, sheet, new VBox(10, form, new HBox(10, start, cancel, curves, logScale, export), reason));
+        HBox top = new HBox(12, sheet, new VBox(10, form, Layouts.row(start, cancel, curves, logScale, export), reason));
         reason.setWrapText(true);
         reason.setMaxWidth(420);
         getChildren().addAll(top, viewer);

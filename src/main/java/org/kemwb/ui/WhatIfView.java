@@ -24,8 +24,11 @@ import org.kemwb.infer.Prediction;
  * labels how much changed outside the edited region, i.e. how far the corruption leaked.
  */
 final class WhatIfView extends VBox {
-    static final int SIZE = 256;
+    /** Pixels of the change maps; they are drawn scaled to the panel size. */
     static final int MAP = 160;
+    /** Side of the image and of the change maps (from the page's width). */
+    private final javafx.beans.property.DoubleProperty size = new javafx.beans.property.SimpleDoubleProperty(256);
+    private final javafx.beans.property.DoubleProperty mapSide = new javafx.beans.property.SimpleDoubleProperty(MAP);
     private final WorkbenchState state;
     private final ImageView picture = new ImageView();
     private final Rectangle region = new Rectangle();
@@ -37,13 +40,14 @@ final class WhatIfView extends VBox {
     WhatIfView(WorkbenchState state) {
         this.state = state;
         setSpacing(6);
-        picture.setFitWidth(SIZE);
-        picture.setFitHeight(SIZE);
+        picture.fitWidthProperty().bind(size);
+        picture.fitHeightProperty().bind(size);
         region.getStyleClass().add("spot-marker");
         region.setManaged(false);
         Pane overlay = new Pane(region);
         StackPane canvas = new StackPane(picture, overlay);
-        canvas.setMaxSize(SIZE, SIZE);
+        canvas.maxWidthProperty().bind(size);
+        canvas.maxHeightProperty().bind(size);
         canvas.setId("whatif-image");
         canvas.setOnMousePressed(e -> {
             sx = clamp(e.getX());
@@ -68,8 +72,7 @@ final class WhatIfView extends VBox {
         apply.setId("whatif-apply");
         apply.setOnAction(e -> apply());
         maps.setId("whatif-maps");
-        HBox controls = new HBox(8, new Label("Drag a region, then"), noise, blank, apply);
-        controls.setAlignment(Pos.CENTER_LEFT);
+        var controls = Layouts.row(new Label("Drag a region, then"), noise, blank, apply);
         getChildren().addAll(controls, new HBox(12, canvas, maps));
         state.imageProperty().addListener((o, a, img) -> picture.setImage(img == null ? null : Pictures.of(img)));
         if (state.imageProperty().get() != null) {
@@ -77,16 +80,26 @@ final class WhatIfView extends VBox {
         }
     }
 
-    private static double clamp(double v) {
-        return Math.max(0, Math.min(SIZE, v));
+    /**
+     * Binds the panel sizes to the width the page offers: the image and three change maps per
+     * row share it.
+     */
+    void bindSizes(javafx.beans.value.ObservableDoubleValue width) {
+        size.bind(javafx.beans.binding.Bindings.createDoubleBinding(() -> Math.max(120, Math.min(360, (width.get() - 60) / 4)), width));
+        mapSide.bind(javafx.beans.binding.Bindings.createDoubleBinding(() -> Math.max(100, Math.min(300, (width.get() - 60) / 4 - 12)), width));
+    }
+
+    private double clamp(double v) {
+        return Math.max(0, Math.min(size.get(), v));
     }
 
     /** Sets the edited region (fractions of the image) without the mouse. */
     void select(double x0, double y0, double x1, double y1) {
-        region.setX(x0 * SIZE);
-        region.setY(y0 * SIZE);
-        region.setWidth((x1 - x0) * SIZE);
-        region.setHeight((y1 - y0) * SIZE);
+        double s = size.get();
+        region.setX(x0 * s);
+        region.setY(y0 * s);
+        region.setWidth((x1 - x0) * s);
+        region.setHeight((y1 - y0) * s);
     }
 
     void apply() {
@@ -96,10 +109,11 @@ final class WhatIfView extends VBox {
         if (img == null || before[0] == null || region.getWidth() < 1 || region.getHeight() < 1) {
             return;
         }
-        double x0 = region.getX() / SIZE;
-        double y0 = region.getY() / SIZE;
-        double x1 = (region.getX() + region.getWidth()) / SIZE;
-        double y1 = (region.getY() + region.getHeight()) / SIZE;
+        double s = size.get();
+        double x0 = region.getX() / s;
+        double y0 = region.getY() / s;
+        double x1 = (region.getX() + region.getWidth()) / s;
+        double y1 = (region.getY() + region.getHeight()) / s;
         BufferedImage edited = edit(img, x0, y0, x1, y1, noise.isSelected());
         state.probe(edited, after -> show(before, after, x0, y0, x1, y1));
     }
@@ -134,19 +148,19 @@ final class WhatIfView extends VBox {
                 }
                 int size = before[m].size();
                 ImageView heat = new ImageView(Pictures.heatmap(change, size, max, MAP));
+                heat.fitWidthProperty().bind(mapSide);
+                heat.fitHeightProperty().bind(mapSide);
                 heat.setId("whatif-" + before[m].interaction().id() + "-" + before[m].tasks().get(t).id());
                 double outside = OutputChange.mean(change, size, x0, y0, x1, y1, false);
                 double inside = OutputChange.mean(change, size, x0, y0, x1, y1, true);
                 Label caption = new Label(String.format(Locale.ROOT, "%s change: inside %.3g, outside %.3g", before[m].tasks().get(t).id(),
                         inside, outside));
-                caption.setWrapText(true);
-                caption.setMaxWidth(MAP + 30);
-                maps.add(new VBox(2, caption, new StackPane(new ImageView(picture.getImage()) {
-                    {
-                        setFitWidth(MAP);
-                        setFitHeight(MAP);
-                    }
-                }, heat)), t, m * 2 + 1);
+                Layouts.wrapping(caption);
+                caption.maxWidthProperty().bind(mapSide);
+                ImageView under = new ImageView(picture.getImage());
+                under.fitWidthProperty().bind(mapSide);
+                under.fitHeightProperty().bind(mapSide);
+                maps.add(new VBox(2, caption, new StackPane(under, heat)), t, m * 2 + 1);
             }
         }
     }
