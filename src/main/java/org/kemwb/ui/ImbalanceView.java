@@ -45,6 +45,8 @@ public final class ImbalanceView extends VBox {
     private final Spinner<Integer> etfVertices = new Spinner<>(0, 48, 0);
     private final GridPane table = new GridPane();
     private final Label caption = new Label();
+    /** What the table and charts show now: a folder, or a run started here (and how far it got). */
+    private final Label shownLabel = Layouts.wrapping(new Label());
     private final DefaultStatisticalCategoryDataset bars = new DefaultStatisticalCategoryDataset();
     private final XYSeriesCollection curves = new XYSeriesCollection();
     /** (module/distribution) -> step -> accuracies of the seeds so far. */
@@ -110,7 +112,9 @@ public final class ImbalanceView extends VBox {
         barViewer.setPrefWidth(420);
         lineViewer.setPrefWidth(620);
         VBox.setVgrow(charts, Priority.ALWAYS);
-        getChildren().addAll(controls, table, caption, charts);
+        shownLabel.setId("imbalance-shown");
+        shownLabel.setMnemonicParsing(false);
+        getChildren().addAll(controls, table, caption, shownLabel, charts);
         showTable(List.of(), 0);
         caption.setText("Sort-of-CLEVR: train kem and skem on balanced and on long-tailed (power-law) data, test on "
                 + "balanced data. Paper (table 1): KEM 81% → 71%, sKEM 79% → 79%. Press Run, or open a folder written by "
@@ -118,6 +122,11 @@ public final class ImbalanceView extends VBox {
         if (bundled != null && Files.isRegularFile(bundled.resolve(ImbalanceResults.SUMMARY))) {
             load(bundled);
         }
+    }
+
+    /** The line saying what the page shows (tests). */
+    Label shownLabel() {
+        return shownLabel;
     }
 
     /** Results currently on the page (for tests). */
@@ -133,6 +142,9 @@ public final class ImbalanceView extends VBox {
                 d.batch(), d.lr(), d.imageSize(), d.patch(), d.dim(), d.slots(), d.topK(), etfVertices.getValue(),
                 exponent.getValue(), d.trainScenes(), d.testScenes(), Math.max(1, Math.min(d.evalEvery(), steps.getValue() / 4)));
         int nSeeds = settings.seeds();
+        String what = String.format(Locale.ROOT, "Shown: a new run (%d seed%s x %d steps, exponent %.1f)", nSeeds,
+                nSeeds == 1 ? "" : "s", settings.steps(), exponent.getValue());
+        shownLabel.setText(what + ", running.");
         Task<List<ImbalanceExperiment.Cell>> task = new Task<>() {
             @Override
             protected List<ImbalanceExperiment.Cell> call() {
@@ -153,13 +165,18 @@ public final class ImbalanceView extends VBox {
         task.setOnSucceeded(e -> {
             shown = new ImbalanceResults(task.getValue(), nSeeds, List.copyOf(points));
             showCells(shown);
+            shownLabel.setText(what + ", finished.");
             run.setDisable(false);
         });
         task.setOnFailed(e -> {
             state.errorProperty().set(WorkbenchState.message(task.getException()));
+            shownLabel.setText(what + ", failed.");
             run.setDisable(false);
         });
-        task.setOnCancelled(e -> run.setDisable(false));
+        task.setOnCancelled(e -> {
+            shownLabel.setText(what + ", cancelled (curves up to the cancel).");
+            run.setDisable(false);
+        });
         state.jobs().onOwnThread(task, "kemwb-imbalance");
     }
 
@@ -210,7 +227,7 @@ public final class ImbalanceView extends VBox {
             task.getValue().points().forEach(this::addPoint);
             shown = task.getValue();
             showCells(shown);
-            caption.setText(caption.getText() + "  Shown: " + folder.toAbsolutePath().normalize() + ".");
+            shownLabel.setText("Shown: " + folder.toAbsolutePath().normalize() + ".");
         });
         task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
         state.jobs().onOwnThread(task, "kemwb-imbalance-read");

@@ -153,7 +153,9 @@ public final class InspectView extends VBox {
         readouts.add(() -> pixel.setText(pixelText(img)));
         grid.add(imagePanel, 0, 0);
         if (p == null) {
-            caption.setText("Shown: " + imageName + "; no model open (Ctrl+Shift+O opens a checkpoint).");
+            Path model = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
+            caption.setText("Shown: " + imageName + (model == null ? "; no model open (Ctrl+Shift+O opens a checkpoint)."
+                    : "; running " + model.getFileName() + " on it…"));
             return;
         }
         int s = p.size();

@@ -84,6 +84,7 @@ public final class MainWindow extends BorderPane {
             recent.getItems().clear();
             for (String f : RecentFiles.list()) {
                 javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(f);
+                item.setMnemonicParsing(false); // file names keep their underscores
                 item.setOnAction(ev -> open(Path.of(f)));
                 recent.getItems().add(item);
             }
@@ -121,13 +122,22 @@ public final class MainWindow extends BorderPane {
 
     /** Opens a dropped or chosen file: a model (.params, .pt, .npz) goes to the primary slot, anything else is an image. */
     public void open(Path file) {
-        RecentFiles.add(file);
         String name = file.getFileName().toString();
         if (name.endsWith(".params") || name.endsWith(".pt") || name.endsWith(".npz")) {
-            state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY);
+            openCheckpoint(file);
         } else {
-            state.openImage(file);
+            remember(state.openImage(file), file);
         }
+    }
+
+    /** Opens a file as a model, whatever its name (the "Open checkpoint" dialog): it is never read as an image. */
+    public void openCheckpoint(Path file) {
+        remember(state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY), file);
+    }
+
+    /** Only files that opened enter Recent. */
+    private static void remember(javafx.concurrent.Task<?> task, Path file) {
+        task.addEventHandler(javafx.concurrent.WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> RecentFiles.add(file));
     }
 
     public void show(String page) {
@@ -196,7 +206,7 @@ public final class MainWindow extends BorderPane {
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Models (checkpoint, TorchScript, npz)", "*.params", "*.pt", "*.npz"));
         File f = fc.showOpenDialog(window());
         if (f != null) {
-            open(f.toPath());
+            openCheckpoint(f.toPath());
         }
     }
 
@@ -232,12 +242,9 @@ public final class MainWindow extends BorderPane {
                 cancel.disableProperty().bind(job.stateProperty().isNotEqualTo(Worker.State.RUNNING));
             }
         });
-        state.errorProperty().addListener((o, a, err) -> {
-            if (err != null) {
-                status.textProperty().unbind();
-                status.setText("⚠ " + err);
-            }
-        });
+        // errors: the latest on one line beside the job, every one in the message log (issue 16)
+        status.getLeftItems().add(new MessageLog(state));
+        status.getRightItems().forEach(Layouts::keepWidth);
         return status;
     }
 }

@@ -34,6 +34,10 @@ final class WhatIfView extends VBox {
     private final Rectangle region = new Rectangle();
     private final GridPane maps = new GridPane(8, 4);
     private final ToggleButton noise = new ToggleButton("Noise");
+    private final Label note = Layouts.wrapping(new Label("No results yet."));
+    private final ImageView corrupted = new ImageView();
+    /** Counts image and model changes; a probe that finishes after one is dropped. */
+    private int generation;
     private double sx;
     private double sy;
 
@@ -73,8 +77,25 @@ final class WhatIfView extends VBox {
         apply.setOnAction(e -> apply());
         maps.setId("whatif-maps");
         var controls = Layouts.row(new Label("Drag a region, then"), noise, blank, apply);
-        getChildren().addAll(controls, new HBox(12, canvas, maps));
+        note.setId("whatif-note");
+        note.setMnemonicParsing(false);
+        corrupted.fitWidthProperty().bind(size);
+        corrupted.fitHeightProperty().bind(size);
+        corrupted.setId("whatif-corrupted");
+        Label corruptedTitle = new Label("corrupted input");
+        corruptedTitle.visibleProperty().bind(corrupted.imageProperty().isNotNull());
+        corruptedTitle.managedProperty().bind(corruptedTitle.visibleProperty());
+        getChildren().addAll(controls, note, new HBox(12, new VBox(6, canvas, corruptedTitle, corrupted), maps));
         state.imageProperty().addListener((o, a, img) -> picture.setImage(img == null ? null : Pictures.of(img)));
+        // results belong to one image and one pair of models: any change makes them stale
+        state.imageProperty().addListener((o, a, b) -> clear("the image changed"));
+        state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> {
+            if (a != null && b != null && a.config() != b.config()) {
+                clear("the model changed");
+            }
+        });
+        state.modelPathProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> clear("the model changed"));
+        state.modelPathProperty(WorkbenchState.Slot.COMPARISON).addListener((o, a, b) -> clear("the comparison model changed"));
         if (state.imageProperty().get() != null) {
             picture.setImage(Pictures.of(state.imageProperty().get()));
         }
@@ -115,7 +136,53 @@ final class WhatIfView extends VBox {
         double x1 = (region.getX() + region.getWidth()) / s;
         double y1 = (region.getY() + region.getHeight()) / s;
         BufferedImage edited = edit(img, x0, y0, x1, y1, noise.isSelected());
-        state.probe(edited, after -> show(before, after, x0, y0, x1, y1));
+        int started = generation;
+        String how = noise.isSelected() ? "noise" : "grey";
+        note.setText("Computing…");
+        state.probe(edited, after -> {
+            if (started != generation) {
+                return; // the image or a model changed meanwhile: these results would mislead
+            }
+            corrupted.setImage(Pictures.of(edited));
+            show(before, after, x0, y0, x1, y1);
+            note.setText(String.format(Locale.ROOT, "Change of each output when the region x %.0f–%.0f %%, y %.0f–%.0f %% of %s is "
+                    + "filled with %s (models: %s).", 100 * x0, 100 * x1, 100 * y0, 100 * y1, imageName(), how, modelNames(before)));
+        });
+    }
+
+    private String imageName() {
+        var path = state.imagePathProperty().get();
+        return path == null ? "the image" : path.getFileName().toString();
+    }
+
+    private static String modelNames(Prediction[] models) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (Prediction p : models) {
+            if (p != null) {
+                names.add(p.interaction().id());
+            }
+        }
+        return String.join(", ", names);
+    }
+
+    /** Drops the results, saying why (the image or a model changed since they were computed). */
+    void clear(String why) {
+        generation++;
+        if (!maps.getChildren().isEmpty() || corrupted.getImage() != null) {
+            note.setText("Results cleared: " + why + ". Drag a region and press Recompute.");
+        }
+        maps.getChildren().clear();
+        corrupted.setImage(null);
+    }
+
+    /** The line saying what the results show (tests). */
+    Label note() {
+        return note;
+    }
+
+    /** Whether results are on screen (tests). */
+    boolean hasResults() {
+        return !maps.getChildren().isEmpty();
     }
 
     static BufferedImage edit(BufferedImage img, double x0, double y0, double x1, double y1, boolean withNoise) {
@@ -129,6 +196,28 @@ final class WhatIfView extends VBox {
             }
         }
         return out;
+    }
+
+    /** What a change map's numbers mean, with units: share of pixels for class maps, metres, degrees, probability. */
+    static String changeText(org.kemwb.model.Task task, double inside, double outside) {
+        return switch (task) {
+            case SEMSEG, PARTS -> String.format(Locale.ROOT, "%s: class changed on %.1f %% of pixels inside, %.1f %% outside",
+                    task.id(), 100 * inside, 100 * outside);
+            case DEPTH -> String.format(Locale.ROOT, "depth: mean |Δ| %.3f m inside, %.3f m outside", inside, outside);
+            case NORMALS -> String.format(Locale.ROOT, "normals: mean angle %.1f° inside, %.1f° outside", inside, outside);
+            case EDGES, SALIENCY -> String.format(Locale.ROOT, "%s: mean |Δp| %.3f inside, %.3f outside (probability)", task.id(),
+                    inside, outside);
+        };
+    }
+
+    private javafx.scene.Node changeScale(org.kemwb.model.Task task, float max) {
+        String unit = switch (task) {
+            case SEMSEG, PARTS -> "";
+            case DEPTH -> "m";
+            case NORMALS -> "°";
+            case EDGES, SALIENCY -> "(Δp)";
+        };
+        return InspectView.scale(0, max, unit, javafx.beans.binding.Bindings.createDoubleBinding(mapSide::get, mapSide));
     }
 
     private void show(Prediction[] before, Prediction[] after, double x0, double y0, double x1, double y1) {
@@ -153,14 +242,13 @@ final class WhatIfView extends VBox {
                 heat.setId("whatif-" + before[m].interaction().id() + "-" + before[m].tasks().get(t).id());
                 double outside = OutputChange.mean(change, size, x0, y0, x1, y1, false);
                 double inside = OutputChange.mean(change, size, x0, y0, x1, y1, true);
-                Label caption = new Label(String.format(Locale.ROOT, "%s change: inside %.3g, outside %.3g", before[m].tasks().get(t).id(),
-                        inside, outside));
+                Label caption = new Label(changeText(before[m].tasks().get(t), inside, outside));
                 Layouts.wrapping(caption);
                 caption.maxWidthProperty().bind(mapSide);
                 ImageView under = new ImageView(picture.getImage());
                 under.fitWidthProperty().bind(mapSide);
                 under.fitHeightProperty().bind(mapSide);
-                maps.add(new VBox(2, caption, new StackPane(under, heat)), t, m * 2 + 1);
+                maps.add(new VBox(2, caption, new StackPane(under, heat), changeScale(before[m].tasks().get(t), max)), t, m * 2 + 1);
             }
         }
     }

@@ -33,8 +33,37 @@ public final class WorkbenchState implements AutoCloseable {
     private final StringProperty error = new SimpleStringProperty();
     private final ObjectProperty<org.kemwb.data.Sample> groundTruth = new SimpleObjectProperty<>();
     private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
+    private final javafx.collections.ObservableList<Message> messages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
     private ModelHandle comparisonModel;
+
+    /** One entry of the message log: when, and the one-line message. */
+    public record Message(java.time.LocalTime time, String text) {
+        @Override
+        public String toString() {
+            return time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + text;
+        }
+    }
+
+    public WorkbenchState() {
+        // every error any page reports stays in the log, however fast the next one replaces it
+        error.addListener((o, a, b) -> {
+            if (b != null) {
+                messages.add(new Message(java.time.LocalTime.now(), b));
+            }
+        });
+    }
+
+    /** Every error of this session, oldest first (FX thread). */
+    public javafx.collections.ObservableList<Message> messages() {
+        return messages;
+    }
+
+    /** Reports an error: shown in the status bar and kept in the message log, even when it repeats the last one. */
+    public void report(String message) {
+        error.set(null);
+        error.set(message);
+    }
 
     public Jobs jobs() {
         return jobs;
@@ -89,15 +118,19 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> {
-            image.set(task.getValue());
+            // the predictions and labels belong to the previous image: nobody may show them over this one
             imagePath.set(file);
+            primary.set(null);
+            comparison.set(null);
+            groundTruth.set(null);
+            image.set(task.getValue());
             if (!openedImages.contains(file)) {
                 openedImages.add(file);
             }
             error.set(null);
             rerun();
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         return jobs.onEngine(task);
     }
 
@@ -123,11 +156,12 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> {
+            predictionProperty(slot).set(null); // the old model's outputs: never shown under the new model's name
             modelPathProperty(slot).set(file);
             error.set(null);
             rerun();
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         return jobs.onEngine(task);
     }
 
@@ -171,7 +205,7 @@ public final class WorkbenchState implements AutoCloseable {
             primary.set(task.getValue()[0]);
             comparison.set(task.getValue()[1]);
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         jobs.onEngine(task);
     }
 
@@ -193,7 +227,7 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> done.accept(task.getValue()));
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         jobs.onEngine(task);
     }
 

@@ -135,6 +135,7 @@ class LayoutTest {
         var before = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get();
         Platform.runLater(() -> app.state().openImage(wide));
         waitFor(() -> wide.equals(app.state().imagePathProperty().get())
+                && app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != null
                 && app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != before, 60);
         for (String id : List.of("#inspect-image", "#output-semseg", "#output-depth")) {
             var b = robot.lookup(id).queryAs(ImageView.class).getBoundsInParent();
