@@ -136,6 +136,7 @@ public final class InspectView extends VBox {
     private void show(Prediction p) {
         grid.getChildren().clear();
         readouts.clear();
+        warning.setText("");
         BufferedImage img = state.imageProperty().get();
         if (img == null) {
             return;
@@ -159,10 +160,14 @@ public final class InspectView extends VBox {
             return;
         }
         int s = p.size();
+        String trainedOn = state.trainedOnProperty(WorkbenchState.Slot.PRIMARY).get();
+        String mismatch = imagePath == null ? null
+                : org.kemwb.infer.TrainingData.mismatch(trainedOn, org.kemwb.infer.TrainingData.sourceOfImage(imagePath));
+        warning.setText(mismatch == null ? "" : "⚠ " + mismatch);
         Path modelPath = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
-        caption.setText(String.format(Locale.ROOT, "Shown: %s through %s (%s model, %d tasks, %dx%d input, forward %.1f ms)",
-                imageName, modelPath == null ? "the model" : modelPath.getFileName(), p.interaction().id(), p.tasks().size(), s, s,
-                p.forwardMs()));
+        caption.setText(String.format(Locale.ROOT, "Shown: %s through %s (%s model, %d tasks, %dx%d input, forward %.1f ms; "
+                + "trained on %s)", imageName, modelPath == null ? "the model" : modelPath.getFileName(), p.interaction().id(),
+                p.tasks().size(), s, s, p.forwardMs(), trainedOn == null ? "unknown data" : trainedOn));
         BufferedImage seen = ImageInput.fromPlanar(ImageInput.toModelInput(img, s), s);
         Label seenNote = Layouts.wrapping(new Label(String.format(Locale.ROOT,
                 "The %dx%d image is resized to %dx%d for the model%s.", img.getWidth(), img.getHeight(), s, s,

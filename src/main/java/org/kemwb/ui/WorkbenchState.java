@@ -26,6 +26,8 @@ public final class WorkbenchState implements AutoCloseable {
     private final ObjectProperty<Path> imagePath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> primaryPath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> comparisonPath = new SimpleObjectProperty<>();
+    private final StringProperty primaryTrainedOn = new SimpleStringProperty();
+    private final StringProperty comparisonTrainedOn = new SimpleStringProperty();
     private final ObjectProperty<Prediction> primary = new SimpleObjectProperty<>();
     private final ObjectProperty<Prediction> comparison = new SimpleObjectProperty<>();
     private final StringProperty device = new SimpleStringProperty("auto");
@@ -79,6 +81,11 @@ public final class WorkbenchState implements AutoCloseable {
 
     public ObjectProperty<Path> modelPathProperty(Slot slot) {
         return slot == Slot.PRIMARY ? primaryPath : comparisonPath;
+    }
+
+    /** What the model in a slot was trained on (checkpoint metadata; see {@code infer.TrainingData}). */
+    public StringProperty trainedOnProperty(Slot slot) {
+        return slot == Slot.PRIMARY ? primaryTrainedOn : comparisonTrainedOn;
     }
 
     public ObjectProperty<Prediction> predictionProperty(Slot slot) {
@@ -136,11 +143,13 @@ public final class WorkbenchState implements AutoCloseable {
 
     /** Loads a checkpoint into a slot (closing the model it replaces) and runs it on the image. */
     public Task<Void> openCheckpoint(Path file, Slot slot) {
+        String[] trainedOn = new String[1];
         Task<Void> task = new Task<>() {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Loading " + file.getFileName());
                 ModelHandle loaded = ModelHandle.open(file, Devices.resolve(device.get()));
+                trainedOn[0] = loaded.trainedOn();
                 ModelHandle old = slot == Slot.PRIMARY ? primaryModel : comparisonModel;
                 if (slot == Slot.PRIMARY) {
                     primaryModel = loaded;
@@ -157,6 +166,7 @@ public final class WorkbenchState implements AutoCloseable {
         };
         task.setOnSucceeded(e -> {
             predictionProperty(slot).set(null); // the old model's outputs: never shown under the new model's name
+            trainedOnProperty(slot).set(trainedOn[0]);
             modelPathProperty(slot).set(file);
             error.set(null);
             rerun();
