@@ -69,7 +69,12 @@ public final class InspectView extends VBox {
         opacity.setId("opacity");
         Button export = new Button("Export outputs…");
         export.setId("inspect-export");
+        export.setTooltip(new javafx.scene.control.Tooltip("Raw outputs (.npy) and colour maps (.png) named after the image"));
         export.setOnAction(e -> export());
+        Button figure = new Button("Export figure…");
+        figure.setId("inspect-figure");
+        figure.setTooltip(new javafx.scene.control.Tooltip("Image and every task with legends and scales, as PNG or SVG"));
+        figure.setOnAction(e -> exportFigure());
         caption.setId("inspect-caption");
         warning.setId("inspect-warning");
         warning.getStyleClass().add("validation");
@@ -107,7 +112,7 @@ public final class InspectView extends VBox {
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, Priority.ALWAYS);
         side = Layouts.panelSide(scroll, COLUMNS, grid.getHgap(), COLUMNS * 14, MIN_PANEL, MAX_PANEL);
-        getChildren().addAll(Layouts.row(new Label("Output opacity"), opacity, export), caption, warning, strip, scroll);
+        getChildren().addAll(Layouts.row(new Label("Output opacity"), opacity, figure, export), caption, warning, strip, scroll);
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> show(p));
         state.imageProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
         state.groundTruthProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
@@ -391,36 +396,91 @@ public final class InspectView extends VBox {
         return r;
     }
 
-    /** Writes every task panel as PNG and the raw outputs as .npy into a chosen folder (background). */
+    /** Name stem of the exports: the image's file name without extension. */
+    private String stem() {
+        Path image = state.imagePathProperty().get();
+        return image == null ? "image" : org.kemwb.infer.Figure.stem(image);
+    }
+
+    /** Writes every task's raw output (.npy) and colour map (.png), named after the image, into a chosen folder. */
     private void export() {
         Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
         if (p == null) {
+            state.report("Nothing to export yet: open an image and a model first.");
             return;
         }
-        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
-        chooser.setTitle("Export outputs to folder");
-        java.io.File dir = chooser.showDialog(getScene().getWindow());
+        java.io.File dir = Folders.directoryChooser("Export outputs to folder").showDialog(getScene().getWindow());
         if (dir != null) {
+            Folders.remember(dir);
             exportTo(p, dir.toPath());
         }
     }
 
+    /** Writes {@code <image>-<task>.npy} (C, S, S float32) and {@code <image>-<task>.png} for every task (background). */
     javafx.concurrent.Task<Void> exportTo(Prediction p, java.nio.file.Path dir) {
+        String stem = stem();
         javafx.concurrent.Task<Void> task = new javafx.concurrent.Task<>() {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Exporting to " + dir);
                 int s = p.size();
                 for (int t = 0; t < p.tasks().size(); t++) {
-                    String id = p.tasks().get(t).id();
+                    String id = stem + "-" + p.tasks().get(t).id();
                     OutputImages.writePng(OutputImages.render(p.tasks().get(t), p.outputs().get(t), p.channels(t), s), dir.resolve(id + ".png"));
                     OutputImages.writeNpy(p.outputs().get(t), new long[] {p.channels(t), s, s}, dir.resolve(id + ".npy"));
                 }
-                updateMessage("Exported " + p.tasks().size() + " outputs to " + dir);
+                updateMessage("Exported " + p.tasks().size() + " outputs of " + stem + " to " + dir);
                 return null;
             }
         };
-        task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
+        task.setOnFailed(e -> state.report(WorkbenchState.message(task.getException())));
+        state.jobs().onOwnThread(task, "kemwb-export");
+        return task;
+    }
+
+    /** Saves the combined figure as PNG or SVG (by the chosen name's extension). */
+    private void exportFigure() {
+        Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null || state.imageProperty().get() == null) {
+            state.report("Nothing to export yet: open an image and a model first.");
+            return;
+        }
+        javafx.stage.FileChooser fc = Folders.fileChooser("Export figure");
+        fc.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("PNG image", "*.png"),
+                new javafx.stage.FileChooser.ExtensionFilter("SVG drawing", "*.svg"));
+        fc.setInitialFileName(stem() + "-figure.png");
+        java.io.File file = fc.showSaveDialog(getScene().getWindow());
+        if (file != null) {
+            Folders.remember(file);
+            String name = file.getName().toLowerCase(Locale.ROOT);
+            boolean svg = name.endsWith(".svg") || (!name.endsWith(".png") && fc.getSelectedExtensionFilter() != null
+                    && fc.getSelectedExtensionFilter().getDescription().startsWith("SVG"));
+            Path target = name.endsWith(".svg") || name.endsWith(".png") ? file.toPath() : file.toPath().resolveSibling(file.getName() + (svg ? ".svg" : ".png"));
+            exportFigureTo(p, target);
+        }
+    }
+
+    /** Writes the figure of the image shown and its outputs (ground truth and errors when known) to a .png or .svg file (background). */
+    javafx.concurrent.Task<Void> exportFigureTo(Prediction p, Path file) {
+        BufferedImage img = state.imageProperty().get();
+        Sample gt = state.groundTruthProperty().get();
+        Path model = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
+        String heading = stem() + " · " + (model == null ? p.interaction().id() : model.getFileName() + " (" + p.interaction().id() + ")");
+        javafx.concurrent.Task<Void> task = new javafx.concurrent.Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                updateMessage("Exporting " + file.getFileName());
+                org.kemwb.infer.Figure figure = new org.kemwb.infer.Figure(heading, img, p, gt);
+                if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
+                    figure.svg(file);
+                } else {
+                    figure.png(file);
+                }
+                updateMessage("Exported " + file.getFileName());
+                return null;
+            }
+        };
+        task.setOnFailed(e -> state.report(WorkbenchState.message(task.getException())));
         state.jobs().onOwnThread(task, "kemwb-export");
         return task;
     }

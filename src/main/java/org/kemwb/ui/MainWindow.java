@@ -191,21 +191,21 @@ public final class MainWindow extends BorderPane {
     }
 
     private void chooseImage() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Open image");
+        FileChooser fc = Folders.fileChooser("Open image");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.bmp"));
         List<File> files = fc.showOpenMultipleDialog(window());
-        if (files != null) {
+        if (files != null && !files.isEmpty()) {
+            Folders.remember(files.getFirst());
             files.forEach(f -> open(f.toPath())); // all join the image strip; the last one is shown
         }
     }
 
     private void chooseCheckpoint() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Open checkpoint");
+        FileChooser fc = Folders.fileChooser("Open checkpoint");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Models (checkpoint, TorchScript, npz)", "*.params", "*.pt", "*.npz"));
         File f = fc.showOpenDialog(window());
         if (f != null) {
+            Folders.remember(f);
             openCheckpoint(f.toPath());
         }
     }

@@ -147,4 +147,40 @@ class InspectRowsTest {
         assertEquals("", text("#inspect-warning"), "the bundled scenes are marked as synthetic scenes");
         assertTrue(text("#inspect-caption").contains("trained on synthetic scenes"), text("#inspect-caption"));
     }
+
+    @Test
+    @Order(4)
+    void exportWritesOneFigureAsPngAndSvgAndTheRawOutputsNamedAfterTheImage() throws Exception {
+        Path data = dir.resolve("dataset");
+        Path image = data.resolve("images").resolve("000001.png");
+        open(image);
+        waitFor(() -> app.state().groundTruthProperty().get() != null, 30);
+        InspectView view = (InspectView) app.window().page("Inspect");
+        var p = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        Path out = Files.createDirectories(dir.resolve("export"));
+        var png = WaitForAsyncUtils.asyncFx(() -> view.exportFigureTo(p, out.resolve("000001-figure.png"))).get();
+        var svg = WaitForAsyncUtils.asyncFx(() -> view.exportFigureTo(p, out.resolve("000001-figure.svg"))).get();
+        var raw = WaitForAsyncUtils.asyncFx(() -> view.exportTo(p, out)).get();
+        waitFor(() -> png.isDone() && svg.isDone() && raw.isDone(), 60);
+        var figure = new org.kemwb.infer.Figure("x", app.state().imageProperty().get(), p, app.state().groundTruthProperty().get());
+        var read = javax.imageio.ImageIO.read(out.resolve("000001-figure.png").toFile());
+        assertEquals(figure.width(), read.getWidth());
+        assertEquals(figure.height(), read.getHeight());
+        assertEquals(2 * 16 + 3 * 256 + 2 * 16, figure.width(), "output, ground truth and error side by side");
+        String text = Files.readString(out.resolve("000001-figure.svg"));
+        assertTrue(text.startsWith("<?xml") || text.startsWith("<svg"), text.substring(0, 40));
+        for (String legend : List.of("floor", "wall", " m", "°", "depth error", "semseg (ground truth)", "% of labelled pixels wrong")) {
+            assertTrue(text.contains(legend), "the SVG has the legend text " + legend);
+        }
+        for (int t = 0; t < p.tasks().size(); t++) {
+            Path npy = out.resolve("000001-" + p.tasks().get(t).id() + ".npy");
+            var arr = org.kemwb.data.Npy.read(npy);
+            assertEquals(List.of((long) p.channels(t), (long) p.size(), (long) p.size()),
+                    java.util.Arrays.stream(arr.shape()).boxed().toList());
+            assertTrue(java.util.Arrays.equals(p.outputs().get(t), arr.data()), "raw values written as they are");
+            assertTrue(Files.exists(out.resolve("000001-" + p.tasks().get(t).id() + ".png")));
+        }
+        Folders.remember(out.resolve("000001-figure.png").toFile());
+        assertEquals(out.toFile().getAbsoluteFile(), Folders.initial().getAbsoluteFile(), "dialogs open in the last folder used");
+    }
 }
