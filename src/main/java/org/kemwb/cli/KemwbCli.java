@@ -550,6 +550,8 @@ public final class KemwbCli {
             }
             AtomicFiles.writeString(out.resolve("train.txt"), train.toString());
             AtomicFiles.writeString(out.resolve("val.txt"), val.toString());
+            AtomicFiles.writeString(out.resolve(org.kemwb.infer.TrainingData.MARKER),
+                    org.kemwb.infer.TrainingData.markerJson(org.kemwb.infer.TrainingData.SYNTHETIC));
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%d scenes (%dx%d) in %s, %.1f scenes/s including PNG/npy writing%n", count, size, size, out, count / s);
             return 0;

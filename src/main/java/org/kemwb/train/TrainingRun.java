@@ -254,7 +254,8 @@ public final class TrainingRun {
                     }
                     appendRow(evalRow, listener);
                     double score = score(metrics);
-                    Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString());
+                    Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString(),
+                            org.kemwb.infer.TrainingData.KEY, org.kemwb.infer.TrainingData.of(config.dataDir()));
                     if (score > best) {
                         best = score;
                         Checkpoint.save(model, dir.resolve("best.params"), meta);

@@ -131,11 +131,10 @@ public final class RunsView extends VBox {
                 .or(state.jobs().trainingProperty().isNotNull()));
         resume.setOnAction(e -> resume(table.getSelectionModel().getSelectedItem()));
         info.setId("runs-info");
-        HBox actions = new HBox(10, add, open, resume, info);
-        actions.setAlignment(Pos.CENTER_LEFT);
-        HBox compare = new HBox(10, new Label("Compare the selected runs (Ctrl+click) on"), column);
-        compare.setAlignment(Pos.CENTER_LEFT);
-        getChildren().addAll(actions, table, compare, chart);
+        // layout (issue 16): controls wrap, the folder list wraps, columns fit their text
+        table.getItems().addListener((javafx.collections.ListChangeListener<RunRow>) c -> Layouts.fitColumns(table));
+        getChildren().addAll(Layouts.row(add, open, resume), Layouts.wrapping(info), table,
+                Layouts.row(new Label("Compare the selected runs (Ctrl+click) on"), column), chart);
         poller.setCycleCount(Animation.INDEFINITE);
         // poll only while the page is shown (pages leave the scene when another is shown)
         sceneProperty().addListener((o, a, scene) -> {
