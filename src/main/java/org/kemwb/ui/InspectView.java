@@ -172,7 +172,7 @@ public final class InspectView extends VBox {
         caption.setText(String.format(Locale.ROOT, "Shown: %s through %s (%s model, %d tasks, %dx%d input, forward %.1f ms; "
                 + "trained on %s)", imageName, modelPath == null ? "the model" : modelPath.getFileName(), p.interaction().id(),
                 p.tasks().size(), s, s, p.forwardMs(), trainedOn == null ? "unknown data" : trainedOn));
-        BufferedImage seen = ImageInput.fromPlanar(ImageInput.toModelInput(img, s), s);
+        BufferedImage seen = org.kemwb.io.ImageDecoder.fromBufferedImage(img).resize(s, s).toBufferedImage();
         Label seenNote = Layouts.wrapping(new Label(String.format(Locale.ROOT,
                 "The %dx%d image is resized to %dx%d for the model%s.", img.getWidth(), img.getHeight(), s, s,
                 img.getWidth() == img.getHeight() ? "" : " (stretched to a square)")));
