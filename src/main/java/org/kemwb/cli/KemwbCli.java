@@ -175,10 +175,15 @@ public final class KemwbCli {
         Path out;
         @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpuN.")
         String device;
+        @Option(names = "--repeat", defaultValue = "1", description = "Card models: run the photo this many times and print each forward time (benchmarks).")
+        int repeat;
 
         @Override
         public Integer call() throws Exception {
             Picture img = ImageDecoder.read(image);
+            if (org.kemwb.infer.CardModel.isCardModel(checkpoint)) {
+                return inferCard(img);
+            }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
                 int size = model.config().imageSize();
                 var prediction = model.predict(img.resize(size, size).rgb(), false);
@@ -192,6 +197,23 @@ public final class KemwbCli {
                 }
                 System.out.printf(Locale.ROOT, "%d task outputs of %s written to %s (%s, forward %.1f ms)%n",
                         prediction.tasks().size(), image.getFileName(), out, Devices.describe(model.device()), prediction.forwardMs());
+            }
+            return 0;
+        }
+
+        /** A model with a card (export_model.py): every task at the photo's size, plus attention. */
+        private int inferCard(Picture img) throws Exception {
+            try (var model = org.kemwb.infer.CardModel.load(checkpoint, Devices.resolve(device))) {
+                var prediction = model.predict(img);
+                for (int r = 1; r < repeat; r++) {
+                    System.out.printf(Locale.ROOT, "forward %d: %.1f ms%n", r, prediction.forwardMs());
+                    prediction = model.predict(img);
+                }
+                var files = org.kemwb.infer.CardOutputs.write(prediction, img, out);
+                System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s (%d files; %s, input %dx%d, forward %.1f ms)%n",
+                        prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
+                        files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(), prediction.fit().inputHeight(),
+                        prediction.forwardMs());
             }
             return 0;
         }
@@ -528,6 +550,8 @@ public final class KemwbCli {
             }
             AtomicFiles.writeString(out.resolve("train.txt"), train.toString());
             AtomicFiles.writeString(out.resolve("val.txt"), val.toString());
+            AtomicFiles.writeString(out.resolve(org.kemwb.infer.TrainingData.MARKER),
+                    org.kemwb.infer.TrainingData.markerJson(org.kemwb.infer.TrainingData.SYNTHETIC));
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "%d scenes (%dx%d) in %s, %.1f scenes/s including PNG/npy writing%n", count, size, size, out, count / s);
             return 0;

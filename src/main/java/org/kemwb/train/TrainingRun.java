@@ -80,6 +80,8 @@ public final class TrainingRun {
         }
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.findFirst().map(h -> List.of(h.split(",", -1))).orElse(List.of());
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(file + ": not UTF-8 text (" + e.getCause().getMessage() + ")");
         }
     }
 
@@ -170,6 +172,10 @@ public final class TrainingRun {
         removeTempFiles();
         Device device = Devices.resolve(config.device());
         int size = config.model().imageSize();
+        if (!config.model().square()) {
+            throw new IOException("run " + dir + ": model.imageHeight x imageWidth = " + config.model().height() + " x "
+                    + config.model().width() + ": training reads square images only (synthetic scenes and folder datasets)");
+        }
         List<Sample> train = new ArrayList<>();
         List<Sample> val = new ArrayList<>();
         if (config.dataDir().isEmpty()) {
@@ -248,7 +254,8 @@ public final class TrainingRun {
                     }
                     appendRow(evalRow, listener);
                     double score = score(metrics);
-                    Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString());
+                    Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString(),
+                            org.kemwb.infer.TrainingData.KEY, org.kemwb.infer.TrainingData.of(config.dataDir()));
                     if (score > best) {
                         best = score;
                         Checkpoint.save(model, dir.resolve("best.params"), meta);

@@ -84,11 +84,12 @@ final class ConfigSheet extends PropertySheet {
         add("Training", "Evaluate every", "evalEvery", Integer.class, 100);
         add("Training", "Learned loss weights", "model.learnedLossWeights", Boolean.class, false);
         add("Data", "Training scenes", "trainImages", Integer.class, d.trainImages());
-        add("Data", "Fraction of labels kept per task", "labelFraction", Double.class, 1.0);
+        add("Data", "Labels kept (fraction)", "labelFraction", Double.class, 1.0);
         setModeSwitcherVisible(false);
         setSearchBoxVisible(false);
         setMode(Mode.NAME); // one flat list: every setting visible at once
-        setPrefSize(380, 350);
+        setPrefSize(440, 350);
+        setMinWidth(USE_PREF_SIZE);
     }
 
     private void add(String category, String name, String path, Class<?> type, Object initial) {

@@ -46,8 +46,9 @@ public final class JobCenter implements AutoCloseable {
     /** Who a job is for. */
     public enum Kind { USER, BACKGROUND }
 
+    // GUI jobs leave the UI a core (EngineSetup.useUiJobThreadsOnThisThread: cores - 1 intra-op threads)
     private final ExecutorService engine = Executors.newSingleThreadExecutor(r -> daemon(() -> {
-        org.kemwb.model.EngineSetup.useUiJobThreadsOnThisThread(); // the UI keeps a core
+        org.kemwb.model.EngineSetup.useUiJobThreadsOnThisThread();
         r.run();
     }, "kemwb-engine"));
     private final ObservableList<Entry> jobs = FXCollections.observableArrayList();
@@ -279,7 +280,10 @@ public final class JobCenter implements AutoCloseable {
     }
 
     private void launch(Entry e, String threadName) {
-        Thread t = daemon(() -> runEntry(e, true), threadName);
+        Thread t = daemon(() -> {
+            org.kemwb.model.EngineSetup.useUiJobThreadsOnThisThread(); // the UI keeps a core
+            runEntry(e, true);
+        }, threadName);
         threads.add(t);
         t.start();
     }

@@ -83,6 +83,7 @@ public final class MainWindow extends BorderPane {
             recent.getItems().clear();
             for (String f : RecentFiles.list()) {
                 javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(f);
+                item.setMnemonicParsing(false); // file names keep their underscores
                 item.setOnAction(ev -> open(Path.of(f)));
                 recent.getItems().add(item);
             }
@@ -96,6 +97,7 @@ public final class MainWindow extends BorderPane {
             b.setMaxWidth(Double.MAX_VALUE);
         }
         device.setMaxWidth(Double.MAX_VALUE);
+        bar.setMinWidth(Region.USE_PREF_SIZE); // its buttons keep their whole labels
         bar.getChildren().addAll(spacer, new Label("Device"), device, openImage, openModel, recent, theme);
         setLeft(bar);
         setCenter(center);
@@ -119,13 +121,22 @@ public final class MainWindow extends BorderPane {
 
     /** Opens a dropped or chosen file: a model (.params, .pt, .npz) goes to the primary slot, anything else is an image. */
     public void open(Path file) {
-        RecentFiles.add(file);
         String name = file.getFileName().toString();
         if (name.endsWith(".params") || name.endsWith(".pt") || name.endsWith(".npz")) {
-            state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY);
+            openCheckpoint(file);
         } else {
-            state.openImage(file);
+            remember(state.openImage(file), file);
         }
+    }
+
+    /** Opens a file as a model, whatever its name (the "Open checkpoint" dialog): it is never read as an image. */
+    public void openCheckpoint(Path file) {
+        remember(state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY), file);
+    }
+
+    /** Only files that opened enter Recent. */
+    private static void remember(javafx.concurrent.Task<?> task, Path file) {
+        task.addEventHandler(javafx.concurrent.WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> RecentFiles.add(file));
     }
 
     public void show(String page) {
@@ -179,22 +190,22 @@ public final class MainWindow extends BorderPane {
     }
 
     private void chooseImage() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Open image");
+        FileChooser fc = Folders.fileChooser("Open image");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.bmp"));
         List<File> files = fc.showOpenMultipleDialog(window());
-        if (files != null) {
+        if (files != null && !files.isEmpty()) {
+            Folders.remember(files.getFirst());
             files.forEach(f -> open(f.toPath())); // all join the image strip; the last one is shown
         }
     }
 
     private void chooseCheckpoint() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Open checkpoint");
+        FileChooser fc = Folders.fileChooser("Open checkpoint");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Models (checkpoint, TorchScript, npz)", "*.params", "*.pt", "*.npz"));
         File f = fc.showOpenDialog(window());
         if (f != null) {
-            open(f.toPath());
+            Folders.remember(f);
+            openCheckpoint(f.toPath());
         }
     }
 
@@ -225,6 +236,9 @@ public final class MainWindow extends BorderPane {
                 status.setText("⚠ " + err);
             }
         });
+        // errors: the latest on one line beside the job, every one in the message log (issue 16)
+        status.getLeftItems().add(new MessageLog(state));
+        status.getRightItems().forEach(Layouts::keepWidth);
         return status;
     }
 }

@@ -54,13 +54,13 @@ public final class RunsView extends VBox {
         }
     }
 
+    /** Start of the "Last eval" text of a run evaluated under the pooled convention (older runs). */
+    static final String POOLED_TAG = "(pooled convention)  ";
     /** How often folders are polled while the page is shown. */
     static final Duration POLL = Duration.seconds(2);
     private static final java.time.Duration STALL_AFTER = java.time.Duration.ofMinutes(10);
     private static final Preferences PREFS = Preferences.userNodeForPackage(RunsView.class).node("runs");
 
-    /** Start of the "Last eval" text of a run evaluated under the pooled convention (older runs). */
-    static final String POOLED_TAG = "(pooled convention)  ";
     private final WorkbenchState state;
     private final Consumer<String> showPage;
     private final RunWatcher watcher = new RunWatcher(Clock.systemUTC(), STALL_AFTER);
@@ -131,11 +131,10 @@ public final class RunsView extends VBox {
                 .or(state.jobs().trainingProperty().isNotNull()));
         resume.setOnAction(e -> resume(table.getSelectionModel().getSelectedItem()));
         info.setId("runs-info");
-        HBox actions = new HBox(10, add, open, compareWith, resume, info);
-        actions.setAlignment(Pos.CENTER_LEFT);
-        HBox compare = new HBox(10, new Label("Compare the selected runs (Ctrl+click) on"), column);
-        compare.setAlignment(Pos.CENTER_LEFT);
-        getChildren().addAll(actions, table, compare, chart);
+        // layout (issue 16): controls wrap, the folder list wraps, columns fit their text
+        table.getItems().addListener((javafx.collections.ListChangeListener<RunRow>) c -> Layouts.fitColumns(table));
+        getChildren().addAll(Layouts.row(add, open, compareWith, resume), Layouts.wrapping(info), table,
+                Layouts.row(new Label("Compare the selected runs (Ctrl+click) on"), column), chart);
         poller.setCycleCount(Animation.INDEFINITE);
         // poll only while the page is shown (pages leave the scene when another is shown)
         sceneProperty().addListener((o, a, scene) -> {
@@ -362,11 +361,8 @@ public final class RunsView extends VBox {
         List<String> tasks = new ArrayList<>();
         model.path("tasks").forEach(t -> tasks.add(t.asText()));
         Map<String, Double> values = i.metrics().lastValues(TrainingRun::isMetric);
-        // an older run's numbers are marked pooled; Δm compares them only with each other
-        String convention = values.isEmpty() ? "" : i.metrics().textAt(i.metrics().lastStepWith(TrainingRun::isMetric),
-                TrainingRun.CONVENTION);
-        boolean published = !convention.isEmpty()
-                && TrainingRun.convention(Map.of(TrainingRun.CONVENTION, convention)) == org.kemwb.metrics.MetricConvention.PUBLISHED;
+        // an older run (no convention column) was scored pooled; Δm compares such runs only with each other
+        boolean published = i.metrics().columns().contains(TrainingRun.CONVENTION);
         StringBuilder sb = new StringBuilder(published || values.isEmpty() ? "" : POOLED_TAG);
         values.forEach((k, v) -> sb.append(k).append(' ').append(String.format(java.util.Locale.ROOT, "%.6g", v)).append("  "));
         String status = i.statusText() + (i.error().isEmpty() ? "" : ": " + i.error());

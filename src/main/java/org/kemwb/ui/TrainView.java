@@ -122,9 +122,8 @@ public final class TrainView extends VBox {
         clear.setId("train-clear");
         clear.setOnAction(e -> clearChart());
         VBox.setVgrow(chart, Priority.ALWAYS);
-        HBox buttons = new HBox(10, start, cancel, new Label("Curves"), family, clear);
-        buttons.setAlignment(Pos.CENTER_LEFT);
-        HBox top = new HBox(12, sheet, new VBox(10, form, dataRow, dataLabel, buttons, reason));
+        HBox top = new HBox(12, sheet, new VBox(10, form, dataRow, dataLabel,
+                Layouts.row(start, cancel, new Label("Curves"), family, clear), reason));
         reason.setWrapText(true);
         reason.setMaxWidth(420);
         getChildren().addAll(top, chart);

@@ -67,6 +67,13 @@ class UnreadableFileTest {
             }
         }
         Files.copy(Path.of("target", "test-classes", "org", "kemwb", "io", "ReadProbe.class"), classes.resolve("ReadProbe.class"));
+        // io depends on util (UiThreadGuard, messages): the reader's classes need it too
+        Path util = Files.createDirectories(dir.resolve("classes").resolve("org").resolve("kemwb").resolve("util"));
+        try (var listing = Files.list(Path.of("target", "classes", "org", "kemwb", "util"))) {
+            for (Path c : listing.toList()) {
+                Files.copy(c, util.resolve(c.getFileName()));
+            }
+        }
         Path lib = Files.createDirectories(dir.resolve("lib"));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path jar = Path.of(entry);
