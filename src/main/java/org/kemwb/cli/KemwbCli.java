@@ -37,7 +37,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
-            KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
+            KemwbCli.Data.class, ToyNoiseCommand.class, ReadoutsCommand.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
             KemwbCli.Compare.class, KemwbCli.MemoryBench.class, KemwbCli.Convert.class, KemwbCli.Imbalance.class})
 public final class KemwbCli {
 
@@ -144,10 +144,15 @@ public final class KemwbCli {
         Path out;
         @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpuN.")
         String device;
+        @Option(names = "--repeat", defaultValue = "1", description = "Card models: run the photo this many times and print each forward time (benchmarks).")
+        int repeat;
 
         @Override
         public Integer call() throws Exception {
             Picture img = ImageDecoder.read(image);
+            if (org.kemwb.infer.CardModel.isCardModel(checkpoint)) {
+                return inferCard(img);
+            }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
                 int size = model.config().imageSize();
                 var prediction = model.predict(img.resize(size, size).rgb(), false);
@@ -161,6 +166,23 @@ public final class KemwbCli {
                 }
                 System.out.printf(Locale.ROOT, "%d task outputs of %s written to %s (%s, forward %.1f ms)%n",
                         prediction.tasks().size(), image.getFileName(), out, Devices.describe(model.device()), prediction.forwardMs());
+            }
+            return 0;
+        }
+
+        /** A model with a card (export_model.py): every task at the photo's size, plus attention. */
+        private int inferCard(Picture img) throws Exception {
+            try (var model = org.kemwb.infer.CardModel.load(checkpoint, Devices.resolve(device))) {
+                var prediction = model.predict(img);
+                for (int r = 1; r < repeat; r++) {
+                    System.out.printf(Locale.ROOT, "forward %d: %.1f ms%n", r, prediction.forwardMs());
+                    prediction = model.predict(img);
+                }
+                var files = org.kemwb.infer.CardOutputs.write(prediction, img, out);
+                System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s (%d files; %s, input %dx%d, forward %.1f ms)%n",
+                        prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
+                        files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(), prediction.fit().inputHeight(),
+                        prediction.forwardMs());
             }
             return 0;
         }
@@ -382,61 +404,6 @@ public final class KemwbCli {
         @Override
         public Integer call() {
             javafx.application.Application.launch(org.kemwb.ui.WorkbenchApp.class, files.toArray(String[]::new));
-            return 0;
-        }
-    }
-
-    @Command(name = "toy-noise", mixinStandardHelpOptions = true,
-            description = "Paper fig. 1a: does a pure-noise third task leak into tasks 1 and 2? (ca vs kem vs skem)")
-    static final class ToyNoise implements Callable<Integer> {
-        @Option(names = "--modules", split = ",", defaultValue = "ca,kem,skem")
-        List<String> modules;
-        @Option(names = "--seeds", defaultValue = "3")
-        int seeds;
-        @Option(names = "--steps", defaultValue = "300")
-        int steps;
-        @Option(names = "--noise", defaultValue = "1.0", description = "Std of the noise task's tokens.")
-        double noise;
-        @Option(names = "--slots", defaultValue = "20")
-        int slots;
-        @Option(names = "--top-k", defaultValue = "3")
-        int topK;
-        @Option(names = "--out", defaultValue = "toy-noise", description = "Folder for points.csv and summary.csv.")
-        Path out;
-
-        @Override
-        public Integer call() throws Exception {
-            var d = org.kemwb.experiment.ToyNoiseExperiment.Settings.defaults();
-            var settings = new org.kemwb.experiment.ToyNoiseExperiment.Settings(
-                    modules.stream().map(InteractionKind::parse).toList(), seeds, steps, noise, slots, topK, d.tokens(),
-                    d.dim(), d.signalDim(), d.batch(), d.lr(), d.logEvery());
-            var experiment = new org.kemwb.experiment.ToyNoiseExperiment(settings);
-            StringBuilder points = new StringBuilder(org.kemwb.experiment.ToyNoiseExperiment.Point.CSV_HEADER).append('\n');
-            long total = (long) settings.modules().size() * seeds * (steps / settings.logEvery() + 1);
-            long t0 = System.nanoTime();
-            List<org.kemwb.experiment.ToyNoiseExperiment.Summary> summary;
-            try (ProgressBar bar = new ProgressBar("toy-noise", total)) {
-                summary = experiment.run(p -> {
-                    points.append(p.csv()).append('\n');
-                    bar.step();
-                    bar.setExtraMessage(p.module().id() + " seed " + p.seed());
-                }, () -> false);
-            }
-            StringBuilder table = new StringBuilder(
-                    "module,init_mass_on_noise,final_mass_on_noise,init_noise_sensitivity,final_noise_sensitivity,final_loss_task1,final_loss_task2\n");
-            System.out.printf(Locale.ROOT, "%-6s %-18s %-18s %-18s %-18s %-18s %-18s%n", "module", "mass→noise init",
-                    "mass→noise final", "sensitivity init", "sensitivity final", "loss t1 final", "loss t2 final");
-            for (var s : summary) {
-                System.out.printf(Locale.ROOT, "%-6s %-18s %-18s %-18s %-18s %-18s %-18s%n", s.module().id(), s.initMass(),
-                        s.finalMass(), s.initSensitivity(), s.finalSensitivity(), s.finalLoss1(), s.finalLoss2());
-                table.append(String.join(",", s.module().id(), s.initMass().toString(), s.finalMass().toString(),
-                        s.initSensitivity().toString(), s.finalSensitivity().toString(), s.finalLoss1().toString(),
-                        s.finalLoss2().toString())).append('\n');
-            }
-            AtomicFiles.writeString(out.resolve("points.csv"), points.toString());
-            AtomicFiles.writeString(out.resolve("summary.csv"), table.toString());
-            System.out.printf(Locale.ROOT, "mean ± std over %d seeds; losses are MSE / target variance. %s (%.0f s)%n",
-                    seeds, out, (System.nanoTime() - t0) / 1e9);
             return 0;
         }
     }

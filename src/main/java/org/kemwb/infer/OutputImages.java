@@ -67,9 +67,12 @@ public final class OutputImages {
         return img;
     }
 
-    /** Colour of class c in every class map. */
+    /**
+     * Colour of class c in every class map: the workbench palette for the first ten classes, then
+     * the PASCAL VOC colour map entry c + 1, so 40 NYUD-v2 or 59 PASCAL-Context classes stay distinct.
+     */
     public static int classColour(int c) {
-        return PALETTE[c % PALETTE.length];
+        return c < PALETTE.length ? PALETTE[c] : org.kemwb.data.ClassNames.vocColour(c + 1);
     }
 
     public static int argmax(float[] out, int channels, int n, int p) {
@@ -101,6 +104,11 @@ public final class OutputImages {
 
     /** Writes a little-endian float32 .npy file of the given shape, atomically ({@link Npy#write}). */
     public static void writeNpy(float[] data, long[] shape, Path file) throws IOException {
+        Npy.write(data, shape, file);
+    }
+
+    /** Writes a little-endian int32 .npy file (class maps) of the given shape, atomically. */
+    public static void writeNpy(int[] data, long[] shape, Path file) throws IOException {
         Npy.write(data, shape, file);
     }
 }

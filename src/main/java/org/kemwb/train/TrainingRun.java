@@ -41,10 +41,10 @@ import org.kemwb.util.Json;
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json";
     public static final String METRICS = "metrics.csv";
-    /** metrics.csv column naming the {@link MetricConvention} of an eval row. */
-    public static final String CONVENTION = "convention";
     /** run.json's "trainer" of runs written by interop/pytorch/train.py (same folder layout, .npz checkpoints). */
     public static final String PYTORCH_TRAINER = "pytorch";
+    /** metrics.csv column naming the {@link MetricConvention} of an eval row. */
+    public static final String CONVENTION = "convention";
 
     /** Receives every row written to metrics.csv (the GUI's live curves). */
     public interface Listener {
@@ -76,6 +76,8 @@ public final class TrainingRun {
         }
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.findFirst().map(h -> List.of(h.split(",", -1))).orElse(List.of());
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(file + ": not UTF-8 text (" + e.getCause().getMessage() + ")");
         }
     }
 
@@ -155,6 +157,10 @@ public final class TrainingRun {
         removeTempFiles();
         Device device = Devices.resolve(config.device());
         int size = config.model().imageSize();
+        if (!config.model().square()) {
+            throw new IOException("run " + dir + ": model.imageHeight x imageWidth = " + config.model().height() + " x "
+                    + config.model().width() + ": training reads square images only (synthetic scenes and folder datasets)");
+        }
         List<Sample> train = new ArrayList<>();
         List<Sample> val = new ArrayList<>();
         if (config.dataDir().isEmpty()) {

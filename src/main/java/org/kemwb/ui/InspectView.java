@@ -12,7 +12,6 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.kemwb.data.SyntheticScenes;
 import org.kemwb.infer.Prediction;
 import org.kemwb.model.Task;
 
@@ -146,7 +145,7 @@ public final class InspectView extends VBox {
     static javafx.scene.Node legend(Prediction p, int t) {
         Task task = p.tasks().get(t);
         if (task.categorical()) {
-            String[] names = task == Task.SEMSEG ? SyntheticScenes.CLASSES : SyntheticScenes.PARTS;
+            String[] names = org.kemwb.data.ClassNames.of(task, p.channels(t));
             FlowPane items = new FlowPane(8, 2);
             items.setPrefWrapLength(PANEL);
             for (int c = 0; c < p.channels(t); c++) {
@@ -247,7 +246,7 @@ public final class InspectView extends VBox {
                         best = c;
                     }
                 }
-                String[] names = task == Task.SEMSEG ? SyntheticScenes.CLASSES : SyntheticScenes.PARTS;
+                String[] names = org.kemwb.data.ClassNames.of(task, p.channels(t));
                 yield best < names.length ? names[best] : "class " + best;
             }
             case DEPTH -> String.format(Locale.ROOT, "%.2f m", o[i]);
