@@ -87,7 +87,7 @@ class UnreadableFileTest {
                 "-Djava.awt.headless=true", "-cp", dir.resolve("classes").toString(), "org.kemwb.infer.ReadProbe", file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child finished (hang limit)");
         return out.lines().reduce((a, b) -> b).orElse("");
     }
 }
