@@ -79,7 +79,7 @@ class BadInputTest {
         assertOneLineError(run("infer", "--checkpoint", dir.resolve("nope.params").toString(), image.toString(), "--out", out.toString()),
                 "nope.params", "no such file");
         assertOneLineError(run("infer", "--checkpoint", checkpoint.toString(), textPng.toString(), "--out", out.toString()),
-                "text.png", "not a PNG, JPEG or BMP image");
+                "text.png", "not a PNG, JPEG, BMP, GIF, TIFF or WebP image");
         assertOneLineError(run("infer", "--checkpoint", cut.toString(), image.toString(), "--out", out.toString()),
                 "cut.params", "truncated");
         assertOneLineError(run("infer", "--checkpoint", random.toString(), image.toString(), "--out", out.toString()),
