@@ -526,6 +526,9 @@ public final class KemwbCli {
         int size;
         @Option(names = "--seed", defaultValue = "1")
         long seed;
+        @Option(names = "--layout", defaultValue = "workbench",
+                description = "workbench (class ids, --size square) or nyud (NYUD-v2 layout at 480x640: JPEG, raw labels 0..40, gt_sets/).")
+        String layout;
 
         @Override
         public Integer call() throws Exception {
@@ -533,10 +536,19 @@ public final class KemwbCli {
             StringBuilder train = new StringBuilder();
             StringBuilder val = new StringBuilder();
             long t0 = System.nanoTime();
+            if (!layout.equals("workbench") && !layout.equals("nyud")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--layout: workbench or nyud, not '" + layout + "'");
+            }
             try (ProgressBar bar = new ProgressBar("synth", count)) {
                 for (int i = 0; i < count; i++) {
-                    Sample s = scenes.render(i, size);
                     String id = String.format(Locale.ROOT, "%06d", i);
+                    if (layout.equals("nyud")) {
+                        org.kemwb.data.NyudLayout.write(scenes, i, out, id);
+                        (i % 4 == 3 ? val : train).append(id).append('\n');
+                        bar.step();
+                        continue;
+                    }
+                    Sample s = scenes.render(i, size);
                     OutputImages.writePng(new Picture(size, size, s.rgb()).toBufferedImage(), out.resolve("images").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.semseg(), size), out.resolve("segmentation").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.parts(), size), out.resolve("parts").resolve(id + ".png"));
@@ -548,12 +560,17 @@ public final class KemwbCli {
                     bar.step();
                 }
             }
-            AtomicFiles.writeString(out.resolve("train.txt"), train.toString());
-            AtomicFiles.writeString(out.resolve("val.txt"), val.toString());
+            if (layout.equals("nyud")) {
+                org.kemwb.data.NyudLayout.writeSplits(out, train.toString(), val.toString());
+            } else {
+                AtomicFiles.writeString(out.resolve("train.txt"), train.toString());
+                AtomicFiles.writeString(out.resolve("val.txt"), val.toString());
+            }
             AtomicFiles.writeString(out.resolve(org.kemwb.infer.TrainingData.MARKER),
                     org.kemwb.infer.TrainingData.markerJson(org.kemwb.infer.TrainingData.SYNTHETIC));
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "%d scenes (%dx%d) in %s, %.1f scenes/s including PNG/npy writing%n", count, size, size, out, count / s);
+            String dims = layout.equals("nyud") ? org.kemwb.data.NyudLayout.WIDTH + "x" + org.kemwb.data.NyudLayout.HEIGHT : size + "x" + size;
+            System.out.printf(Locale.ROOT, "%d scenes (%s, %s layout) in %s, %.1f scenes/s including writing%n", count, dims, layout, out, count / s);
             return 0;
         }
 

@@ -49,6 +49,10 @@ public final class Npy {
             throw new IOException(file + ": no such file");
         } catch (java.nio.file.AccessDeniedException e) {
             throw new IOException(file + ": cannot be read (permission denied)");
+        } catch (IOException e) {
+            throw new IOException(file + ": " + (Files.isDirectory(file) ? "is a directory" : "cannot be read (" + e.getMessage() + ")"));
+        } catch (OutOfMemoryError e) {
+            throw new IOException(file + ": does not fit in memory (" + Files.size(file) + " bytes)");
         }
         return read(bytes, file.toString());
     }

@@ -52,6 +52,9 @@ public final class ToyNoiseView extends VBox {
         chart.setAnimated(false);
         chart.setId("toy-chart");
         VBox.setVgrow(chart, Priority.ALWAYS);
+        seeds.setId("toy-seeds");
+        steps.setId("toy-steps");
+        xAxis.setAutoRanging(false);
         for (Spinner<?> sp : List.of(seeds, steps, noise, topK)) {
             sp.setEditable(true);
         }

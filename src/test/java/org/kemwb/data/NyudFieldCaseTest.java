@@ -105,6 +105,42 @@ class NyudFieldCaseTest {
         assertTrue(shape.getMessage().startsWith(depthFile + ": shape [2, 3] does not match the image"), shape.getMessage());
     }
 
+    @Test
+    void anImageWiderThan2048PxKeepsItsFullSizeLabels() throws Exception {
+        // the old reader subsampled images above 2048 px and then refused their full-size .npy labels
+        Path root = dir.resolve("wide");
+        int w = 2500;
+        int h = 2;
+        Files.createDirectories(root.resolve("gt_sets"));
+        Files.writeString(root.resolve("gt_sets").resolve("train.txt"), "0001\n");
+        Files.createDirectories(root.resolve("images"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+                root.resolve("images").resolve("0001.png").toFile());
+        float[] metres = new float[w * h];
+        metres[w * h - 1] = 7.5f;
+        Npy.write(metres, new long[] {h, w}, root.resolve("depth").resolve("0001.npy"));
+        FolderDataset.Labels l = new FolderDataset(root, "train", EnumSet.of(Task.DEPTH), 40, 7).labels(0);
+        assertEquals(w, l.width());
+        assertEquals(7.5f, l.depth()[w * h - 1]);
+        assertEquals(3 * 8 * 8, new FolderDataset(root, "train", EnumSet.of(Task.DEPTH), 40, 7).load(0, 8).rgb().length);
+    }
+
+    @Test
+    void classColoursFollowThePascalVocColourMap() {
+        // VOCdevkit labelcolormap: 1 aeroplane (128,0,0), 2 (0,128,0), 3 (128,128,0), 4 (0,0,128), 15 person (192,128,128)
+        assertEquals(0x000000, ClassNames.vocColour(0));
+        assertEquals(0x800000, ClassNames.vocColour(1));
+        assertEquals(0x008000, ClassNames.vocColour(2));
+        assertEquals(0x808000, ClassNames.vocColour(3));
+        assertEquals(0x000080, ClassNames.vocColour(4));
+        assertEquals(0xc08080, ClassNames.vocColour(15));
+        assertEquals("person", ClassNames.of(Task.SEMSEG, 21)[15]);
+        assertEquals("background", ClassNames.of(Task.SEMSEG, 60)[0]);
+        assertEquals("wood", ClassNames.of(Task.SEMSEG, 59)[58]);
+        assertEquals("lower leg", ClassNames.of(Task.PARTS, 7)[6]);
+        assertEquals("class 12", ClassNames.of(Task.SEMSEG, 13)[12]);
+    }
+
     private Path copy() throws IOException {
         Path root = dir.resolve("nyud");
         try (var walk = Files.walk(NYUD)) {

@@ -105,7 +105,7 @@ class UnreadableFileTest {
                 "-Djava.awt.headless=true", "-cp", dir.resolve("classes") + File.pathSeparator + dir.resolve("lib") + "/*", "org.kemwb.io.ReadProbe", file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child finished (hang limit)");
         return out.lines().reduce((a, b) -> b).orElse("");
     }
 }
