@@ -70,6 +70,24 @@ public final class ImageInput {
         return nl < 0 ? m : m.substring(0, nl);
     }
 
+    /**
+     * Planar RGB in [0,1] at the image's own size: (3, height, width), row-major, alpha dropped.
+     */
+    public static float[] planar(BufferedImage img) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int n = w * h;
+        int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+        float[] out = new float[3 * n];
+        for (int p = 0; p < n; p++) {
+            int rgb = argb[p];
+            out[p] = ((rgb >> 16) & 0xff) / 255f;
+            out[n + p] = ((rgb >> 8) & 0xff) / 255f;
+            out[2 * n + p] = (rgb & 0xff) / 255f;
+        }
+        return out;
+    }
+
     /** Planar RGB in [0,1], size x size (bilinear resize). */
     public static float[] toModelInput(BufferedImage img, int size) {
         BufferedImage scaled = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);

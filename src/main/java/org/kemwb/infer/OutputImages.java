@@ -20,10 +20,14 @@ public final class OutputImages {
 
     private OutputImages() {}
 
-    /** Colour image of one task's raw output (C, H, W). */
-    public static BufferedImage render(Task task, float[] out, int channels, int size) {
-        int n = size * size;
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    /** Colour image (width x height) of one task's raw output, planar (C, height, width). */
+    public static BufferedImage render(Task task, float[] out, int channels, int height, int width) {
+        int n = height * width;
+        if (out.length != channels * n) {
+            throw new IllegalArgumentException(task.id() + " output has " + out.length + " values, expected " + channels + "x"
+                    + height + "x" + width);
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         if (task == Task.DEPTH) {
@@ -42,7 +46,7 @@ public final class OutputImages {
                     yield (g << 16) | (g << 8) | g;
                 }
             };
-            img.setRGB(p % size, p / size, rgb);
+            img.setRGB(p % width, p / width, rgb);
         }
         return img;
     }
@@ -102,6 +106,26 @@ public final class OutputImages {
         AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
     }
 
+    /**
+     * Writes a class map as a .npy file of shape (height, width): uint8 ({@code |u1}) for up to
+     * 256 classes, else little-endian int32.
+     */
+    public static void writeClassNpy(int[] classes, int classCount, int height, int width, Path file) throws IOException {
+        boolean small = classCount <= 256;
+        byte[] header = npyHeader(small ? "|u1" : "<i4", new long[] {height, width});
+        ByteBuffer buf = ByteBuffer.allocate(header.length + classes.length * (small ? 1 : 4)).order(ByteOrder.LITTLE_ENDIAN);
+        buf.put(header);
+        for (int c : classes) {
+            if (small) {
+                buf.put((byte) c);
+            } else {
+                buf.putInt(c);
+            }
+        }
+        byte[] bytes = buf.array();
+        AtomicFiles.write(file, o -> o.write(bytes));
+    }
+
     /** Writes a little-endian float32 .npy file of the given shape. */
     public static void writeNpy(float[] data, long[] shape, Path file) throws IOException {
         byte[] bytes = npyBytes(data, shape);
@@ -110,11 +134,21 @@ public final class OutputImages {
 
     /** The bytes of a little-endian float32 .npy file of the given shape. */
     public static byte[] npyBytes(float[] data, long[] shape) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(npyHeader("<f4", shape));
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(data);
+        out.write(buf.array());
+        return out.toByteArray();
+    }
+
+    /** Magic, version 1.0 and the padded header dict of a C-order .npy file. */
+    private static byte[] npyHeader(String descr, long[] shape) throws IOException {
         StringBuilder dims = new StringBuilder();
         for (long s : shape) {
             dims.append(s).append(", ");
         }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims.toString().trim().replaceAll(",$", shape.length == 1 ? "," : "") + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims.toString().trim().replaceAll(",$", shape.length == 1 ? "," : "") + "), }";
         int headerLen = 10 + dict.length() + 1;
         int pad = (64 - headerLen % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
@@ -123,9 +157,6 @@ public final class OutputImages {
         out.write(header.length() & 0xff);
         out.write((header.length() >> 8) & 0xff);
         out.write(header.getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(data);
-        out.write(buf.array());
         return out.toByteArray();
     }
 }

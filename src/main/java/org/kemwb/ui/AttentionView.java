@@ -91,8 +91,9 @@ public final class AttentionView extends VBox {
         target.getItems().setAll(p.tasks().stream().map(t -> t.id()).toList());
         target.setValue(keep != null && target.getItems().contains(keep) ? keep : target.getItems().getFirst());
         if (gx < 0) {
-            gx = p.config().gridSide() / 2;
-            gy = p.config().gridSide() / 2;
+            int centre = p.tokenAt(p.width() / 2, p.height() / 2);
+            gx = centre % p.gridWidth();
+            gy = centre / p.gridWidth();
         }
         redraw();
     }
@@ -107,9 +108,11 @@ public final class AttentionView extends VBox {
         if (p == null) {
             return;
         }
-        int side = p.config().gridSide();
-        int nx = Math.min(side - 1, Math.max(0, (int) (fx * side)));
-        int ny = Math.min(side - 1, Math.max(0, (int) (fy * side)));
+        // the token whose patch holds the image pixel under the point
+        int cell = p.tokenAt(Math.min(p.width() - 1, Math.max(0, (int) (fx * p.width()))),
+                Math.min(p.height() - 1, Math.max(0, (int) (fy * p.height()))));
+        int nx = cell % p.gridWidth();
+        int ny = cell / p.gridWidth();
         if (nx != gx || ny != gy) {
             gx = nx;
             gy = ny;
@@ -123,20 +126,27 @@ public final class AttentionView extends VBox {
         if (p == null || target.getValue() == null || gx < 0) {
             return;
         }
-        int side = p.config().gridSide();
-        double cell = (double) IMAGE / side;
-        marker.setX(gx * cell);
-        marker.setY(gy * cell);
-        marker.setWidth(cell);
-        marker.setHeight(cell);
-        marker.setVisible(true);
+        if (gx >= p.gridWidth() || gy >= p.gridHeight()) {
+            int centre = p.tokenAt(p.width() / 2, p.height() / 2);
+            gx = centre % p.gridWidth();
+            gy = centre / p.gridWidth();
+        }
+        double[] box = p.tokenBox(gy * p.gridWidth() + gx); // image pixels
+        if (box != null) {
+            marker.setX(box[0] * IMAGE / p.width());
+            marker.setY(box[1] * IMAGE / p.height());
+            marker.setWidth((box[2] - box[0]) * IMAGE / p.width());
+            marker.setHeight((box[3] - box[1]) * IMAGE / p.height());
+        }
+        marker.setVisible(box != null);
         int t = p.tasks().stream().map(x -> x.id()).toList().indexOf(target.getValue());
         Image base = imageView.getImage();
         Prediction[] models = {p, state.predictionProperty(WorkbenchState.Slot.COMPARISON).get()};
         for (int m = 0; m < models.length; m++) {
             Prediction q = models[m];
             if (q == null || q.tokenAttention() == null || !q.config().tasks().equals(p.config().tasks())
-                    || q.config().gridSide() != side) {
+                    || q.gridHeight() != p.gridHeight() || q.gridWidth() != p.gridWidth()
+                    || !q.letterbox().equals(p.letterbox())) {
                 continue;
             }
             Label rowTitle = new Label(q.interaction().id().toUpperCase(Locale.ROOT));
@@ -158,7 +168,7 @@ public final class AttentionView extends VBox {
                 ImageView under = new ImageView(base);
                 under.setFitWidth(HEAT);
                 under.setFitHeight(HEAT);
-                ImageView heat = new ImageView(Pictures.heatmap(rows[s], side, max, HEAT));
+                ImageView heat = new ImageView(Pictures.tokenHeatmap(rows[s], q, max, HEAT, HEAT));
                 heat.setId("heat-" + q.interaction().id() + "-" + q.tasks().get(s).id());
                 Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f%%", q.tasks().get(s).id(), mass * 100));
                 maps.add(new VBox(2, caption, new StackPane(under, heat)), s, m * 2 + 1);

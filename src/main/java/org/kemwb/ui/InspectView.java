@@ -81,10 +81,11 @@ public final class InspectView extends VBox {
             return;
         }
         var gtSample = state.groundTruthProperty().get();
-        java.util.Map<Task, String> metrics = gtSample != null && gtSample.size() == p.size()
+        java.util.Map<Task, String> metrics = gtSample != null && gtSample.size() == p.height() && gtSample.size() == p.width()
                 ? org.kemwb.infer.ImageMetrics.of(p, gtSample) : java.util.Map.of();
-        info.setText(String.format(Locale.ROOT, "%s model, %d tasks, %dx%d input, forward %.1f ms", p.interaction().id(),
-                p.tasks().size(), p.size(), p.size(), p.forwardMs()));
+        info.setText(String.format(Locale.ROOT, "%s model, %d tasks, %dx%d image (width x height), %dx%d model input, forward %.1f ms",
+                p.interaction().id(), p.tasks().size(), p.width(), p.height(), p.letterbox().modelWidth(),
+                p.letterbox().modelHeight(), p.forwardMs()));
         for (int t = 0; t < p.tasks().size(); t++) {
             ImageView out = new ImageView(Pictures.output(p, t));
             out.opacityProperty().bind(opacity.valueProperty());
@@ -97,7 +98,7 @@ public final class InspectView extends VBox {
             box.getChildren().add(legend(p, t));
             grid.getChildren().add(box);
             org.kemwb.data.Sample gt = state.groundTruthProperty().get();
-            if (gt != null && gt.size() == p.size()) {
+            if (gt != null && gt.size() == p.height() && gt.size() == p.width()) {
                 float lo = Float.POSITIVE_INFINITY;
                 float hi = Float.NEGATIVE_INFINITY;
                 for (float v : p.outputs().get(t)) {
@@ -203,13 +204,8 @@ public final class InspectView extends VBox {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Exporting to " + dir);
-                int s = p.size();
-                for (int t = 0; t < p.tasks().size(); t++) {
-                    String id = p.tasks().get(t).id();
-                    org.kemwb.infer.OutputImages.writePng(org.kemwb.infer.OutputImages.render(p.tasks().get(t), p.outputs().get(t),
-                            p.channels(t), s), dir.resolve(id + ".png"));
-                    org.kemwb.infer.OutputImages.writeNpy(p.outputs().get(t), new long[] {p.channels(t), s, s}, dir.resolve(id + ".npy"));
-                }
+                java.nio.file.Path image = state.imagePathProperty().get();
+                org.kemwb.infer.PredictionExport.write(p, dir, image == null ? "image" : org.kemwb.infer.PredictionExport.stem(image));
                 updateMessage("Exported " + p.tasks().size() + " outputs to " + dir);
                 return null;
             }
@@ -225,18 +221,16 @@ public final class InspectView extends VBox {
         if (p == null) {
             return;
         }
-        int s = p.size();
-        int x = Math.min(s - 1, Math.max(0, (int) (fx * s)));
-        int y = Math.min(s - 1, Math.max(0, (int) (fy * s)));
+        int x = Math.min(p.width() - 1, Math.max(0, (int) (fx * p.width())));
+        int y = Math.min(p.height() - 1, Math.max(0, (int) (fy * p.height())));
         for (int t = 0; t < readouts.size(); t++) {
             readouts.get(t).setText(valueAt(p, t, x, y));
         }
     }
 
     static String valueAt(Prediction p, int t, int x, int y) {
-        int s = p.size();
-        int n = s * s;
-        int i = y * s + x;
+        int n = p.height() * p.width();
+        int i = y * p.width() + x;
         float[] o = p.outputs().get(t);
         Task task = p.tasks().get(t);
         return switch (task) {

@@ -132,11 +132,12 @@ final class WhatIfView extends VBox {
                 for (float v : change) {
                     max = Math.max(max, v);
                 }
-                int size = before[m].size();
-                ImageView heat = new ImageView(Pictures.heatmap(change, size, max, MAP));
+                int h = before[m].height();
+                int w = before[m].width();
+                ImageView heat = new ImageView(Pictures.heatmap(change, h, w, max, MAP, MAP));
                 heat.setId("whatif-" + before[m].interaction().id() + "-" + before[m].tasks().get(t).id());
-                double outside = OutputChange.mean(change, size, x0, y0, x1, y1, false);
-                double inside = OutputChange.mean(change, size, x0, y0, x1, y1, true);
+                double outside = OutputChange.mean(change, h, w, x0, y0, x1, y1, false);
+                double inside = OutputChange.mean(change, h, w, x0, y0, x1, y1, true);
                 Label caption = new Label(String.format(Locale.ROOT, "%s change: inside %.3g, outside %.3g", before[m].tasks().get(t).id(),
                         inside, outside));
                 caption.setWrapText(true);

@@ -143,11 +143,12 @@ public final class WorkbenchState implements AutoCloseable {
             @Override
             protected Prediction[] call() {
                 updateMessage("Inference");
-                if (primaryModel != null && path != null) {
+                // labels at the image's own size, where predictions now come back (label samples are square)
+                if (primaryModel != null && path != null && img.getWidth() == img.getHeight()) {
                     var cfg = primaryModel.config();
                     try {
                         labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
-                                cfg.semsegClasses(), cfg.partsClasses(), cfg.imageSize()).orElse(null);
+                                cfg.semsegClasses(), cfg.partsClasses(), img.getWidth()).orElse(null);
                     } catch (java.io.IOException ex) {
                         labels[0] = null; // unlabelled or unreadable labels: show predictions only
                     }
@@ -157,8 +158,9 @@ public final class WorkbenchState implements AutoCloseable {
                 ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
-                        float[] rgb = ImageInput.toModelInput(img, models[i].config().imageSize());
-                        out[i] = models[i].predict(rgb, true);
+                        // letterboxed into the model's size, outputs back at the image's own size
+                        out[i] = models[i].predict(ImageInput.planar(img), img.getHeight(), img.getWidth(),
+                                org.kemwb.infer.InputSize.MODEL, true);
                     }
                 }
                 updateMessage("Ready");
@@ -185,7 +187,8 @@ public final class WorkbenchState implements AutoCloseable {
                 ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
-                        out[i] = models[i].predict(ImageInput.toModelInput(edited, models[i].config().imageSize()), false);
+                        out[i] = models[i].predict(ImageInput.planar(edited), edited.getHeight(), edited.getWidth(),
+                                org.kemwb.infer.InputSize.MODEL, false);
                     }
                 }
                 updateMessage("Ready");
