@@ -175,7 +175,7 @@ class InspectRowsTest {
         for (int t = 0; t < p.tasks().size(); t++) {
             Path npy = out.resolve("000001-" + p.tasks().get(t).id() + ".npy");
             var arr = org.kemwb.io.Npy.read(npy);
-            assertEquals(List.of((long) p.channels(t), (long) p.size(), (long) p.size()),
+            assertEquals(List.of((long) p.channels(t), (long) p.height(), (long) p.width()),
                     java.util.Arrays.stream(arr.shape()).boxed().toList());
             assertTrue(java.util.Arrays.equals(p.outputs().get(t), arr.data()), "raw values written as they are");
             assertTrue(Files.exists(out.resolve("000001-" + p.tasks().get(t).id() + ".png")));
