@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Picture;
 import org.kemwb.infer.InputSize;
 import org.kemwb.infer.ModelHandle;
 import org.kemwb.infer.Prediction;
@@ -163,9 +164,9 @@ class ImageSizeInferenceTest {
 
     @Test
     void predictionAddressesTheImagesPixelsAndItsTokenGrid() throws Exception {
-        BufferedImage img = ImageInput.read(IMAGE);
+        Picture img = ImageDecoder.read(IMAGE);
         try (ModelHandle model = ModelHandle.open(brightnessModel(InteractionKind.KEM), Device.cpu())) {
-            Prediction own = model.predict(ImageInput.planar(img), 64, 96, InputSize.IMAGE, true);
+            Prediction own = model.predict(img.rgb(), 64, 96, InputSize.IMAGE, true);
             assertEquals(64, own.height());
             assertEquals(96, own.width());
             assertEquals(8, own.gridHeight());
@@ -179,7 +180,7 @@ class ImageSizeInferenceTest {
             assertEquals(24, box[3], 1e-9);
             assertResponseIsThePatch(own.outputs().get(1), 0, "image size");
             // at the model's 32 x 32 the image is letterboxed: content 21 x 32 rows from row 5, a 4 x 4 grid
-            Prediction fitted = model.predict(ImageInput.planar(img), 64, 96, InputSize.MODEL, true);
+            Prediction fitted = model.predict(img.rgb(), 64, 96, InputSize.MODEL, true);
             assertEquals(4, fitted.gridWidth());
             assertEquals(5, fitted.letterbox().top());
             assertEquals(21, fitted.letterbox().contentHeight());
