@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
-            KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
+            KemwbCli.Data.class, ToyNoiseCommand.class, ReadoutsCommand.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
             KemwbCli.Compare.class, KemwbCli.MemoryBench.class, KemwbCli.Convert.class, KemwbCli.Imbalance.class})
 public final class KemwbCli {
 
@@ -95,7 +96,7 @@ public final class KemwbCli {
             }
             c = c.withDevice(device);
             Devices.resolve(device);
-            return runToEnd(TrainingRun.create(run, c));
+            return runToEnd(org.kemwb.job.TrainingJob.start(run, c));
         }
     }
 
@@ -106,30 +107,60 @@ public final class KemwbCli {
 
         @Override
         public Integer call() throws Exception {
-            return runToEnd(TrainingRun.open(run));
+            return runToEnd(org.kemwb.job.TrainingJob.resume(run));
         }
     }
 
-    static int runToEnd(TrainingRun run) throws IOException {
-        int steps = run.config().steps();
-        try (ProgressBar bar = new ProgressBar("train " + run.dir().getFileName(), steps)) {
-            String status = run.run(row -> {
-                bar.stepTo(Long.parseLong(row.get("step")));
-                if ("eval".equals(row.get("kind"))) {
-                    StringBuilder sb = new StringBuilder();
-                    row.forEach((k, v) -> {
-                        if (!v.isEmpty() && TrainingRun.isMetric(k)) {
-                            sb.append(k).append('=').append(v).append(' ');
-                        }
-                    });
-                    bar.setExtraMessage(sb.toString().trim());
-                } else {
-                    bar.setExtraMessage("loss=" + row.get("loss"));
+    /** Runs a training job with a console progress bar (created once the planned steps are known). */
+    static int runToEnd(org.kemwb.job.TrainingJob job) throws Exception {
+        ProgressBar[] bar = new ProgressBar[1];
+        try {
+            org.kemwb.train.RunStatus status = job.run(new org.kemwb.job.JobListener() {
+                @Override
+                public void progress(long done, long total) {
+                    if (bar[0] == null) {
+                        bar[0] = new ProgressBar("train " + job.name(), total);
+                    }
+                    bar[0].stepTo(done);
                 }
-            }, () -> false);
-            bar.stepTo(steps);
-            System.out.println("run " + run.dir() + ": " + status);
-            return "finished".equals(status) ? 0 : 1;
+
+                @Override
+                public void rows(List<Map<String, String>> rows) {
+                    Map<String, String> row = rows.getLast();
+                    if (bar[0] == null) {
+                        return;
+                    }
+                    if ("eval".equals(row.get("kind"))) {
+                        StringBuilder sb = new StringBuilder();
+                        row.forEach((k, v) -> {
+                            if (!v.isEmpty() && TrainingRun.isMetric(k)) {
+                                sb.append(k).append('=').append(v).append(' ');
+                            }
+                        });
+                        bar[0].setExtraMessage(sb.toString().trim());
+                    } else {
+                        bar[0].setExtraMessage("loss=" + row.get("loss"));
+                    }
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+            });
+            if (bar[0] != null && status == org.kemwb.train.RunStatus.FINISHED) {
+                bar[0].stepTo(bar[0].getMax());
+            }
+            if (bar[0] != null) {
+                bar[0].close();
+                bar[0] = null;
+            }
+            System.out.println("run " + job.dir() + ": " + status.id());
+            return status == org.kemwb.train.RunStatus.FINISHED ? 0 : 1;
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
         }
     }
 
@@ -144,10 +175,15 @@ public final class KemwbCli {
         Path out;
         @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpuN.")
         String device;
+        @Option(names = "--repeat", defaultValue = "1", description = "Card models: run the photo this many times and print each forward time (benchmarks).")
+        int repeat;
 
         @Override
         public Integer call() throws Exception {
             Picture img = ImageDecoder.read(image);
+            if (org.kemwb.infer.CardModel.isCardModel(checkpoint)) {
+                return inferCard(img);
+            }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
                 int size = model.config().imageSize();
                 var prediction = model.predict(img.resize(size, size).rgb(), false);
@@ -161,6 +197,23 @@ public final class KemwbCli {
                 }
                 System.out.printf(Locale.ROOT, "%d task outputs of %s written to %s (%s, forward %.1f ms)%n",
                         prediction.tasks().size(), image.getFileName(), out, Devices.describe(model.device()), prediction.forwardMs());
+            }
+            return 0;
+        }
+
+        /** A model with a card (export_model.py): every task at the photo's size, plus attention. */
+        private int inferCard(Picture img) throws Exception {
+            try (var model = org.kemwb.infer.CardModel.load(checkpoint, Devices.resolve(device))) {
+                var prediction = model.predict(img);
+                for (int r = 1; r < repeat; r++) {
+                    System.out.printf(Locale.ROOT, "forward %d: %.1f ms%n", r, prediction.forwardMs());
+                    prediction = model.predict(img);
+                }
+                var files = org.kemwb.infer.CardOutputs.write(prediction, img, out);
+                System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s (%d files; %s, input %dx%d, forward %.1f ms)%n",
+                        prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
+                        files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(), prediction.fit().inputHeight(),
+                        prediction.forwardMs());
             }
             return 0;
         }
@@ -237,17 +290,42 @@ public final class KemwbCli {
         int first;
         @Option(names = "--device", defaultValue = "auto")
         String device;
+        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
+        Path data;
+        @Option(names = "--convention", defaultValue = "published",
+                description = "Metric convention: published (as published multi-task tables), pooled or invpt (default: ${DEFAULT-VALUE}).")
+        String convention;
+        @Option(names = "--per-class", description = "Write per-class IoU of semseg/parts to this CSV (task,class,iou,tp,fp,fn).")
+        Path perClass;
+        @Option(names = "--confusion", description = "Write the confusion matrices of semseg/parts to this CSV (task,label,predicted,pixels).")
+        Path confusion;
 
         @Override
         public Integer call() throws Exception {
+            var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device))) {
-                SyntheticScenes scenes = new SyntheticScenes(dataSeed);
                 List<Sample> samples = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    samples.add(scenes.render(first + i, model.config().imageSize()));
+                if (data != null) {
+                    var tasks = java.util.EnumSet.copyOf(model.config().tasks());
+                    samples.addAll(new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
+                            model.config().partsClasses()).loadAll(model.config().imageSize()));
+                } else {
+                    SyntheticScenes scenes = new SyntheticScenes(dataSeed);
+                    for (int i = 0; i < count; i++) {
+                        samples.add(scenes.render(first + i, model.config().imageSize()));
+                    }
                 }
-                var metrics = org.kemwb.train.Evaluator.evaluate(model, samples, 8);
-                metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
+                System.out.println("convention " + conv.id());
+                result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                if (perClass != null) {
+                    AtomicFiles.writeString(perClass, org.kemwb.metrics.ClassTables.perClassCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + perClass);
+                }
+                if (confusion != null) {
+                    AtomicFiles.writeString(confusion, org.kemwb.metrics.ClassTables.confusionCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + confusion);
+                }
             }
             return 0;
         }
@@ -357,61 +435,6 @@ public final class KemwbCli {
         @Override
         public Integer call() {
             javafx.application.Application.launch(org.kemwb.ui.WorkbenchApp.class, files.toArray(String[]::new));
-            return 0;
-        }
-    }
-
-    @Command(name = "toy-noise", mixinStandardHelpOptions = true,
-            description = "Paper fig. 1a: does a pure-noise third task leak into tasks 1 and 2? (ca vs kem vs skem)")
-    static final class ToyNoise implements Callable<Integer> {
-        @Option(names = "--modules", split = ",", defaultValue = "ca,kem,skem")
-        List<String> modules;
-        @Option(names = "--seeds", defaultValue = "3")
-        int seeds;
-        @Option(names = "--steps", defaultValue = "300")
-        int steps;
-        @Option(names = "--noise", defaultValue = "1.0", description = "Std of the noise task's tokens.")
-        double noise;
-        @Option(names = "--slots", defaultValue = "20")
-        int slots;
-        @Option(names = "--top-k", defaultValue = "3")
-        int topK;
-        @Option(names = "--out", defaultValue = "toy-noise", description = "Folder for points.csv and summary.csv.")
-        Path out;
-
-        @Override
-        public Integer call() throws Exception {
-            var d = org.kemwb.experiment.ToyNoiseExperiment.Settings.defaults();
-            var settings = new org.kemwb.experiment.ToyNoiseExperiment.Settings(
-                    modules.stream().map(InteractionKind::parse).toList(), seeds, steps, noise, slots, topK, d.tokens(),
-                    d.dim(), d.signalDim(), d.batch(), d.lr(), d.logEvery());
-            var experiment = new org.kemwb.experiment.ToyNoiseExperiment(settings);
-            StringBuilder points = new StringBuilder(org.kemwb.experiment.ToyNoiseExperiment.Point.CSV_HEADER).append('\n');
-            long total = (long) settings.modules().size() * seeds * (steps / settings.logEvery() + 1);
-            long t0 = System.nanoTime();
-            List<org.kemwb.experiment.ToyNoiseExperiment.Summary> summary;
-            try (ProgressBar bar = new ProgressBar("toy-noise", total)) {
-                summary = experiment.run(p -> {
-                    points.append(p.csv()).append('\n');
-                    bar.step();
-                    bar.setExtraMessage(p.module().id() + " seed " + p.seed());
-                }, () -> false);
-            }
-            StringBuilder table = new StringBuilder(
-                    "module,init_mass_on_noise,final_mass_on_noise,init_noise_sensitivity,final_noise_sensitivity,final_loss_task1,final_loss_task2\n");
-            System.out.printf(Locale.ROOT, "%-6s %-18s %-18s %-18s %-18s %-18s %-18s%n", "module", "mass→noise init",
-                    "mass→noise final", "sensitivity init", "sensitivity final", "loss t1 final", "loss t2 final");
-            for (var s : summary) {
-                System.out.printf(Locale.ROOT, "%-6s %-18s %-18s %-18s %-18s %-18s %-18s%n", s.module().id(), s.initMass(),
-                        s.finalMass(), s.initSensitivity(), s.finalSensitivity(), s.finalLoss1(), s.finalLoss2());
-                table.append(String.join(",", s.module().id(), s.initMass().toString(), s.finalMass().toString(),
-                        s.initSensitivity().toString(), s.finalSensitivity().toString(), s.finalLoss1().toString(),
-                        s.finalLoss2().toString())).append('\n');
-            }
-            AtomicFiles.writeString(out.resolve("points.csv"), points.toString());
-            AtomicFiles.writeString(out.resolve("summary.csv"), table.toString());
-            System.out.printf(Locale.ROOT, "mean ± std over %d seeds; losses are MSE / target variance. %s (%.0f s)%n",
-                    seeds, out, (System.nanoTime() - t0) / 1e9);
             return 0;
         }
     }
@@ -543,6 +566,8 @@ public final class KemwbCli {
                 AtomicFiles.writeString(out.resolve("train.txt"), train.toString());
                 AtomicFiles.writeString(out.resolve("val.txt"), val.toString());
             }
+            AtomicFiles.writeString(out.resolve(org.kemwb.infer.TrainingData.MARKER),
+                    org.kemwb.infer.TrainingData.markerJson(org.kemwb.infer.TrainingData.SYNTHETIC));
             double s = (System.nanoTime() - t0) / 1e9;
             String dims = layout.equals("nyud") ? org.kemwb.data.NyudLayout.WIDTH + "x" + org.kemwb.data.NyudLayout.HEIGHT : size + "x" + size;
             System.out.printf(Locale.ROOT, "%d scenes (%s, %s layout) in %s, %.1f scenes/s including writing%n", count, dims, layout, out, count / s);

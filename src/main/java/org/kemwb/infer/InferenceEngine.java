@@ -19,6 +19,7 @@ public final class InferenceEngine {
 
     /** @param rgb planar RGB in [0,1] at the model's size */
     public static Prediction predict(LoadedModel model, float[] rgb, boolean withAttention) {
+        org.kemwb.util.UiThreadGuard.check("inference");
         int s = model.config().imageSize();
         if (rgb.length != 3 * s * s) {
             throw new IllegalArgumentException("input has " + rgb.length + " values, model needs 3x" + s + "x" + s);

@@ -25,13 +25,24 @@ public interface ModelHandle extends AutoCloseable {
     @Override
     void close();
 
+    /** What the model was trained on (see {@link TrainingData}); "unknown" when the file does not say. */
+    default String trainedOn() {
+        return "unknown data (the file does not record it)";
+    }
+
     static ModelHandle open(Path file, Device device) throws IOException {
         String name = file.getFileName().toString();
         if (name.endsWith(".pt") || name.endsWith(".torchscript")) {
             return TorchScriptModel.load(file, device);
         }
         LoadedModel model = name.endsWith(".npz") ? NpzWeights.read(file, device) : Checkpoint.load(file, device);
+        String trainedOn = name.endsWith(".npz") ? null : TrainingData.ofCheckpoint(file, Checkpoint.readHeader(file).metadata());
         return new ModelHandle() {
+            @Override
+            public String trainedOn() {
+                return trainedOn != null ? trainedOn : ModelHandle.super.trainedOn();
+            }
+
             @Override
             public ModelConfig config() {
                 return model.config();

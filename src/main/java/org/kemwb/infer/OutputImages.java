@@ -106,4 +106,9 @@ public final class OutputImages {
     public static void writeNpy(float[] data, long[] shape, Path file) throws IOException {
         Npy.write(data, shape, file);
     }
+
+    /** Writes a little-endian int32 .npy file (class maps) of the given shape, atomically. */
+    public static void writeNpy(int[] data, long[] shape, Path file) throws IOException {
+        Npy.write(data, shape, file);
+    }
 }

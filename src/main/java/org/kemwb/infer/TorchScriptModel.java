@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.kemwb.card.ModelCard;
 import org.kemwb.model.AttentionMaps;
 import org.kemwb.model.EngineSetup;
 import org.kemwb.model.ModelConfig;
@@ -21,7 +22,8 @@ import org.kemwb.util.Json;
 /**
  * A TorchScript export of the PyTorch twin (interop/pytorch): input image (B,3,S,S) in [0,1];
  * outputs one map per task, then the token attention (B, K*L, K*L). The config is read from
- * the {@code <file>.json} sidecar the exporter writes.
+ * the model card {@code <name>.card.json} the exporter writes (or an older export's
+ * {@code <file>.json} sidecar).
  */
 public final class TorchScriptModel implements ModelHandle {
     private final Model model;
@@ -33,21 +35,12 @@ public final class TorchScriptModel implements ModelHandle {
     }
 
     public static TorchScriptModel load(Path file, Device device) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("model load");
         EngineSetup.init();
         if (!Files.isRegularFile(file)) {
             throw new IOException("TorchScript model " + file + ": no such file");
         }
-        Path sidecar = file.resolveSibling(file.getFileName() + ".json");
-        if (!Files.isRegularFile(sidecar)) {
-            throw new IOException("TorchScript model " + file + ": not a workbench export (no config " + sidecar.getFileName()
-                    + "; export with interop/pytorch/export_torchscript.py)");
-        }
-        ModelConfig config;
-        try {
-            config = ModelConfig.fromJson(Json.MAPPER.readTree(sidecar.toFile()), sidecar.toString());
-        } catch (IOException e) {
-            throw new IOException(sidecar + ": not valid JSON (" + Json.firstLine(e.getMessage()) + ")");
-        }
+        ModelConfig config = readConfig(file);
         Model model = Model.newInstance("torchscript", device, "PyTorch");
         try {
             model.load(file.toAbsolutePath().getParent(), file.getFileName().toString());
@@ -66,6 +59,36 @@ public final class TorchScriptModel implements ModelHandle {
         return ts;
     }
 
+    /**
+     * The workbench config of an export: from its model card ({@code name.card.json}, "workbench"
+     * section; read by the one card loader) or, for exports made before cards, from {@code name.pt.json}.
+     */
+    static ModelConfig readConfig(Path file) throws IOException {
+        Path cardFile = ModelCard.cardPath(file);
+        if (Files.isRegularFile(cardFile)) {
+            ModelCard card = ModelCard.load(cardFile);
+            if (card.workbench() == null) {
+                throw new IOException("TorchScript model " + file + ": its card " + cardFile.getFileName()
+                        + " has no \"workbench\" section (open it as a card model: kemwb infer)");
+            }
+            try {
+                return ModelConfig.fromJson(card.workbench(), cardFile + ": workbench");
+            } catch (IllegalArgumentException e) {
+                throw new IOException(Json.firstLine(e.getMessage()));
+            }
+        }
+        Path sidecar = file.resolveSibling(file.getFileName() + ".json");
+        if (!Files.isRegularFile(sidecar)) {
+            throw new IOException("TorchScript model " + file + ": not a workbench export (no model card " + cardFile.getFileName()
+                    + " or config " + sidecar.getFileName() + "; export with interop/pytorch/export_torchscript.py)");
+        }
+        try {
+            return ModelConfig.fromJson(Json.MAPPER.readTree(sidecar.toFile()), sidecar.toString());
+        } catch (IOException e) {
+            throw new IOException(sidecar + ": not valid JSON (" + Json.firstLine(e.getMessage()) + ")");
+        }
+    }
+
     @Override
     public ModelConfig config() {
         return config;
@@ -78,6 +101,7 @@ public final class TorchScriptModel implements ModelHandle {
 
     @Override
     public Prediction predict(float[] rgb, boolean withAttention) {
+        org.kemwb.util.UiThreadGuard.check("inference");
         EngineSetup.noGradOnThisThread();
         int s = config.imageSize();
         int k = config.taskCount();

@@ -133,6 +133,7 @@ public final class ImageDecoder {
     }
 
     private static Decoded decode(Path file) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("image read");
         check(file);
         List<String> warnings = new ArrayList<>();
         BufferedImage img;

@@ -380,24 +380,37 @@ public final class Npy {
         AtomicFiles.write(file, o -> o.write(bytes));
     }
 
+    /** Writes a little-endian int32 .npy file (version 1.0, C order) atomically (class maps). */
+    public static void write(int[] data, long[] shape, Path file) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asIntBuffer().put(data);
+        byte[] bytes = bytes(buf.array(), "<i4", shape);
+        AtomicFiles.write(file, o -> o.write(bytes));
+    }
+
     /** The bytes of a little-endian float32 .npy file (version 1.0, C order) of the given shape. */
     public static byte[] bytes(float[] data, long[] shape) {
+        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buf.asFloatBuffer().put(data);
+        return bytes(buf.array(), "<f4", shape);
+    }
+
+    /** The bytes of a .npy file (version 1.0, C order): header for {@code descr} and shape, then {@code raw}. */
+    private static byte[] bytes(byte[] raw, String descr, long[] shape) {
         StringBuilder dims = new StringBuilder();
         for (int k = 0; k < shape.length; k++) {
             dims.append(shape[k]).append(shape.length == 1 ? "," : k + 1 < shape.length ? ", " : "");
         }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
         int headerLen = 10 + dict.length() + 1;
         int pad = (64 - headerLen % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";
-        ByteArrayOutputStream out = new ByteArrayOutputStream(10 + header.length() + data.length * 4);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(10 + header.length() + raw.length);
         out.writeBytes(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
         out.write(header.length() & 0xff);
         out.write((header.length() >> 8) & 0xff);
         out.writeBytes(header.getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(data);
-        out.writeBytes(buf.array());
+        out.writeBytes(raw);
         return out.toByteArray();
     }
 }

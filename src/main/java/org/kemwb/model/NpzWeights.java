@@ -2,6 +2,7 @@ package org.kemwb.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -71,7 +72,9 @@ public final class NpzWeights {
                         throw new CheckpointException(file, "parameter '" + name + "' (" + entry + ") has shape "
                                 + new Shape(a.shape()) + " but the config builds " + target.getShape());
                     }
-                    target.set(a.data());
+                    try (NDManager scratch = model.manager().newSubManager()) {
+                        WeightCopy.into(target, scratch.create(a.data(), target.getShape()));
+                    }
                 }
                 if (zip.getEntry(String.format("%04d.npy", params.size())) != null) {
                     throw new CheckpointException(file, "has more parameters than its config builds (" + params.size() + ")");

@@ -69,6 +69,7 @@ public final class StepTrainer {
 
     /** Runs one step on a batch whose arrays live on {@code scope} (closed by the caller). */
     public StepLosses step(NDManager scope, Batch batch) {
+        org.kemwb.util.UiThreadGuard.check("training step");
         ParameterStore ps = model.parameterStore(scope);
         Map<Task, Double> perTask = new LinkedHashMap<>();
         double total;

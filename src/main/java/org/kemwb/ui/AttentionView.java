@@ -21,7 +21,7 @@ import org.kemwb.infer.Prediction;
  * vs cross-attention). Uses the attention computed with the prediction: no forward pass per move.
  */
 public final class AttentionView extends VBox {
-    static final int IMAGE = 256;
+    /** Pixels of the heatmap images; they are drawn scaled to the panel size. */
     static final int HEAT = 200;
     private final WorkbenchState state;
     private final ComboBox<String> target = new ComboBox<>();
@@ -34,6 +34,9 @@ public final class AttentionView extends VBox {
     private int gx = -1;
     private int gy = -1;
     private boolean pinned;
+    private final javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane();
+    /** Side of the image and of each heatmap: the image and K heatmaps share the page's width. */
+    private final javafx.beans.binding.DoubleBinding side;
 
     public AttentionView(WorkbenchState state) {
         this.state = state;
@@ -42,33 +45,37 @@ public final class AttentionView extends VBox {
         setPadding(new Insets(12));
         target.setId("attention-target");
         target.valueProperty().addListener((o, a, b) -> redraw());
-        imageView.setFitWidth(IMAGE);
-        imageView.setFitHeight(IMAGE);
+        side = Layouts.panelSide(scroll, 4, 16, 80, 120, 420);
+        imageView.fitWidthProperty().bind(side);
+        imageView.fitHeightProperty().bind(side);
         imageView.setId("attention-image");
         marker.getStyleClass().add("spot-marker");
         marker.setManaged(false);
         marker.setVisible(false);
         StackPane picture = new StackPane(imageView, marker);
         picture.setAlignment(Pos.TOP_LEFT);
-        picture.setMaxSize(IMAGE, IMAGE);
+        picture.maxWidthProperty().bind(side);
+        picture.maxHeightProperty().bind(side);
         picture.setOnMouseMoved(e -> {
             if (!pinned) {
-                select(e.getX() / IMAGE, e.getY() / IMAGE);
+                select(e.getX() / side.get(), e.getY() / side.get());
             }
         });
         picture.setOnMouseClicked(e -> {
             pinned = true;
-            select(e.getX() / IMAGE, e.getY() / IMAGE);
+            select(e.getX() / side.get(), e.getY() / side.get());
         });
+        side.addListener((o, a, b) -> redraw());
         maps.setHgap(8);
         maps.setVgap(6);
         maps.setId("attention-maps");
-        HBox top = new HBox(10, new Label("Target task"), target, status);
-        top.setAlignment(Pos.CENTER_LEFT);
+        var top = Layouts.row(new Label("Target task"), target, status);
         HBox body = new HBox(16, picture, maps, new ImageView(Pictures.colourBar(14, HEAT)));
         whatIf = new WhatIfView(state);
+        whatIf.bindSizes(javafx.beans.binding.Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getWidth(),
+                scroll.viewportBoundsProperty()));
         javafx.scene.control.TitledPane probing = new javafx.scene.control.TitledPane("What-if probing: corrupt a region, see where outputs change", whatIf);
-        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(new VBox(10, body, probing, memory));
+        scroll.setContent(new VBox(10, body, probing, memory));
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(top, scroll);
@@ -124,7 +131,7 @@ public final class AttentionView extends VBox {
             return;
         }
         int side = p.config().gridSide();
-        double cell = (double) IMAGE / side;
+        double cell = this.side.get() / side;
         marker.setX(gx * cell);
         marker.setY(gy * cell);
         marker.setWidth(cell);
@@ -156,9 +163,11 @@ public final class AttentionView extends VBox {
                     mass += v;
                 }
                 ImageView under = new ImageView(base);
-                under.setFitWidth(HEAT);
-                under.setFitHeight(HEAT);
+                under.fitWidthProperty().bind(this.side);
+                under.fitHeightProperty().bind(this.side);
                 ImageView heat = new ImageView(Pictures.heatmap(rows[s], side, max, HEAT));
+                heat.fitWidthProperty().bind(this.side);
+                heat.fitHeightProperty().bind(this.side);
                 heat.setId("heat-" + q.interaction().id() + "-" + q.tasks().get(s).id());
                 Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f%%", q.tasks().get(s).id(), mass * 100));
                 maps.add(new VBox(2, caption, new StackPane(under, heat)), s, m * 2 + 1);

@@ -52,6 +52,19 @@ public final class Pictures {
         return out;
     }
 
+    /** Horizontal colour bar of the Turbo map, left = min, right = max. */
+    public static WritableImage horizontalBar(int width, int height) {
+        WritableImage out = new WritableImage(width, height);
+        PixelWriter w = out.getPixelWriter();
+        for (int x = 0; x < width; x++) {
+            int rgb = OutputImages.turbo((float) x / (width - 1));
+            for (int y = 0; y < height; y++) {
+                w.setArgb(x, y, 0xff000000 | rgb);
+            }
+        }
+        return out;
+    }
+
     /** Vertical colour bar of the Turbo map, top = max. */
     public static WritableImage colourBar(int width, int height) {
         WritableImage out = new WritableImage(width, height);

@@ -22,11 +22,13 @@ public final class WorkbenchState implements AutoCloseable {
     /** Which of the two model slots. */
     public enum Slot { PRIMARY, COMPARISON }
 
-    private final Jobs jobs = new Jobs();
+    private final JobCenter jobs = new JobCenter();
     private final ObjectProperty<BufferedImage> image = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> imagePath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> primaryPath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> comparisonPath = new SimpleObjectProperty<>();
+    private final StringProperty primaryTrainedOn = new SimpleStringProperty();
+    private final StringProperty comparisonTrainedOn = new SimpleStringProperty();
     private final ObjectProperty<Prediction> primary = new SimpleObjectProperty<>();
     private final ObjectProperty<Prediction> comparison = new SimpleObjectProperty<>();
     private final StringProperty device = new SimpleStringProperty("auto");
@@ -34,12 +36,41 @@ public final class WorkbenchState implements AutoCloseable {
     private final StringProperty error = new SimpleStringProperty();
     private final ObjectProperty<org.kemwb.data.Sample> groundTruth = new SimpleObjectProperty<>();
     private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
+    private final javafx.collections.ObservableList<Message> messages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
     /** The open image as decoded (full precision); {@link #image} is its 8-bit display copy. */
     private volatile Picture picture;
     private ModelHandle comparisonModel;
 
-    public Jobs jobs() {
+    /** One entry of the message log: when, and the one-line message. */
+    public record Message(java.time.LocalTime time, String text) {
+        @Override
+        public String toString() {
+            return time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + text;
+        }
+    }
+
+    public WorkbenchState() {
+        // every error any page reports stays in the log, however fast the next one replaces it
+        error.addListener((o, a, b) -> {
+            if (b != null) {
+                messages.add(new Message(java.time.LocalTime.now(), b));
+            }
+        });
+    }
+
+    /** Every error of this session, oldest first (FX thread). */
+    public javafx.collections.ObservableList<Message> messages() {
+        return messages;
+    }
+
+    /** Reports an error: shown in the status bar and kept in the message log, even when it repeats the last one. */
+    public void report(String message) {
+        error.set(null);
+        error.set(message);
+    }
+
+    public JobCenter jobs() {
         return jobs;
     }
 
@@ -53,6 +84,11 @@ public final class WorkbenchState implements AutoCloseable {
 
     public ObjectProperty<Path> modelPathProperty(Slot slot) {
         return slot == Slot.PRIMARY ? primaryPath : comparisonPath;
+    }
+
+    /** What the model in a slot was trained on (checkpoint metadata; see {@code infer.TrainingData}). */
+    public StringProperty trainedOnProperty(Slot slot) {
+        return slot == Slot.PRIMARY ? primaryTrainedOn : comparisonTrainedOn;
     }
 
     public ObjectProperty<Prediction> predictionProperty(Slot slot) {
@@ -95,25 +131,31 @@ public final class WorkbenchState implements AutoCloseable {
         };
         task.setOnSucceeded(e -> {
             picture = decoded[0];
-            image.set(task.getValue());
+            // the predictions and labels belong to the previous image: nobody may show them over this one
             imagePath.set(file);
+            primary.set(null);
+            comparison.set(null);
+            groundTruth.set(null);
+            image.set(task.getValue());
             if (!openedImages.contains(file)) {
                 openedImages.add(file);
             }
             error.set(null);
             rerun();
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         return jobs.onEngine(task);
     }
 
     /** Loads a checkpoint into a slot (closing the model it replaces) and runs it on the image. */
     public Task<Void> openCheckpoint(Path file, Slot slot) {
+        String[] trainedOn = new String[1];
         Task<Void> task = new Task<>() {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Loading " + file.getFileName());
                 ModelHandle loaded = ModelHandle.open(file, Devices.resolve(device.get()));
+                trainedOn[0] = loaded.trainedOn();
                 ModelHandle old = slot == Slot.PRIMARY ? primaryModel : comparisonModel;
                 if (slot == Slot.PRIMARY) {
                     primaryModel = loaded;
@@ -129,11 +171,13 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> {
+            predictionProperty(slot).set(null); // the old model's outputs: never shown under the new model's name
+            trainedOnProperty(slot).set(trainedOn[0]);
             modelPathProperty(slot).set(file);
             error.set(null);
             rerun();
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         return jobs.onEngine(task);
     }
 
@@ -180,7 +224,7 @@ public final class WorkbenchState implements AutoCloseable {
             primary.set(task.getValue()[0]);
             comparison.set(task.getValue()[1]);
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         jobs.onEngine(task);
     }
 
@@ -203,7 +247,7 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> done.accept(task.getValue()));
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         jobs.onEngine(task);
     }
 
@@ -218,19 +262,14 @@ public final class WorkbenchState implements AutoCloseable {
 
     @Override
     public void close() {
-        // models are closed on the engine thread, after whatever it is running
-        jobs.onEngine(new Task<Void>() {
-            @Override
-            protected Void call() {
-                if (primaryModel != null) {
-                    primaryModel.close();
-                }
-                if (comparisonModel != null) {
-                    comparisonModel.close();
-                }
-                return null;
+        // jobs are cancelled and waited for; then models are closed on the engine thread
+        jobs.close(() -> {
+            if (primaryModel != null) {
+                primaryModel.close();
+            }
+            if (comparisonModel != null) {
+                comparisonModel.close();
             }
         });
-        jobs.close();
     }
 }

@@ -85,7 +85,7 @@ class BadInputTest {
         assertOneLineError(run("infer", "--checkpoint", random.toString(), image.toString(), "--out", out.toString()),
                 "random.params", "not a KEM Workbench checkpoint");
         assertOneLineError(run("infer", "--checkpoint", ts.toString(), image.toString(), "--out", out.toString()),
-                "foreign.pt", "not a workbench export");
+                "foreign.pt", "no model card foreign.card.json beside it");
         assertOneLineError(run("infer", "--checkpoint", dir.toString(), image.toString(), "--out", out.toString()),
                 "is a directory");
         assertTrue(!Files.exists(out), "no output folder for failed runs");
