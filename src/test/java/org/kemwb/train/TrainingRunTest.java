@@ -60,7 +60,7 @@ class TrainingRunTest {
         Path run = dir.resolve("old");
         TrainConfig cfg = small();
         AtomicInteger rows = new AtomicInteger();
-        assertEquals("cancelled", TrainingRun.create(run, cfg).run(r -> rows.incrementAndGet(), () -> rows.get() >= 6));
+        assertEquals(RunStatus.CANCELLED, TrainingRun.create(run, cfg).run(r -> rows.incrementAndGet(), () -> rows.get() >= 6));
         List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
         List<String> header = List.of(lines.getFirst().split(","));
         assertTrue(header.containsAll(List.of("depth_log_rmse", "depth_absrel", "convention")), header.toString());
@@ -81,7 +81,7 @@ class TrainingRunTest {
         Files.writeString(run.resolve("metrics.csv"), old);
         TrainingRun reopened = TrainingRun.open(run);
         assertEquals(org.kemwb.metrics.MetricConvention.POOLED, reopened.convention());
-        assertEquals("finished", reopened.run(r -> { }, () -> false));
+        assertEquals(RunStatus.FINISHED, reopened.run(r -> { }, () -> false));
         List<String> after = Files.readAllLines(run.resolve("metrics.csv"));
         assertEquals(lines.getFirst().split(",").length - 3, after.getFirst().split(",", -1).length);
         int width = after.getFirst().split(",", -1).length;
