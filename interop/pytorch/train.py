@@ -149,9 +149,10 @@ class Trainer:
         self.barrier()
         m = cfg["model"]
         self.tasks = list(m["tasks"])
-        size = m["imageSize"]
-        self.train_set = FolderData(cfg["dataDir"], "train", self.tasks, size, size)
-        self.val_set = FolderData(cfg["dataDir"], "val", self.tasks, size, size) if self.rank == 0 else None
+        h = m.get("imageHeight") or m["imageSize"]  # 0: square imageSize (ModelConfig.height/width)
+        w = m.get("imageWidth") or m["imageSize"]
+        self.train_set = FolderData(cfg["dataDir"], "train", self.tasks, h, w)
+        self.val_set = FolderData(cfg["dataDir"], "val", self.tasks, h, w) if self.rank == 0 else None
         if len(self.train_set) < b:
             raise ConfigError(f"dataset {cfg['dataDir']}: {len(self.train_set)} training images, fewer than one batch ({b})")
         torch.manual_seed(cfg["seed"])

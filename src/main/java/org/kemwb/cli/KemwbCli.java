@@ -165,12 +165,14 @@ public final class KemwbCli {
     }
 
     @Command(name = "infer", mixinStandardHelpOptions = true,
-            description = "Run a checkpoint on an image; writes <task>.png (colour-mapped) and <task>.npy per task.")
+            description = "Run a model on images; writes <image>_<task>.png (colour-mapped) and <image>_<task>.npy per task at"
+                    + " each image's own size (class maps as uint8 (H, W); depth, normals, edge/saliency probabilities as float32"
+                    + " (C, H, W)). Same-named images get photo, photo-2, ...")
     static final class Infer implements Callable<Integer> {
         @Option(names = "--checkpoint", required = true, description = "Model: checkpoint (.params), TorchScript export (.pt) or .npz.")
         Path checkpoint;
-        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP, GIF, TIFF, WebP; EXIF orientation applied).")
-        Path image;
+        @Parameters(index = "0", arity = "1..*", description = "Images (PNG, JPEG, BMP, GIF, TIFF, WebP; EXIF orientation applied).")
+        List<Path> images;
         @Option(names = "--out", defaultValue = "out", description = "Output folder (default: ${DEFAULT-VALUE}).")
         Path out;
         @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpuN.")
@@ -178,42 +180,57 @@ public final class KemwbCli {
         @Option(names = "--repeat", defaultValue = "1", description = "Card models: run the photo this many times and print each forward time (benchmarks).")
         int repeat;
 
+        @Option(names = "--input-size", defaultValue = "model", description = "Size the model runs at: model (its training size),"
+                + " image (each image's own size, padded to a multiple of the patch) or HxW, e.g. 480x640; images are letterboxed,"
+                + " never stretched (default: ${DEFAULT-VALUE}).")
+        String inputSize;
+
         @Override
         public Integer call() throws Exception {
-            Picture img = ImageDecoder.read(image);
+            org.kemwb.infer.InputSize size = org.kemwb.infer.InputSize.parse(inputSize);
+            List<String> stems = org.kemwb.infer.PredictionExport.uniqueStems(images);
+            for (Path image : images) {
+                ImageDecoder.read(image); // every image decodes before anything is written
+            }
             if (org.kemwb.infer.CardModel.isCardModel(checkpoint)) {
-                return inferCard(img);
+                return inferCard(stems);
             }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
-                int size = model.config().imageSize();
-                var prediction = model.predict(img.resize(size, size).rgb(), false);
-                Files.createDirectories(out);
-                for (int t = 0; t < prediction.tasks().size(); t++) {
-                    Task task = prediction.tasks().get(t);
-                    float[] data = prediction.outputs().get(t);
-                    int channels = prediction.channels(t);
-                    OutputImages.writePng(OutputImages.render(task, data, channels, size), out.resolve(task.id() + ".png"));
-                    OutputImages.writeNpy(data, new long[] {channels, size, size}, out.resolve(task.id() + ".npy"));
+                for (int i = 0; i < images.size(); i++) {
+                    Path image = images.get(i);
+                    Picture img = ImageDecoder.read(image);
+                    org.kemwb.infer.Prediction prediction;
+                    try {
+                        prediction = model.predict(img.rgb(), img.height(), img.width(), size, false);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("image " + image + ": " + e.getMessage(), e);
+                    }
+                    org.kemwb.infer.PredictionExport.write(prediction, out, stems.get(i));
+                    System.out.printf(Locale.ROOT, "%s (%dx%d, model input %dx%d): %d task outputs written to %s as %s_<task> (%s, forward %.1f ms)%n",
+                            image, img.width(), img.height(), prediction.letterbox().modelWidth(), prediction.letterbox().modelHeight(),
+                            prediction.tasks().size(), out, stems.get(i), Devices.describe(model.device()), prediction.forwardMs());
                 }
-                System.out.printf(Locale.ROOT, "%d task outputs of %s written to %s (%s, forward %.1f ms)%n",
-                        prediction.tasks().size(), image.getFileName(), out, Devices.describe(model.device()), prediction.forwardMs());
             }
             return 0;
         }
 
         /** A model with a card (export_model.py): every task at the photo's size, plus attention. */
-        private int inferCard(Picture img) throws Exception {
+        private int inferCard(List<String> stems) throws Exception {
             try (var model = org.kemwb.infer.CardModel.load(checkpoint, Devices.resolve(device))) {
-                var prediction = model.predict(img);
-                for (int r = 1; r < repeat; r++) {
-                    System.out.printf(Locale.ROOT, "forward %d: %.1f ms%n", r, prediction.forwardMs());
-                    prediction = model.predict(img);
+                for (int i = 0; i < images.size(); i++) {
+                    Path image = images.get(i);
+                    Picture img = ImageDecoder.read(image);
+                    var prediction = model.predict(img);
+                    for (int r = 1; r < repeat; r++) {
+                        System.out.printf(Locale.ROOT, "forward %d: %.1f ms%n", r, prediction.forwardMs());
+                        prediction = model.predict(img);
+                    }
+                    var files = org.kemwb.infer.CardOutputs.write(prediction, img, out, stems.get(i));
+                    System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s as %s_<output> (%d files; %s, input %dx%d, forward %.1f ms)%n",
+                            prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
+                            stems.get(i), files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(),
+                            prediction.fit().inputHeight(), prediction.forwardMs());
                 }
-                var files = org.kemwb.infer.CardOutputs.write(prediction, img, out);
-                System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s (%d files; %s, input %dx%d, forward %.1f ms)%n",
-                        prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
-                        files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(), prediction.fit().inputHeight(),
-                        prediction.forwardMs());
             }
             return 0;
         }

@@ -64,6 +64,12 @@ public record Letterbox(int imageHeight, int imageWidth, int modelHeight, int mo
         return new Letterbox(h, w, mh, mw, h, w, (mh - h) / 2, (mw - w) / 2);
     }
 
+    /** True when the image is the model input as it is (same size, no padding): nothing to resample. */
+    public boolean identity() {
+        return imageHeight == modelHeight && imageWidth == modelWidth && contentHeight == modelHeight
+                && contentWidth == modelWidth;
+    }
+
     /** Horizontal scale, model pixels per image pixel. */
     public double scaleX() {
         return (double) contentWidth / imageWidth;
@@ -166,11 +172,19 @@ public record Letterbox(int imageHeight, int imageWidth, int modelHeight, int mo
      *   <li>semseg, parts (class logits): the logits resampled, so that the arg-max over channels
      *       ({@link #classMap}) is the class map of bilinearly resampled logits.</li>
      * </ul>
+     * An {@link #identity} letterbox returns the output unchanged (a copy).
      *
      * @param model (channels, modelHeight, modelWidth)
      * @return (channels, imageHeight, imageWidth)
      */
     public float[] restore(Task task, float[] model, int channels) {
+        if (identity()) {
+            if (model.length != channels * modelHeight * modelWidth) {
+                throw new IllegalArgumentException("letterbox: " + model.length + " values, expected " + channels + "x"
+                        + modelHeight + "x" + modelWidth);
+            }
+            return model.clone();
+        }
         switch (task) {
             case EDGES, SALIENCY -> {
                 float[] p = new float[model.length];

@@ -388,6 +388,24 @@ public final class Npy {
         AtomicFiles.write(file, o -> o.write(bytes));
     }
 
+    /**
+     * Writes a class map (values 0..255) as a uint8 .npy file ({@code |u1}, version 1.0, C order)
+     * atomically: a quarter of int32's size, as label maps are stored.
+     *
+     * @throws IllegalArgumentException a value outside 0..255
+     */
+    public static void writeU8(int[] data, long[] shape, Path file) throws IOException {
+        byte[] raw = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] < 0 || data[i] > 255) {
+                throw new IllegalArgumentException("value " + data[i] + " at " + i + " does not fit uint8");
+            }
+            raw[i] = (byte) data[i];
+        }
+        byte[] bytes = bytes(raw, "|u1", shape);
+        AtomicFiles.write(file, o -> o.write(bytes));
+    }
+
     /** The bytes of a little-endian float32 .npy file (version 1.0, C order) of the given shape. */
     public static byte[] bytes(float[] data, long[] shape) {
         ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);

@@ -230,12 +230,6 @@ public final class MainWindow extends BorderPane {
         }));
         tick.setCycleCount(Timeline.INDEFINITE);
         tick.play();
-        state.errorProperty().addListener((o, a, err) -> {
-            if (err != null) {
-                status.textProperty().unbind();
-                status.setText("⚠ " + err);
-            }
-        });
         // errors: the latest on one line beside the job, every one in the message log (issue 16)
         status.getLeftItems().add(new MessageLog(state));
         status.getRightItems().forEach(Layouts::keepWidth);

@@ -194,11 +194,12 @@ public final class WorkbenchState implements AutoCloseable {
             @Override
             protected Prediction[] call() {
                 updateMessage("Inference");
-                if (primaryModel != null && path != null) {
+                // labels at the image's own size, where predictions now come back (label samples are square)
+                if (primaryModel != null && path != null && img.getWidth() == img.getHeight()) {
                     var cfg = primaryModel.config();
                     try {
                         labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
-                                cfg.semsegClasses(), cfg.partsClasses(), cfg.imageSize()).orElse(null);
+                                cfg.semsegClasses(), cfg.partsClasses(), img.getWidth()).orElse(null);
                     } catch (java.io.IOException ex) {
                         labels[0] = null; // unlabelled or unreadable labels: show predictions only
                     }
@@ -209,9 +210,9 @@ public final class WorkbenchState implements AutoCloseable {
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
                         Picture input = decoded != null ? decoded : ImageDecoder.fromBufferedImage(img);
-                        int size = models[i].config().imageSize();
-                        float[] rgb = input.resize(size, size).rgb();
-                        out[i] = models[i].predict(rgb, true);
+                        // letterboxed into the model's size, outputs back at the image's own size
+                        out[i] = models[i].predict(input.rgb(), input.height(), input.width(),
+                                org.kemwb.infer.InputSize.MODEL, true);
                     }
                 }
                 updateMessage("Ready");
@@ -238,8 +239,8 @@ public final class WorkbenchState implements AutoCloseable {
                 ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
-                        out[i] = models[i].predict(ImageDecoder.fromBufferedImage(edited)
-                                .resize(models[i].config().imageSize(), models[i].config().imageSize()).rgb(), false);
+                        Picture e = ImageDecoder.fromBufferedImage(edited);
+                        out[i] = models[i].predict(e.rgb(), e.height(), e.width(), org.kemwb.infer.InputSize.MODEL, false);
                     }
                 }
                 updateMessage("Ready");

@@ -74,7 +74,7 @@ class NyudSynthTrainTest {
                 FolderDataset.NYUD_CLASSES, 7, 7L, ModelConfig.STEM, 0, false);
         TrainConfig cfg = new TrainConfig(m, 12, 3, 2e-3, 1e-4, 2, 0.9, 1, 12, 1, 1, 3, 1, "cpu", Map.of(), SET.toString(), 1.0);
         Path run = dir.resolve("run");
-        assertEquals("finished", TrainingRun.create(run, cfg).run(r -> { }, () -> false));
+        assertEquals(org.kemwb.train.RunStatus.FINISHED, TrainingRun.create(run, cfg).run(r -> { }, () -> false));
         List<Map<String, String>> rows = TrainingRun.readMetrics(run);
         List<Double> losses = rows.stream().filter(r -> r.get("kind").equals("train")).map(r -> Double.parseDouble(r.get("loss"))).toList();
         assertEquals(12, losses.size());

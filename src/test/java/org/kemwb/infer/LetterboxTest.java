@@ -183,4 +183,15 @@ class LetterboxTest {
             assertEquals(raw[i] / rawLen, n[i], 1e-5); // same direction
         }
     }
+
+    @Test
+    void anImageAtTheModelsOwnSizeComesBackUnchanged() {
+        Letterbox lb = Letterbox.fit(24, 40, 24, 40);
+        assertTrue(lb.identity());
+        float[] normals = random(3 * 24 * 40, 7); // not unit length: left as the model gave them
+        assertArrayEquals(normals, lb.restore(Task.NORMALS, normals, 3));
+        float[] edges = random(24 * 40, 8);
+        assertArrayEquals(edges, lb.restore(Task.EDGES, edges, 1));
+        assertTrue(!Letterbox.fit(24, 40, 24, 48).identity());
+    }
 }

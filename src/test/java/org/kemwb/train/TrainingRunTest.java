@@ -56,6 +56,52 @@ class TrainingRunTest {
     }
 
     @Test
+    void anOlderRunKeepsItsColumnsAndItsPooledConventionOnResume() throws Exception {
+        Path run = dir.resolve("old");
+        TrainConfig cfg = small();
+        AtomicInteger rows = new AtomicInteger();
+        assertEquals(RunStatus.CANCELLED, TrainingRun.create(run, cfg).run(r -> rows.incrementAndGet(), () -> rows.get() >= 6));
+        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
+        List<String> header = List.of(lines.getFirst().split(","));
+        assertTrue(header.containsAll(List.of("depth_log_rmse", "depth_absrel", "convention")), header.toString());
+        assertEquals("published", TrainingRun.readMetrics(run).stream().filter(r -> r.get("kind").equals("eval"))
+                .findFirst().orElseThrow().get("convention"));
+        // rewrite it as a run of an older version wrote it: without those three columns
+        List<Integer> keep = new java.util.ArrayList<>();
+        for (int i = 0; i < header.size(); i++) {
+            if (!List.of("depth_log_rmse", "depth_absrel", "convention").contains(header.get(i))) {
+                keep.add(i);
+            }
+        }
+        StringBuilder old = new StringBuilder();
+        for (String line : lines) {
+            String[] cells = line.split(",", -1);
+            old.append(String.join(",", keep.stream().map(i -> cells[i]).toList())).append('\n');
+        }
+        Files.writeString(run.resolve("metrics.csv"), old);
+        TrainingRun reopened = TrainingRun.open(run);
+        assertEquals(org.kemwb.metrics.MetricConvention.POOLED, reopened.convention());
+        assertEquals(RunStatus.FINISHED, reopened.run(r -> { }, () -> false));
+        List<String> after = Files.readAllLines(run.resolve("metrics.csv"));
+        assertEquals(lines.getFirst().split(",").length - 3, after.getFirst().split(",", -1).length);
+        int width = after.getFirst().split(",", -1).length;
+        assertTrue(after.stream().allMatch(l -> l.split(",", -1).length == width), "every row has the header's cells");
+        List<Map<String, String>> evals = TrainingRun.readMetrics(run).stream().filter(r -> r.get("kind").equals("eval")).toList();
+        assertEquals(List.of("4", "8", "12"), evals.stream().map(r -> r.get("step")).toList(), "old rows kept, new ones appended");
+        assertTrue(evals.stream().allMatch(r -> !r.get("semseg_miou").isEmpty() && !r.containsKey("convention")));
+    }
+
+    @Test
+    void metricsCsvHasEveryMetricOfTheSixTasksAndTheConvention() {
+        TrainConfig all = small().withModel(small().model().withTasks(List.of(Task.values())));
+        List<String> cols = TrainingRun.columns(all);
+        assertTrue(cols.containsAll(List.of("semseg_miou", "parts_miou", "depth_rmse", "depth_log_rmse", "depth_absrel",
+                "normals_mean_deg", "normals_median_deg", "normals_rmse_deg", "saliency_maxf", "saliency_miou",
+                "edges_odsf", "edges_oisf", "edges_ap", "convention")), cols.toString());
+        assertTrue(cols.stream().filter(TrainingRun::isMetric).count() == 13, cols.toString());
+    }
+
+    @Test
     void aSecondTrainerOfOneFolderFailsNamingIt() throws Exception {
         Path run = dir.resolve("busy");
         TrainingRun.create(run, small());
@@ -113,52 +159,6 @@ class TrainingRunTest {
         assertEquals(List.of("5/train"), batches.get(1), "then each new row");
         assertEquals(12, lastProgress[0]);
         assertEquals(12, lastProgress[1]);
-    }
-
-    @Test
-    void anOlderRunKeepsItsColumnsAndItsPooledConventionOnResume() throws Exception {
-        Path run = dir.resolve("old");
-        TrainConfig cfg = small();
-        AtomicInteger rows = new AtomicInteger();
-        assertEquals(RunStatus.CANCELLED, TrainingRun.create(run, cfg).run(r -> rows.incrementAndGet(), () -> rows.get() >= 6));
-        List<String> lines = Files.readAllLines(run.resolve("metrics.csv"));
-        List<String> header = List.of(lines.getFirst().split(","));
-        assertTrue(header.containsAll(List.of("depth_log_rmse", "depth_absrel", "convention")), header.toString());
-        assertEquals("published", TrainingRun.readMetrics(run).stream().filter(r -> r.get("kind").equals("eval"))
-                .findFirst().orElseThrow().get("convention"));
-        // rewrite it as a run of an older version wrote it: without those three columns
-        List<Integer> keep = new java.util.ArrayList<>();
-        for (int i = 0; i < header.size(); i++) {
-            if (!List.of("depth_log_rmse", "depth_absrel", "convention").contains(header.get(i))) {
-                keep.add(i);
-            }
-        }
-        StringBuilder old = new StringBuilder();
-        for (String line : lines) {
-            String[] cells = line.split(",", -1);
-            old.append(String.join(",", keep.stream().map(i -> cells[i]).toList())).append('\n');
-        }
-        Files.writeString(run.resolve("metrics.csv"), old);
-        TrainingRun reopened = TrainingRun.open(run);
-        assertEquals(org.kemwb.metrics.MetricConvention.POOLED, reopened.convention());
-        assertEquals(RunStatus.FINISHED, reopened.run(r -> { }, () -> false));
-        List<String> after = Files.readAllLines(run.resolve("metrics.csv"));
-        assertEquals(lines.getFirst().split(",").length - 3, after.getFirst().split(",", -1).length);
-        int width = after.getFirst().split(",", -1).length;
-        assertTrue(after.stream().allMatch(l -> l.split(",", -1).length == width), "every row has the header's cells");
-        List<Map<String, String>> evals = TrainingRun.readMetrics(run).stream().filter(r -> r.get("kind").equals("eval")).toList();
-        assertEquals(List.of("4", "8", "12"), evals.stream().map(r -> r.get("step")).toList(), "old rows kept, new ones appended");
-        assertTrue(evals.stream().allMatch(r -> !r.get("semseg_miou").isEmpty() && !r.containsKey("convention")));
-    }
-
-    @Test
-    void metricsCsvHasEveryMetricOfTheSixTasksAndTheConvention() {
-        TrainConfig all = small().withModel(small().model().withTasks(List.of(Task.values())));
-        List<String> cols = TrainingRun.columns(all);
-        assertTrue(cols.containsAll(List.of("semseg_miou", "parts_miou", "depth_rmse", "depth_log_rmse", "depth_absrel",
-                "normals_mean_deg", "normals_median_deg", "normals_rmse_deg", "saliency_maxf", "saliency_miou",
-                "edges_odsf", "edges_oisf", "edges_ap", "convention")), cols.toString());
-        assertTrue(cols.stream().filter(TrainingRun::isMetric).count() == 13, cols.toString());
     }
 
     @Test

