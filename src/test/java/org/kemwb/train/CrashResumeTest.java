@@ -74,7 +74,8 @@ class CrashResumeTest {
         assertEquals(IntStream.rangeClosed(1, steps / 5).map(i -> i * 5).boxed().toList(), evalSteps);
         try (var files = Files.list(run)) {
             List<String> names = files.map(f -> f.getFileName().toString()).sorted().toList();
-            assertEquals(List.of("best.params", "last.optim", "last.params", "metrics.csv", "run.json"),
+            // run.lock stays (an empty lock file; only a held lock means "in use")
+            assertEquals(List.of("best.params", "last.optim", "last.params", "metrics.csv", "run.json", "run.lock"),
                     names, "no temp files left behind");
         }
         System.out.println("crash test: " + kills + " SIGKILLs, resumed to step " + steps);
