@@ -103,6 +103,7 @@ public final class CardModel implements AutoCloseable {
      *
      * @param input planar (1, 3, h, w), already normalised as the card says
      * @throws CardException "FILE: output i (name): ..." at the first mismatch with the card
+     * @throws IOException "FILE: output i (name): N of M values are NaN or infinite" (nothing is drawn from them)
      * @throws IOException "FILE: the TorchScript module failed: <interpreter's error line>"
      */
     public RawOutputs forward(float[] input, int h, int w) throws IOException {
@@ -121,7 +122,18 @@ public final class CardModel implements AutoCloseable {
             List<float[]> data = new ArrayList<>();
             List<long[]> shapes = new ArrayList<>();
             for (NDArray a : out) {
-                data.add(a.toFloatArray());
+                float[] values = a.toFloatArray();
+                int bad = 0;
+                for (float v : values) {
+                    bad += Float.isFinite(v) ? 0 : 1;
+                }
+                if (bad > 0) {
+                    int i = data.size();
+                    String name = i < card.tasks().size() ? card.tasks().get(i).name() : card.attention().get(i - card.tasks().size()).name();
+                    throw new IOException(file + ": output " + i + " (" + name + "): " + bad + " of " + values.length
+                            + " values are NaN or infinite");
+                }
+                data.add(values);
                 shapes.add(a.getShape().getShape());
             }
             return new RawOutputs(List.copyOf(data), List.copyOf(shapes), ms);
