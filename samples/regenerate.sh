@@ -22,5 +22,6 @@ done
 ./kemwb data synth --out "$tmp/images" --count 4 --size 192 --seed 99
 mkdir -p samples/images
 for i in 0 1 2 3; do cp "$tmp/images/images/00000$i.png" "samples/images/scene-$i.png"; done
+cp "$tmp/images/dataset.json" samples/images/
 rm -rf "$tmp"
 ./kemwb imbalance --out samples/imbalance

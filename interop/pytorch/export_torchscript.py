@@ -1,8 +1,9 @@
 """Exports a workbench model to TorchScript for `kemwb infer` / the GUI, and writes parity fixtures.
 
 Interface of the exported module (documented in the README):
-  input  image: float32 (B, 3, S, S), RGB in [0, 1], S = config imageSize
-  output tuple: one (B, C_t, S, S) map per task in config order, then token_attention
+  input  image: float32 (B, 3, H, W), RGB in [0, 1], H x W = config imageHeight x imageWidth
+         (imageSize x imageSize when those are 0 or absent)
+  output tuple: one (B, C_t, H, W) map per task in config order, then token_attention
          (B, K*L, K*L) (empty (B, 0, 0) for interaction "none")
 The model card travels next to the file as <name>.card.json (the same card that export_model.py
 writes for other models, with the workbench config under "workbench"); exports made before the
@@ -60,9 +61,10 @@ def main():
     ap.add_argument("--fixtures", help="also write input.npy and expected_<i>.npy (PyTorch eager outputs)")
     a = ap.parse_args()
     model = load_npz(a.npz)
-    s = model.cfg["imageSize"]
+    h = model.cfg.get("imageHeight") or model.cfg["imageSize"]
+    w = model.cfg.get("imageWidth") or model.cfg["imageSize"]
     g = torch.Generator().manual_seed(0)
-    example = torch.rand(2, 3, s, s, generator=g)
+    example = torch.rand(2, 3, h, w, generator=g)
     with torch.no_grad():
         traced = torch.jit.trace(model, example)
         traced.save(a.out)

@@ -299,7 +299,7 @@ class Trainer:
                         print(f"step {step}/{cfg['steps']} loss {sums[0]:.4f}", flush=True)
                 if evaluate:
                     metrics = self.evaluate()
-                    row = {"step": str(step), "kind": "eval", "lr": fmt(lr_at(cfg, step))}
+                    row = {"step": str(step), "kind": "eval", "lr": fmt(lr_at(cfg, step)), "convention": "published"}
                     row.update({k: fmt(v) for k, v in metrics.items()})
                     self.run.append_row(row)
                     better = score(metrics) > self.best

@@ -31,14 +31,19 @@ def atomic_write(path, data):
     os.replace(tmp, path)
 
 
+# Evaluator.metricNames: the metrics.csv columns of each task
+METRICS = {"semseg": ["semseg_miou"], "parts": ["parts_miou"], "depth": ["depth_rmse", "depth_log_rmse", "depth_absrel"],
+           "normals": ["normals_mean_deg", "normals_median_deg", "normals_rmse_deg"],
+           "saliency": ["saliency_maxf", "saliency_miou"], "edges": ["edges_odsf", "edges_oisf", "edges_ap"]}
+
+
 def metric_columns(cfg):
     """metrics.csv columns in TrainingRun.columns order."""
     tasks = cfg["model"]["tasks"]
     cols = ["step", "kind", "lr", "loss"] + [f"loss_{t}" for t in tasks]
     for t in tasks:
-        cols += {"semseg": ["semseg_miou"], "parts": ["parts_miou"], "depth": ["depth_rmse"],
-                 "normals": ["normals_mean_deg"], "saliency": ["saliency_maxf", "saliency_miou"]}.get(t, [])
-    return cols + ["step_ms"]
+        cols += METRICS[t]
+    return cols + ["convention", "step_ms"]
 
 
 def fmt(v):

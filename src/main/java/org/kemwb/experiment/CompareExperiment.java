@@ -62,8 +62,8 @@ public final class CompareExperiment {
         Path dir = out.resolve(name);
         TrainingRun run = java.nio.file.Files.exists(dir.resolve(TrainingRun.RUN_JSON)) ? TrainingRun.open(dir)
                 : TrainingRun.create(dir, config);
-        String status = run.run(row -> progress.accept(name, row), cancelled);
-        if (!"finished".equals(status)) {
+        org.kemwb.train.RunStatus status = run.run(row -> progress.accept(name, row), cancelled);
+        if (status != org.kemwb.train.RunStatus.FINISHED) {
             throw new IOException("compare: run " + dir + " ended " + status);
         }
         if (run.convention() != org.kemwb.metrics.MetricConvention.PUBLISHED) {

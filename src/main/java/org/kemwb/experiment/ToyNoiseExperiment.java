@@ -1,5 +1,6 @@
 package org.kemwb.experiment;
 
+import org.kemwb.model.Scalars;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

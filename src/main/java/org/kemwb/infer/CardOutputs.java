@@ -97,20 +97,21 @@ public final class CardOutputs {
     /**
      * Writes everything to {@code dir}: per task {@code <task>.png} and {@code <task>.npy}
      * (segmentation: class map (H, W) int32; depth (H, W) metres; normals (3, H, W); edges and
-     * saliency (H, W) probabilities); per attention output {@code <name>.npy} (R, C, heads
+     * saliency (H, W) probabilities), each file name starting with {@code <stem>_} (the image's name,
+     * so that several images never overwrite each other); per attention output {@code <name>.npy} (R, C, heads
      * averaged) and, per row group and column group, {@code <name>_<rows>_on_<columns>.png}: the
      * attention of the row group's centre token over the column group's tokens, over the photo.
      *
      * @return the files written
      */
-    public static List<Path> write(CardPrediction p, Picture picture, Path dir) throws IOException {
+    public static List<Path> write(CardPrediction p, Picture picture, Path dir, String stem) throws IOException {
         Files.createDirectories(dir);
         BufferedImage photo = picture.toBufferedImage();
         List<Path> files = new ArrayList<>();
         int w = p.width();
         int h = p.height();
         for (CardPrediction.TaskMap t : p.tasks()) {
-            String name = t.spec().name();
+            String name = stem + "_" + t.spec().name();
             Path png = dir.resolve(name + ".png");
             Path npy = dir.resolve(name + ".npy");
             OutputImages.writePng(render(t, w, h), png);
@@ -125,7 +126,7 @@ public final class CardOutputs {
             files.add(npy);
         }
         for (CardPrediction.AttentionMap a : p.attention()) {
-            Path npy = dir.resolve(a.spec().name() + ".npy");
+            Path npy = dir.resolve(stem + "_" + a.spec().name() + ".npy");
             OutputImages.writeNpy(a.weights(), new long[] {a.rows(), a.columns()}, npy);
             files.add(npy);
             List<ModelCard.TokenGroup> rows = a.spec().rows().groups();
@@ -136,7 +137,7 @@ public final class CardOutputs {
                     ModelCard.TokenGroup c = cols.get(cg);
                     float[] heat = p.heatmapOnPhoto(a.grid(row, cg), c.height(), c.width());
                     String label = groupLabel(rows, rg) + "_on_" + groupLabel(cols, cg);
-                    Path png = dir.resolve(a.spec().name() + "_" + label + ".png");
+                    Path png = dir.resolve(stem + "_" + a.spec().name() + "_" + label + ".png");
                     OutputImages.writePng(overlay(photo, heat), png);
                     files.add(png);
                 }

@@ -19,11 +19,26 @@ public interface ModelHandle extends AutoCloseable {
 
     Device device();
 
-    /** @param rgb planar RGB in [0,1] at the model's size */
-    Prediction predict(float[] rgb, boolean withAttention);
+    /** @param rgb planar RGB in [0,1] at the model's training size (height x width) */
+    default Prediction predict(float[] rgb, boolean withAttention) {
+        return predict(rgb, config().height(), config().width(), InputSize.MODEL, withAttention);
+    }
+
+    /**
+     * Runs an image of its own size; outputs come back at that size ({@link InferenceEngine}).
+     *
+     * @param rgb planar RGB in [0,1], (3, height, width)
+     * @throws IllegalArgumentException when this model cannot run at that input size, naming why
+     */
+    Prediction predict(float[] rgb, int height, int width, InputSize size, boolean withAttention);
 
     @Override
     void close();
+
+    /** What the model was trained on (see {@link TrainingData}); "unknown" when the file does not say. */
+    default String trainedOn() {
+        return "unknown data (the file does not record it)";
+    }
 
     static ModelHandle open(Path file, Device device) throws IOException {
         String name = file.getFileName().toString();
@@ -31,7 +46,13 @@ public interface ModelHandle extends AutoCloseable {
             return TorchScriptModel.load(file, device);
         }
         LoadedModel model = name.endsWith(".npz") ? NpzWeights.read(file, device) : Checkpoint.load(file, device);
+        String trainedOn = name.endsWith(".npz") ? null : TrainingData.ofCheckpoint(file, Checkpoint.readHeader(file).metadata());
         return new ModelHandle() {
+            @Override
+            public String trainedOn() {
+                return trainedOn != null ? trainedOn : ModelHandle.super.trainedOn();
+            }
+
             @Override
             public ModelConfig config() {
                 return model.config();
@@ -43,8 +64,8 @@ public interface ModelHandle extends AutoCloseable {
             }
 
             @Override
-            public Prediction predict(float[] rgb, boolean withAttention) {
-                return InferenceEngine.predict(model, rgb, withAttention);
+            public Prediction predict(float[] rgb, int height, int width, InputSize size, boolean withAttention) {
+                return InferenceEngine.predict(model, rgb, height, width, size, withAttention);
             }
 
             @Override

@@ -17,10 +17,14 @@ public final class OutputImages {
 
     private OutputImages() {}
 
-    /** Colour image of one task's raw output (C, H, W). */
-    public static BufferedImage render(Task task, float[] out, int channels, int size) {
-        int n = size * size;
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    /** Colour image (width x height) of one task's raw output, planar (C, height, width). */
+    public static BufferedImage render(Task task, float[] out, int channels, int height, int width) {
+        int n = height * width;
+        if (out.length != channels * n) {
+            throw new IllegalArgumentException(task.id() + " output has " + out.length + " values, expected " + channels + "x"
+                    + height + "x" + width);
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         if (task == Task.DEPTH) {
@@ -39,7 +43,7 @@ public final class OutputImages {
                     yield (g << 16) | (g << 8) | g;
                 }
             };
-            img.setRGB(p % size, p / size, rgb);
+            img.setRGB(p % width, p / width, rgb);
         }
         return img;
     }
@@ -67,9 +71,12 @@ public final class OutputImages {
         return img;
     }
 
-    /** Colour of class c in every class map. */
+    /**
+     * Colour of class c in every class map: the workbench palette for the first ten classes, then
+     * the PASCAL VOC colour map entry c + 1, so 40 NYUD-v2 or 59 PASCAL-Context classes stay distinct.
+     */
     public static int classColour(int c) {
-        return PALETTE[c % PALETTE.length];
+        return c < PALETTE.length ? PALETTE[c] : org.kemwb.data.ClassNames.vocColour(c + 1);
     }
 
     public static int argmax(float[] out, int channels, int n, int p) {
@@ -97,6 +104,18 @@ public final class OutputImages {
 
     public static void writePng(BufferedImage img, Path file) throws IOException {
         AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+    }
+
+    /**
+     * Writes a class map as a .npy file of shape (height, width): uint8 ({@code |u1}) for up to
+     * 256 classes, else little-endian int32.
+     */
+    public static void writeClassNpy(int[] classes, int classCount, int height, int width, Path file) throws IOException {
+        if (classCount <= 256) {
+            Npy.writeU8(classes, new long[] {height, width}, file);
+        } else {
+            Npy.write(classes, new long[] {height, width}, file);
+        }
     }
 
     /** Writes a little-endian float32 .npy file of the given shape, atomically ({@link Npy#write}). */

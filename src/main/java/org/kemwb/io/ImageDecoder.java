@@ -19,7 +19,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 /**
@@ -146,7 +148,14 @@ public final class ImageDecoder {
                     throw new IOException(prefix(file) + String.format(Locale.ROOT,
                             "%dx%d = %.0f MP is larger than the %d MP this workbench decodes", w, h, w * (double) h / 1e6, MAX_PIXELS / 1_000_000));
                 }
-                img = reader.read(0);
+                ImageReadParam param = reader.getDefaultReadParam();
+                ImageTypeSpecifier raw = reader.getRawImageType(0);
+                if (raw != null && raw.getColorModel().isAlphaPremultiplied()) {
+                    // TwelveMonkeys' TIFF reader copies associated (premultiplied) alpha samples into a
+                    // non-premultiplied default destination; read the raw type and divide by alpha ourselves
+                    param.setDestinationType(raw);
+                }
+                img = reader.read(0, param);
             } finally {
                 reader.dispose();
             }

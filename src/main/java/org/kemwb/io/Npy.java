@@ -49,6 +49,10 @@ public final class Npy {
             throw new IOException(file + ": no such file");
         } catch (java.nio.file.AccessDeniedException e) {
             throw new IOException(file + ": cannot be read (permission denied)");
+        } catch (IOException e) {
+            throw new IOException(file + ": " + (Files.isDirectory(file) ? "is a directory" : "cannot be read (" + e.getMessage() + ")"));
+        } catch (OutOfMemoryError e) {
+            throw new IOException(file + ": does not fit in memory (" + Files.size(file) + " bytes)");
         }
         return read(bytes, file.toString());
     }
@@ -381,6 +385,24 @@ public final class Npy {
         ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asIntBuffer().put(data);
         byte[] bytes = bytes(buf.array(), "<i4", shape);
+        AtomicFiles.write(file, o -> o.write(bytes));
+    }
+
+    /**
+     * Writes a class map (values 0..255) as a uint8 .npy file ({@code |u1}, version 1.0, C order)
+     * atomically: a quarter of int32's size, as label maps are stored.
+     *
+     * @throws IllegalArgumentException a value outside 0..255
+     */
+    public static void writeU8(int[] data, long[] shape, Path file) throws IOException {
+        byte[] raw = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            if (data[i] < 0 || data[i] > 255) {
+                throw new IllegalArgumentException("value " + data[i] + " at " + i + " does not fit uint8");
+            }
+            raw[i] = (byte) data[i];
+        }
+        byte[] bytes = bytes(raw, "|u1", shape);
         AtomicFiles.write(file, o -> o.write(bytes));
     }
 

@@ -47,10 +47,11 @@ public final class Picture {
     }
 
     /**
-     * Resampled to {@code w x h} with a triangle (bilinear) filter whose support widens with the
-     * downscale factor, as Pillow's {@code Image.resize(..., BILINEAR)} does (no aliasing when a
-     * photo is shrunk many times; plain bilinear with half-pixel centres when enlarged).
-     * The aspect is whatever the caller asks for: letterboxing is the caller's job.
+     * Resampled to {@code w x h} with {@link org.kemwb.util.Resample} (Pillow's
+     * {@code resize(..., BILINEAR)}: a triangle filter whose support widens with the downscale
+     * factor, so a photo shrunk many times does not alias; plain bilinear with half-pixel centres
+     * when enlarged), clamped to [0,1]. The aspect is whatever the caller asks for: letterboxing
+     * is the caller's job ({@code infer.Letterbox}).
      */
     public Picture resize(int w, int h) {
         if (w == width && h == height) {
@@ -59,36 +60,9 @@ public final class Picture {
         if (w < 1 || h < 1) {
             throw new IllegalArgumentException("resize to " + w + "x" + h);
         }
-        Resample.Weights wx = Resample.weights(width, w);
-        Resample.Weights wy = Resample.weights(height, h);
-        float[] out = new float[3 * w * h];
-        float[] row = new float[w * height];
-        for (int c = 0; c < 3; c++) {
-            int base = c * width * height;
-            // horizontal pass: height rows of w values
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < w; x++) {
-                    double s = 0;
-                    int start = wx.start()[x];
-                    float[] k = wx.kernel()[x];
-                    for (int j = 0; j < k.length; j++) {
-                        s += k[j] * rgb[base + y * width + start + j];
-                    }
-                    row[y * w + x] = (float) s;
-                }
-            }
-            int obase = c * w * h;
-            for (int y = 0; y < h; y++) {
-                int start = wy.start()[y];
-                float[] k = wy.kernel()[y];
-                for (int x = 0; x < w; x++) {
-                    double s = 0;
-                    for (int j = 0; j < k.length; j++) {
-                        s += k[j] * row[(start + j) * w + x];
-                    }
-                    out[obase + y * w + x] = (float) Math.min(1, Math.max(0, s));
-                }
-            }
+        float[] out = org.kemwb.util.Resample.resize(rgb, 3, height, width, h, w);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.min(1f, Math.max(0f, out[i]));
         }
         return new Picture(w, h, out);
     }

@@ -271,30 +271,36 @@ public final class EdgeMetrics {
      * nothing changes; pixels outside the image count as unset.
      */
     public static void thin(boolean[] img, int width, int height) {
-        // padded copy (a border of unset pixels) and the list of set pixels, compacted as they go
+        // padded copy (a border of unset pixels); only set pixels with an unset 4-neighbour can be
+        // deleted (G1 needs an unset x1, x3, x5 or x7), so only those are visited: the list grows
+        // as deletions uncover pixels and a pixel, once on it, stays there until deleted
         int pw = width + 2;
         boolean[] p = new boolean[pw * (height + 2)];
-        int[] set = new int[img.length];
-        int n = 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                if (img[y * width + x]) {
-                    int q = (y + 1) * pw + x + 1;
-                    p[q] = true;
-                    set[n++] = q;
-                }
+                p[(y + 1) * pw + x + 1] = img[y * width + x];
+            }
+        }
+        int[] four = {1, -pw, -1, pw};
+        boolean[] listed = new boolean[p.length];
+        int[] border = new int[img.length];
+        int n = 0;
+        for (int q = pw; q < p.length - pw; q++) {
+            if (p[q] && (!p[q + 1] || !p[q - 1] || !p[q + pw] || !p[q - pw])) {
+                listed[q] = true;
+                border[n++] = q;
             }
         }
         // offsets of x1..x8: east, then counter-clockwise
         int[] off = {1, 1 - pw, -pw, -pw - 1, -1, pw - 1, pw, pw + 1};
-        int[] remove = new int[n];
+        int[] remove = new int[img.length];
         boolean changed = true;
         while (changed) {
             changed = false;
             for (boolean[] lut : THIN_LUT) {
                 int r = 0;
                 for (int i = 0; i < n; i++) {
-                    int q = set[i];
+                    int q = border[i];
                     int code = 0;
                     for (int b = 0; b < 8; b++) {
                         if (p[q + off[b]]) {
@@ -305,19 +311,29 @@ public final class EdgeMetrics {
                         remove[r++] = q;
                     }
                 }
-                if (r > 0) {
-                    for (int i = 0; i < r; i++) {
-                        p[remove[i]] = false;
+                if (r == 0) {
+                    continue;
+                }
+                changed = true;
+                for (int i = 0; i < r; i++) {
+                    p[remove[i]] = false;
+                }
+                int m = 0;
+                for (int i = 0; i < n; i++) {
+                    if (p[border[i]]) {
+                        border[m++] = border[i];
                     }
-                    int m = 0;
-                    for (int i = 0; i < n; i++) {
-                        if (p[set[i]]) {
-                            set[m++] = set[i];
+                }
+                for (int i = 0; i < r; i++) {
+                    for (int d : four) {
+                        int q = remove[i] + d;
+                        if (p[q] && !listed[q]) {
+                            listed[q] = true;
+                            border[m++] = q;
                         }
                     }
-                    n = m;
-                    changed = true;
                 }
+                n = m;
             }
         }
         for (int y = 0; y < height; y++) {

@@ -33,7 +33,7 @@ public final class CrossAttentionInteraction extends TaskInteraction {
         NDArray update = apply(output, ps, AttentionOps.mergeHeads(attention.matMul(v)), training);
         NDArray tokens = x.add(AttentionOps.scale(update, config.lambda()));
         AttentionMaps maps = withAttention
-                ? new AttentionMaps(config.interaction(), config.taskCount(), config.tokens(),
+                ? new AttentionMaps(config.interaction(), config.taskCount(), (int) (x.getShape().get(1) / config.taskCount()),
                         attention.mean(new int[] {1}), null, null, attention, null)
                 : null;
         return new InteractionResult(tokens, maps);

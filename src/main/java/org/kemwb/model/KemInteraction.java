@@ -84,8 +84,8 @@ public final class KemInteraction extends TaskInteraction {
         AttentionMaps maps = null;
         if (withAttention) {
             NDArray perHead = write.matMul(retrieve); // (B, h, KL, KL)
-            maps = new AttentionMaps(config.interaction(), config.taskCount(), config.tokens(), perHead.mean(new int[] {1}),
-                    retrieve.mean(new int[] {1}), write.mean(new int[] {1}), perHead, retrieve);
+            maps = new AttentionMaps(config.interaction(), config.taskCount(), (int) (x.getShape().get(1) / config.taskCount()),
+                    perHead.mean(new int[] {1}), retrieve.mean(new int[] {1}), write.mean(new int[] {1}), perHead, retrieve);
         }
         return new InteractionResult(tokens, maps);
     }

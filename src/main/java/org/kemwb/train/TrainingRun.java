@@ -49,6 +49,10 @@ public final class TrainingRun {
     /** Receives every row written to metrics.csv (the GUI's live curves). */
     public interface Listener {
         void row(Map<String, String> row);
+
+        /** The rows kept from before (a resumed run's history), once, before the first new row. */
+        default void history(List<Map<String, String>> rows) {
+        }
     }
 
     private final Path dir;
@@ -76,6 +80,8 @@ public final class TrainingRun {
         }
         try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
             return lines.findFirst().map(h -> List.of(h.split(",", -1))).orElse(List.of());
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(file + ": not UTF-8 text (" + e.getCause().getMessage() + ")");
         }
     }
 
@@ -101,7 +107,7 @@ public final class TrainingRun {
         Files.createDirectories(dir);
         TrainConfig valid = config.validated("config");
         TrainingRun run = new TrainingRun(dir, valid, columns(valid));
-        run.writeStatus("created", 0, null);
+        run.writeStatus(RunStatus.CREATED, 0, null);
         AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
         return run;
     }
@@ -150,11 +156,26 @@ public final class TrainingRun {
         return cols;
     }
 
-    /** Trains from the last checkpoint (or from scratch) to {@code config.steps}. Returns final status. */
-    public String run(Listener listener, BooleanSupplier cancelled) throws IOException {
+    /**
+     * Trains from the last checkpoint (or from scratch) to {@code config.steps}, holding the
+     * folder's {@link RunLock} throughout. Returns the final status (finished, cancelled or failed).
+     *
+     * @throws IOException if another trainer holds the folder (the message names it), or on I/O errors
+     */
+    public RunStatus run(Listener listener, BooleanSupplier cancelled) throws IOException {
+        try (RunLock lock = RunLock.acquire(dir)) {
+            return runLocked(listener, cancelled);
+        }
+    }
+
+    private RunStatus runLocked(Listener listener, BooleanSupplier cancelled) throws IOException {
         removeTempFiles();
         Device device = Devices.resolve(config.device());
         int size = config.model().imageSize();
+        if (!config.model().square()) {
+            throw new IOException("run " + dir + ": model.imageHeight x imageWidth = " + config.model().height() + " x "
+                    + config.model().width() + ": training reads square images only (synthetic scenes and folder datasets)");
+        }
         List<Sample> train = new ArrayList<>();
         List<Sample> val = new ArrayList<>();
         if (config.dataDir().isEmpty()) {
@@ -194,12 +215,15 @@ public final class TrainingRun {
                 trainer.setUpdates(start);
             }
             truncateMetrics(start);
-            writeStatus("running", start, null);
+            if (listener != null) {
+                listener.history(readMetrics(dir));
+            }
+            writeStatus(RunStatus.RUNNING, start, null);
             double best = bestScore();
             for (int step = start + 1; step <= config.steps(); step++) {
                 if (cancelled.getAsBoolean()) {
-                    writeStatus("cancelled", step - 1, null);
-                    return "cancelled";
+                    writeStatus(RunStatus.CANCELLED, step - 1, null);
+                    return RunStatus.CANCELLED;
                 }
                 long t0 = System.nanoTime();
                 SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + step);
@@ -214,8 +238,8 @@ public final class TrainingRun {
                 }
                 double ms = (System.nanoTime() - t0) / 1e6;
                 if (!Double.isFinite(losses.total())) {
-                    writeStatus("failed", step - 1, "loss became " + losses.total() + " at step " + step);
-                    return "failed";
+                    writeStatus(RunStatus.FAILED, step - 1, "loss became " + losses.total() + " at step " + step);
+                    return RunStatus.FAILED;
                 }
                 boolean eval = step % config.evalEvery() == 0 || step == config.steps();
                 if (step % config.logEvery() == 0 || eval) {
@@ -230,17 +254,18 @@ public final class TrainingRun {
                     }
                     appendRow(evalRow, listener);
                     double score = score(metrics);
-                    Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString());
+                    Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString(),
+                            org.kemwb.infer.TrainingData.KEY, org.kemwb.infer.TrainingData.of(config.dataDir()));
                     if (score > best) {
                         best = score;
                         Checkpoint.save(model, dir.resolve("best.params"), meta);
                     }
                     saveLast(model, trainer, meta);
-                    writeStatus("running", step, null);
+                    writeStatus(RunStatus.RUNNING, step, null);
                 }
             }
-            writeStatus("finished", config.steps(), null);
-            return "finished";
+            writeStatus(RunStatus.FINISHED, config.steps(), null);
+            return RunStatus.FINISHED;
         }
     }
 
@@ -377,10 +402,10 @@ public final class TrainingRun {
         return rows;
     }
 
-    private void writeStatus(String status, int step, String error) throws IOException {
+    private void writeStatus(RunStatus status, int step, String error) throws IOException {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.set("config", Json.MAPPER.valueToTree(config));
-        node.put("status", status);
+        node.put("status", status.id());
         node.put("step", step);
         if (error != null) {
             node.put("error", error);

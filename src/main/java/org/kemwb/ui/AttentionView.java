@@ -21,11 +21,12 @@ import org.kemwb.infer.Prediction;
  * vs cross-attention). Uses the attention computed with the prediction: no forward pass per move.
  */
 public final class AttentionView extends VBox {
-    static final int IMAGE = 256;
+    /** Pixels of the heatmap images; they are drawn scaled to the panel size. */
     static final int HEAT = 200;
     private final WorkbenchState state;
     private final ComboBox<String> target = new ComboBox<>();
     private final ImageView imageView = new ImageView();
+    private StackPane picture;
     private final Rectangle marker = new Rectangle();
     private final GridPane maps = new GridPane();
     private final Label status = new Label("Move over the image; click to pin a spot.");
@@ -34,6 +35,9 @@ public final class AttentionView extends VBox {
     private int gx = -1;
     private int gy = -1;
     private boolean pinned;
+    private final javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane();
+    /** Side of the image and of each heatmap: the image and K heatmaps share the page's width. */
+    private final javafx.beans.binding.DoubleBinding side;
 
     public AttentionView(WorkbenchState state) {
         this.state = state;
@@ -42,33 +46,38 @@ public final class AttentionView extends VBox {
         setPadding(new Insets(12));
         target.setId("attention-target");
         target.valueProperty().addListener((o, a, b) -> redraw());
-        imageView.setFitWidth(IMAGE);
-        imageView.setFitHeight(IMAGE);
+        side = Layouts.panelSide(scroll, 4, 16, 80, 120, 420);
         imageView.setId("attention-image");
         marker.getStyleClass().add("spot-marker");
         marker.setManaged(false);
         marker.setVisible(false);
         StackPane picture = new StackPane(imageView, marker);
         picture.setAlignment(Pos.TOP_LEFT);
-        picture.setMaxSize(IMAGE, IMAGE);
+        this.picture = picture;
         picture.setOnMouseMoved(e -> {
             if (!pinned) {
-                select(e.getX() / IMAGE, e.getY() / IMAGE);
+                select(e.getX() / shownWidth(), e.getY() / shownHeight());
             }
         });
         picture.setOnMouseClicked(e -> {
             pinned = true;
-            select(e.getX() / IMAGE, e.getY() / IMAGE);
+            select(e.getX() / shownWidth(), e.getY() / shownHeight());
         });
+        side.addListener((o, a, b) -> {
+            fitPicture();
+            redraw();
+        });
+        imageView.imageProperty().addListener((o, a, b) -> fitPicture());
         maps.setHgap(8);
         maps.setVgap(6);
         maps.setId("attention-maps");
-        HBox top = new HBox(10, new Label("Target task"), target, status);
-        top.setAlignment(Pos.CENTER_LEFT);
+        var top = Layouts.row(new Label("Target task"), target, status);
         HBox body = new HBox(16, picture, maps, new ImageView(Pictures.colourBar(14, HEAT)));
         whatIf = new WhatIfView(state);
+        whatIf.bindSizes(javafx.beans.binding.Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getWidth(),
+                scroll.viewportBoundsProperty()));
         javafx.scene.control.TitledPane probing = new javafx.scene.control.TitledPane("What-if probing: corrupt a region, see where outputs change", whatIf);
-        javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane(new VBox(10, body, probing, memory));
+        scroll.setContent(new VBox(10, body, probing, memory));
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(top, scroll);
@@ -82,6 +91,25 @@ public final class AttentionView extends VBox {
         tasksChanged(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get());
     }
 
+    /** Width of the shown image: the panel side for landscape images, less for portrait ones (true aspect). */
+    private double shownWidth() {
+        Image im = imageView.getImage();
+        double aspect = im == null || im.getHeight() == 0 ? 1 : im.getWidth() / im.getHeight();
+        return aspect >= 1 ? side.get() : side.get() * aspect;
+    }
+
+    private double shownHeight() {
+        Image im = imageView.getImage();
+        double aspect = im == null || im.getHeight() == 0 ? 1 : im.getWidth() / im.getHeight();
+        return aspect >= 1 ? side.get() / aspect : side.get();
+    }
+
+    private void fitPicture() {
+        imageView.setFitWidth(shownWidth());
+        imageView.setFitHeight(shownHeight());
+        picture.setMaxSize(shownWidth(), shownHeight());
+    }
+
     private void tasksChanged(Prediction p) {
         memory.show(p, imageView.getImage());
         if (p == null) {
@@ -91,8 +119,9 @@ public final class AttentionView extends VBox {
         target.getItems().setAll(p.tasks().stream().map(t -> t.id()).toList());
         target.setValue(keep != null && target.getItems().contains(keep) ? keep : target.getItems().getFirst());
         if (gx < 0) {
-            gx = p.config().gridSide() / 2;
-            gy = p.config().gridSide() / 2;
+            int centre = p.tokenAt(p.width() / 2, p.height() / 2);
+            gx = centre % p.gridWidth();
+            gy = centre / p.gridWidth();
         }
         redraw();
     }
@@ -107,9 +136,11 @@ public final class AttentionView extends VBox {
         if (p == null) {
             return;
         }
-        int side = p.config().gridSide();
-        int nx = Math.min(side - 1, Math.max(0, (int) (fx * side)));
-        int ny = Math.min(side - 1, Math.max(0, (int) (fy * side)));
+        // the token whose patch holds the image pixel under the point
+        int cell = p.tokenAt(Math.min(p.width() - 1, Math.max(0, (int) (fx * p.width()))),
+                Math.min(p.height() - 1, Math.max(0, (int) (fy * p.height()))));
+        int nx = cell % p.gridWidth();
+        int ny = cell / p.gridWidth();
         if (nx != gx || ny != gy) {
             gx = nx;
             gy = ny;
@@ -123,20 +154,29 @@ public final class AttentionView extends VBox {
         if (p == null || target.getValue() == null || gx < 0) {
             return;
         }
-        int side = p.config().gridSide();
-        double cell = (double) IMAGE / side;
-        marker.setX(gx * cell);
-        marker.setY(gy * cell);
-        marker.setWidth(cell);
-        marker.setHeight(cell);
-        marker.setVisible(true);
+        if (gx >= p.gridWidth() || gy >= p.gridHeight()) {
+            int centre = p.tokenAt(p.width() / 2, p.height() / 2);
+            gx = centre % p.gridWidth();
+            gy = centre / p.gridWidth();
+        }
+        double[] box = p.tokenBox(gy * p.gridWidth() + gx); // image pixels
+        if (box != null) {
+            double sx = shownWidth() / p.width();
+            double sy = shownHeight() / p.height();
+            marker.setX(box[0] * sx);
+            marker.setY(box[1] * sy);
+            marker.setWidth((box[2] - box[0]) * sx);
+            marker.setHeight((box[3] - box[1]) * sy);
+        }
+        marker.setVisible(box != null);
         int t = p.tasks().stream().map(x -> x.id()).toList().indexOf(target.getValue());
         Image base = imageView.getImage();
         Prediction[] models = {p, state.predictionProperty(WorkbenchState.Slot.COMPARISON).get()};
         for (int m = 0; m < models.length; m++) {
             Prediction q = models[m];
             if (q == null || q.tokenAttention() == null || !q.config().tasks().equals(p.config().tasks())
-                    || q.config().gridSide() != side) {
+                    || q.gridHeight() != p.gridHeight() || q.gridWidth() != p.gridWidth()
+                    || !q.letterbox().equals(p.letterbox())) {
                 continue;
             }
             Label rowTitle = new Label(q.interaction().id().toUpperCase(Locale.ROOT));
@@ -156,9 +196,10 @@ public final class AttentionView extends VBox {
                     mass += v;
                 }
                 ImageView under = new ImageView(base);
-                under.setFitWidth(HEAT);
-                under.setFitHeight(HEAT);
-                ImageView heat = new ImageView(Pictures.heatmap(rows[s], side, max, HEAT));
+                under.setFitWidth(shownWidth());
+                under.setFitHeight(shownHeight());
+                ImageView heat = new ImageView(Pictures.tokenHeatmap(rows[s], q, max, (int) Math.round(shownWidth()),
+                        (int) Math.round(shownHeight())));
                 heat.setId("heat-" + q.interaction().id() + "-" + q.tasks().get(s).id());
                 Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f%%", q.tasks().get(s).id(), mass * 100));
                 maps.add(new VBox(2, caption, new StackPane(under, heat)), s, m * 2 + 1);

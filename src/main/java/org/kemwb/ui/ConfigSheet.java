@@ -84,11 +84,12 @@ final class ConfigSheet extends PropertySheet {
         add("Training", "Evaluate every", "evalEvery", Integer.class, 100);
         add("Training", "Learned loss weights", "model.learnedLossWeights", Boolean.class, false);
         add("Data", "Training scenes", "trainImages", Integer.class, d.trainImages());
-        add("Data", "Fraction of labels kept per task", "labelFraction", Double.class, 1.0);
+        add("Data", "Labels kept (fraction)", "labelFraction", Double.class, 1.0);
         setModeSwitcherVisible(false);
         setSearchBoxVisible(false);
         setMode(Mode.NAME); // one flat list: every setting visible at once
-        setPrefSize(380, 350);
+        setPrefSize(440, 350);
+        setMinWidth(USE_PREF_SIZE);
     }
 
     private void add(String category, String name, String path, Class<?> type, Object initial) {
@@ -116,6 +117,10 @@ final class ConfigSheet extends PropertySheet {
             }
             node.set(parts[parts.length - 1], Json.MAPPER.valueToTree(s.getValue()));
         }
+        // warm-up is not on the sheet: as `kemwb train --steps`, it never exceeds the steps
+        if (root.path("steps").isInt()) {
+            root.put("warmup", Math.max(0, Math.min(TrainConfig.defaults().warmup(), root.get("steps").asInt())));
+        }
         return root;
     }
 
@@ -125,7 +130,24 @@ final class ConfigSheet extends PropertySheet {
         try {
             return TrainConfig.fromJson(json, "settings");
         } catch (IllegalArgumentException e) {
-            return e.getMessage();
+            return withLabels(e.getMessage());
         }
+    }
+
+    /** "settings.model.dim = 30: ..." reads "Width d = 30: ..." (the label the user sees beside the field). */
+    String withLabels(String message) {
+        String m = message == null ? "" : message;
+        Setting best = null;
+        for (Setting s : settings) {
+            String key = "settings." + s.path;
+            if (m.startsWith(key) && (m.length() == key.length() || !Character.isLetterOrDigit(m.charAt(key.length())))
+                    && (best == null || s.path.length() > best.path.length())) {
+                best = s;
+            }
+        }
+        if (best != null) {
+            return best.getName() + m.substring(("settings." + best.path).length());
+        }
+        return m.startsWith("settings.") ? m.substring("settings.".length()) : m;
     }
 }

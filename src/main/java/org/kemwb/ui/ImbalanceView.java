@@ -45,6 +45,8 @@ public final class ImbalanceView extends VBox {
     private final Spinner<Integer> etfVertices = new Spinner<>(0, 48, 0);
     private final GridPane table = new GridPane();
     private final Label caption = new Label();
+    /** What the table and charts show now: a folder, or a run started here (and how far it got). */
+    private final Label shownLabel = Layouts.wrapping(new Label());
     private final DefaultStatisticalCategoryDataset bars = new DefaultStatisticalCategoryDataset();
     private final XYSeriesCollection curves = new XYSeriesCollection();
     /** (module/distribution) -> step -> accuracies of the seeds so far. */
@@ -60,10 +62,10 @@ public final class ImbalanceView extends VBox {
         getStyleClass().add("page");
         setSpacing(10);
         setPadding(new Insets(12));
-        for (Spinner<?> sp : List.of(seeds, steps, exponent, etfVertices)) {
-            sp.setPrefWidth(100);
-            sp.setEditable(true);
-        }
+        Layouts.fitSpinner(seeds, "20");
+        Layouts.fitSpinner(steps, "1000000");
+        Layouts.fitSpinner(exponent, "10.0");
+        Layouts.fitSpinner(etfVertices, "48");
         etfVertices.setTooltip(new javafx.scene.control.Tooltip("sKEM ETF vertices; 0 = one per task stream (2)"));
         Button run = new Button("Run");
         run.setId("imbalance-run");
@@ -72,13 +74,12 @@ public final class ImbalanceView extends VBox {
         open.setOnAction(e -> chooseResults());
         Button export = new Button("Export…");
         export.setOnAction(e -> export());
-        HBox controls = new HBox(8, new Label("Seeds"), seeds, new Label("Steps"), steps, new Label("Power-law exponent"),
+        var controls = Layouts.row(new Label("Seeds"), seeds, new Label("Steps"), steps, new Label("Power-law exponent"),
                 exponent, new Label("ETF vertices"), etfVertices, run, open, export);
-        controls.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
 
         table.setId("imbalance-table");
         table.getStyleClass().add("result-table");
-        table.setHgap(24);
+        table.setHgap(16);
         table.setVgap(6);
         caption.setWrapText(true);
         caption.getStyleClass().add("caption");
@@ -86,7 +87,7 @@ public final class ImbalanceView extends VBox {
         JFreeChart barChart = ChartFactory.createBarChart("Test accuracy (balanced test set)", null, "accuracy", bars);
         CategoryPlot plot = barChart.getCategoryPlot();
         barRenderer = new StatisticalBarRenderer();
-        barRenderer.setErrorIndicatorPaint(java.awt.Color.BLACK);
+        barRenderer.setErrorIndicatorPaint(java.awt.Color.GRAY); // visible on light and dark
         barRenderer.setDrawBarOutline(false);
         barRenderer.setShadowVisible(false);
         barRenderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
@@ -101,6 +102,8 @@ public final class ImbalanceView extends VBox {
         lineChart.getXYPlot().setBackgroundPaint(java.awt.Color.WHITE);
         lineChart.getXYPlot().setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
         lineChart.getXYPlot().setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        ChartStyle.apply(barChart); // follows the light / dark theme
+        ChartStyle.apply(lineChart);
         ChartViewer barViewer = new ChartViewer(barChart);
         ChartViewer lineViewer = new ChartViewer(lineChart);
         barViewer.setId("imbalance-bars");
@@ -111,7 +114,9 @@ public final class ImbalanceView extends VBox {
         barViewer.setPrefWidth(420);
         lineViewer.setPrefWidth(620);
         VBox.setVgrow(charts, Priority.ALWAYS);
-        getChildren().addAll(controls, table, caption, charts);
+        shownLabel.setId("imbalance-shown");
+        shownLabel.setMnemonicParsing(false);
+        getChildren().addAll(controls, table, caption, shownLabel, charts);
         showTable(List.of(), 0);
         caption.setText("Sort-of-CLEVR: train kem and skem on balanced and on long-tailed (power-law) data, test on "
                 + "balanced data. Paper (table 1): KEM 81% → 71%, sKEM 79% → 79%. Press Run, or open a folder written by "
@@ -119,6 +124,11 @@ public final class ImbalanceView extends VBox {
         if (bundled != null && Files.isRegularFile(bundled.resolve(ImbalanceResults.SUMMARY))) {
             load(bundled);
         }
+    }
+
+    /** The line saying what the page shows (tests). */
+    Label shownLabel() {
+        return shownLabel;
     }
 
     /** Results currently on the page (for tests). */
@@ -134,6 +144,9 @@ public final class ImbalanceView extends VBox {
                 d.batch(), d.lr(), d.imageSize(), d.patch(), d.dim(), d.slots(), d.topK(), etfVertices.getValue(),
                 exponent.getValue(), d.trainScenes(), d.testScenes(), Math.max(1, Math.min(d.evalEvery(), steps.getValue() / 4)));
         int nSeeds = settings.seeds();
+        String what = String.format(Locale.ROOT, "Shown: a new run (%d seed%s x %d steps, exponent %.1f)", nSeeds,
+                nSeeds == 1 ? "" : "s", settings.steps(), exponent.getValue());
+        shownLabel.setText(what + ", running.");
         Task<List<ImbalanceExperiment.Cell>> task = new Task<>() {
             @Override
             protected List<ImbalanceExperiment.Cell> call() {
@@ -154,13 +167,18 @@ public final class ImbalanceView extends VBox {
         task.setOnSucceeded(e -> {
             shown = new ImbalanceResults(task.getValue(), nSeeds, List.copyOf(points));
             showCells(shown);
+            shownLabel.setText(what + ", finished.");
             run.setDisable(false);
         });
         task.setOnFailed(e -> {
             state.errorProperty().set(WorkbenchState.message(task.getException()));
+            shownLabel.setText(what + ", failed.");
             run.setDisable(false);
         });
-        task.setOnCancelled(e -> run.setDisable(false));
+        task.setOnCancelled(e -> {
+            shownLabel.setText(what + ", cancelled (curves up to the cancel).");
+            run.setDisable(false);
+        });
         state.jobs().onOwnThread(task, "kemwb-imbalance");
     }
 
@@ -211,7 +229,7 @@ public final class ImbalanceView extends VBox {
             task.getValue().points().forEach(this::addPoint);
             shown = task.getValue();
             showCells(shown);
-            caption.setText(caption.getText() + "  Shown: " + folder.toAbsolutePath().normalize() + ".");
+            shownLabel.setText("Shown: " + folder.toAbsolutePath().normalize() + ".");
         });
         task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
         state.jobs().onOwnThread(task, "kemwb-imbalance-read");
@@ -262,10 +280,10 @@ public final class ImbalanceView extends VBox {
     private void showTable(List<ImbalanceExperiment.Cell> cells, int nSeeds) {
         table.getChildren().clear();
         table.add(header("module"), 0, 0);
-        table.add(header("trained on balanced"), 1, 0);
-        table.add(header("trained on long-tailed"), 2, 0);
+        table.add(header("trained on\nbalanced"), 1, 0);
+        table.add(header("trained on\nlong-tailed"), 2, 0);
         table.add(header("change"), 3, 0);
-        table.add(header("rare colours (bal. → long-tailed)"), 4, 0);
+        table.add(header("rare colours\n(bal. → long-tailed)"), 4, 0);
         int row = 1;
         for (InteractionKind module : cells.stream().map(ImbalanceExperiment.Cell::module).distinct().toList()) {
             var balanced = find(cells, module, Distribution.BALANCED);
@@ -306,13 +324,13 @@ public final class ImbalanceView extends VBox {
     }
 
     private static Label header(String text) {
-        Label l = new Label(text);
+        Label l = Layouts.keepWidth(new Label(text));
         l.getStyleClass().add("table-header");
         return l;
     }
 
     private static Label cellLabel(String text) {
-        Label l = new Label(text);
+        Label l = Layouts.keepWidth(new Label(text));
         l.getStyleClass().add("table-cell-value");
         return l;
     }

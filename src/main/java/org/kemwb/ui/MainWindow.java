@@ -11,7 +11,6 @@ import java.util.Map;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Application;
-import javafx.concurrent.Worker;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -51,7 +50,7 @@ public final class MainWindow extends BorderPane {
         pageFactories.put("Toy noise", () -> new ToyNoiseView(state));
         pageFactories.put("Imbalance", () -> new ImbalanceView(state, WorkbenchApp.samples().resolve("imbalance")));
         pageFactories.put("Train", () -> new TrainView(state, runsFolder));
-        pageFactories.put("Runs", () -> new RunsView(state, runFolders, () -> show("Inspect")));
+        pageFactories.put("Runs", () -> new RunsView(state, runFolders, this::show));
         VBox bar = new VBox(4);
         bar.getStyleClass().add("nav-bar");
         bar.setPadding(new Insets(10));
@@ -84,6 +83,7 @@ public final class MainWindow extends BorderPane {
             recent.getItems().clear();
             for (String f : RecentFiles.list()) {
                 javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(f);
+                item.setMnemonicParsing(false); // file names keep their underscores
                 item.setOnAction(ev -> open(Path.of(f)));
                 recent.getItems().add(item);
             }
@@ -97,6 +97,7 @@ public final class MainWindow extends BorderPane {
             b.setMaxWidth(Double.MAX_VALUE);
         }
         device.setMaxWidth(Double.MAX_VALUE);
+        bar.setMinWidth(Region.USE_PREF_SIZE); // its buttons keep their whole labels
         bar.getChildren().addAll(spacer, new Label("Device"), device, openImage, openModel, recent, theme);
         setLeft(bar);
         setCenter(center);
@@ -120,13 +121,22 @@ public final class MainWindow extends BorderPane {
 
     /** Opens a dropped or chosen file: a model (.params, .pt, .npz) goes to the primary slot, anything else is an image. */
     public void open(Path file) {
-        RecentFiles.add(file);
         String name = file.getFileName().toString();
         if (name.endsWith(".params") || name.endsWith(".pt") || name.endsWith(".npz")) {
-            state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY);
+            openCheckpoint(file);
         } else {
-            state.openImage(file);
+            remember(state.openImage(file), file);
         }
+    }
+
+    /** Opens a file as a model, whatever its name (the "Open checkpoint" dialog): it is never read as an image. */
+    public void openCheckpoint(Path file) {
+        remember(state.openCheckpoint(file, WorkbenchState.Slot.PRIMARY), file);
+    }
+
+    /** Only files that opened enter Recent. */
+    private static void remember(javafx.concurrent.Task<?> task, Path file) {
+        task.addEventHandler(javafx.concurrent.WorkerStateEvent.WORKER_STATE_SUCCEEDED, e -> RecentFiles.add(file));
     }
 
     public void show(String page) {
@@ -168,7 +178,7 @@ public final class MainWindow extends BorderPane {
         var acc = getScene().getAccelerators();
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseImage);
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseCheckpoint);
-        acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> state.jobs().cancelCurrent());
+        acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> state.jobs().cancelNewestUserJob()); // never a background refresh
         int i = 1;
         for (String name : pageFactories.keySet()) {
             acc.put(new KeyCodeCombination(KeyCode.getKeyCode(Integer.toString(i++)), KeyCombination.SHORTCUT_DOWN), () -> show(name));
@@ -180,28 +190,29 @@ public final class MainWindow extends BorderPane {
     }
 
     private void chooseImage() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Open image");
+        FileChooser fc = Folders.fileChooser("Open image");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Images", "*.png", "*.jpg", "*.jpeg", "*.bmp"));
         List<File> files = fc.showOpenMultipleDialog(window());
-        if (files != null) {
+        if (files != null && !files.isEmpty()) {
+            Folders.remember(files.getFirst());
             files.forEach(f -> open(f.toPath())); // all join the image strip; the last one is shown
         }
     }
 
     private void chooseCheckpoint() {
-        FileChooser fc = new FileChooser();
-        fc.setTitle("Open checkpoint");
+        FileChooser fc = Folders.fileChooser("Open checkpoint");
         fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("Models (checkpoint, TorchScript, npz)", "*.params", "*.pt", "*.npz"));
         File f = fc.showOpenDialog(window());
         if (f != null) {
-            open(f.toPath());
+            Folders.remember(f);
+            openCheckpoint(f.toPath());
         }
     }
 
     private void toggleTheme() {
         dark = !dark;
         Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+        ChartStyle.setDark(dark);
     }
 
     private StatusBar statusBar() {
@@ -210,9 +221,7 @@ public final class MainWindow extends BorderPane {
         Label device = new Label();
         device.textProperty().bind(state.deviceNameProperty().concat("  "));
         Label memory = new Label();
-        Button cancel = new Button("Cancel");
-        cancel.setOnAction(e -> state.jobs().cancelCurrent());
-        status.getRightItems().addAll(device, memory, cancel);
+        status.getRightItems().addAll(device, memory, new JobsBar(state.jobs()));
         Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
             Runtime rt = Runtime.getRuntime();
             long rss = org.kemwb.bench.ProcessMemory.rssBytes();
@@ -221,22 +230,15 @@ public final class MainWindow extends BorderPane {
         }));
         tick.setCycleCount(Timeline.INDEFINITE);
         tick.play();
-        state.jobs().currentProperty().addListener((o, a, job) -> {
-            status.progressProperty().unbind();
-            status.textProperty().unbind();
-            cancel.disableProperty().unbind();
-            if (job != null) {
-                status.progressProperty().bind(job.progressProperty());
-                status.textProperty().bind(job.messageProperty());
-                cancel.disableProperty().bind(job.stateProperty().isNotEqualTo(Worker.State.RUNNING));
-            }
-        });
         state.errorProperty().addListener((o, a, err) -> {
             if (err != null) {
                 status.textProperty().unbind();
                 status.setText("⚠ " + err);
             }
         });
+        // errors: the latest on one line beside the job, every one in the message log (issue 16)
+        status.getLeftItems().add(new MessageLog(state));
+        status.getRightItems().forEach(Layouts::keepWidth);
         return status;
     }
 }

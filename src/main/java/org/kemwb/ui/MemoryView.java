@@ -60,8 +60,8 @@ final class MemoryView extends VBox {
             slots.getChildren().add(new Label(p.interaction().id() + " has no memory slots"));
             return;
         }
-        int side = p.config().gridSide();
-        double cell = (double) THUMB / side;
+        double sx = (double) THUMB / p.width();
+        double sy = (double) THUMB / p.height();
         for (int n = 0; n < p.config().slots(); n++) {
             ImageView under = new ImageView(image);
             under.setFitWidth(THUMB);
@@ -72,7 +72,11 @@ final class MemoryView extends VBox {
             StringBuilder tip = new StringBuilder();
             for (int[] r : reads) {
                 int rgb = OutputImages.classColour(r[0] + 2);
-                Rectangle m = new Rectangle(r[1] * cell, r[2] * cell, cell, cell);
+                double[] box = p.tokenBox(r[2] * p.gridWidth() + r[1]); // image pixels; null = padding
+                if (box == null) {
+                    continue;
+                }
+                Rectangle m = new Rectangle(box[0] * sx, box[1] * sy, (box[2] - box[0]) * sx, (box[3] - box[1]) * sy);
                 m.setFill(Color.TRANSPARENT);
                 m.setStroke(Color.rgb((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff));
                 m.setStrokeWidth(2.5);

@@ -52,10 +52,16 @@ public final class ToyNoiseView extends VBox {
         chart.setAnimated(false);
         chart.setId("toy-chart");
         VBox.setVgrow(chart, Priority.ALWAYS);
+        seeds.setId("toy-seeds");
+        steps.setId("toy-steps");
+        xAxis.setAutoRanging(false);
         for (Spinner<?> sp : List.of(seeds, steps, noise, topK)) {
-            sp.setPrefWidth(95);
             sp.setEditable(true);
         }
+        Layouts.fitSpinner(seeds, "20");
+        Layouts.fitSpinner(steps, "100000");
+        Layouts.fitSpinner(noise, "100.0");
+        Layouts.fitSpinner(topK, "48");
         shown.getItems().setAll(Readout.values());
         shown.setValue(Readout.NOISE_MASS);
         shown.setConverter(new javafx.util.StringConverter<>() {
@@ -109,7 +115,7 @@ public final class ToyNoiseView extends VBox {
         });
         Button export = new Button("Export…");
         export.setOnAction(e -> export(state));
-        getChildren().addAll(new HBox(8, new Label("Seeds"), seeds, new Label("Steps"), steps, new Label("Noise σ"), noise,
+        getChildren().addAll(Layouts.row(new Label("Seeds"), seeds, new Label("Steps"), steps, new Label("Noise σ"), noise,
                 new Label("top-k"), topK, run, export, new Label("Chart"), shown), chart, table);
     }
 

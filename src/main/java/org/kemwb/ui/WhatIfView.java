@@ -24,26 +24,34 @@ import org.kemwb.infer.Prediction;
  * labels how much changed outside the edited region, i.e. how far the corruption leaked.
  */
 final class WhatIfView extends VBox {
-    static final int SIZE = 256;
+    /** Pixels of the change maps; they are drawn scaled to the panel size. */
     static final int MAP = 160;
+    /** Side of the image and of the change maps (from the page's width). */
+    private final javafx.beans.property.DoubleProperty size = new javafx.beans.property.SimpleDoubleProperty(256);
+    private final javafx.beans.property.DoubleProperty mapSide = new javafx.beans.property.SimpleDoubleProperty(MAP);
     private final WorkbenchState state;
     private final ImageView picture = new ImageView();
     private final Rectangle region = new Rectangle();
     private final GridPane maps = new GridPane(8, 4);
     private final ToggleButton noise = new ToggleButton("Noise");
+    private final Label note = Layouts.wrapping(new Label("No results yet."));
+    private final ImageView corrupted = new ImageView();
+    /** Counts image and model changes; a probe that finishes after one is dropped. */
+    private int generation;
     private double sx;
     private double sy;
 
     WhatIfView(WorkbenchState state) {
         this.state = state;
         setSpacing(6);
-        picture.setFitWidth(SIZE);
-        picture.setFitHeight(SIZE);
+        picture.fitWidthProperty().bind(size);
+        picture.fitHeightProperty().bind(size);
         region.getStyleClass().add("spot-marker");
         region.setManaged(false);
         Pane overlay = new Pane(region);
         StackPane canvas = new StackPane(picture, overlay);
-        canvas.setMaxSize(SIZE, SIZE);
+        canvas.maxWidthProperty().bind(size);
+        canvas.maxHeightProperty().bind(size);
         canvas.setId("whatif-image");
         canvas.setOnMousePressed(e -> {
             sx = clamp(e.getX());
@@ -68,25 +76,51 @@ final class WhatIfView extends VBox {
         apply.setId("whatif-apply");
         apply.setOnAction(e -> apply());
         maps.setId("whatif-maps");
-        HBox controls = new HBox(8, new Label("Drag a region, then"), noise, blank, apply);
-        controls.setAlignment(Pos.CENTER_LEFT);
-        getChildren().addAll(controls, new HBox(12, canvas, maps));
+        var controls = Layouts.row(new Label("Drag a region, then"), noise, blank, apply);
+        note.setId("whatif-note");
+        note.setMnemonicParsing(false);
+        corrupted.fitWidthProperty().bind(size);
+        corrupted.fitHeightProperty().bind(size);
+        corrupted.setId("whatif-corrupted");
+        Label corruptedTitle = new Label("corrupted input");
+        corruptedTitle.visibleProperty().bind(corrupted.imageProperty().isNotNull());
+        corruptedTitle.managedProperty().bind(corruptedTitle.visibleProperty());
+        getChildren().addAll(controls, note, new HBox(12, new VBox(6, canvas, corruptedTitle, corrupted), maps));
         state.imageProperty().addListener((o, a, img) -> picture.setImage(img == null ? null : Pictures.of(img)));
+        // results belong to one image and one pair of models: any change makes them stale
+        state.imageProperty().addListener((o, a, b) -> clear("the image changed"));
+        state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> {
+            if (a != null && b != null && a.config() != b.config()) {
+                clear("the model changed");
+            }
+        });
+        state.modelPathProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> clear("the model changed"));
+        state.modelPathProperty(WorkbenchState.Slot.COMPARISON).addListener((o, a, b) -> clear("the comparison model changed"));
         if (state.imageProperty().get() != null) {
             picture.setImage(Pictures.of(state.imageProperty().get()));
         }
     }
 
-    private static double clamp(double v) {
-        return Math.max(0, Math.min(SIZE, v));
+    /**
+     * Binds the panel sizes to the width the page offers: the image and three change maps per
+     * row share it.
+     */
+    void bindSizes(javafx.beans.value.ObservableDoubleValue width) {
+        size.bind(javafx.beans.binding.Bindings.createDoubleBinding(() -> Math.max(120, Math.min(360, (width.get() - 60) / 4)), width));
+        mapSide.bind(javafx.beans.binding.Bindings.createDoubleBinding(() -> Math.max(100, Math.min(300, (width.get() - 60) / 4 - 12)), width));
+    }
+
+    private double clamp(double v) {
+        return Math.max(0, Math.min(size.get(), v));
     }
 
     /** Sets the edited region (fractions of the image) without the mouse. */
     void select(double x0, double y0, double x1, double y1) {
-        region.setX(x0 * SIZE);
-        region.setY(y0 * SIZE);
-        region.setWidth((x1 - x0) * SIZE);
-        region.setHeight((y1 - y0) * SIZE);
+        double s = size.get();
+        region.setX(x0 * s);
+        region.setY(y0 * s);
+        region.setWidth((x1 - x0) * s);
+        region.setHeight((y1 - y0) * s);
     }
 
     void apply() {
@@ -96,12 +130,59 @@ final class WhatIfView extends VBox {
         if (img == null || before[0] == null || region.getWidth() < 1 || region.getHeight() < 1) {
             return;
         }
-        double x0 = region.getX() / SIZE;
-        double y0 = region.getY() / SIZE;
-        double x1 = (region.getX() + region.getWidth()) / SIZE;
-        double y1 = (region.getY() + region.getHeight()) / SIZE;
+        double s = size.get();
+        double x0 = region.getX() / s;
+        double y0 = region.getY() / s;
+        double x1 = (region.getX() + region.getWidth()) / s;
+        double y1 = (region.getY() + region.getHeight()) / s;
         BufferedImage edited = edit(img, x0, y0, x1, y1, noise.isSelected());
-        state.probe(edited, after -> show(before, after, x0, y0, x1, y1));
+        int started = generation;
+        String how = noise.isSelected() ? "noise" : "grey";
+        note.setText("Computing…");
+        state.probe(edited, after -> {
+            if (started != generation) {
+                return; // the image or a model changed meanwhile: these results would mislead
+            }
+            corrupted.setImage(Pictures.of(edited));
+            show(before, after, x0, y0, x1, y1);
+            note.setText(String.format(Locale.ROOT, "Change of each output when the region x %.0f–%.0f %%, y %.0f–%.0f %% of %s is "
+                    + "filled with %s (models: %s).", 100 * x0, 100 * x1, 100 * y0, 100 * y1, imageName(), how, modelNames(before)));
+        });
+    }
+
+    private String imageName() {
+        var path = state.imagePathProperty().get();
+        return path == null ? "the image" : path.getFileName().toString();
+    }
+
+    private static String modelNames(Prediction[] models) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (Prediction p : models) {
+            if (p != null) {
+                names.add(p.interaction().id());
+            }
+        }
+        return String.join(", ", names);
+    }
+
+    /** Drops the results, saying why (the image or a model changed since they were computed). */
+    void clear(String why) {
+        generation++;
+        if (!maps.getChildren().isEmpty() || corrupted.getImage() != null) {
+            note.setText("Results cleared: " + why + ". Drag a region and press Recompute.");
+        }
+        maps.getChildren().clear();
+        corrupted.setImage(null);
+    }
+
+    /** The line saying what the results show (tests). */
+    Label note() {
+        return note;
+    }
+
+    /** Whether results are on screen (tests). */
+    boolean hasResults() {
+        return !maps.getChildren().isEmpty();
     }
 
     static BufferedImage edit(BufferedImage img, double x0, double y0, double x1, double y1, boolean withNoise) {
@@ -115,6 +196,28 @@ final class WhatIfView extends VBox {
             }
         }
         return out;
+    }
+
+    /** What a change map's numbers mean, with units: share of pixels for class maps, metres, degrees, probability. */
+    static String changeText(org.kemwb.model.Task task, double inside, double outside) {
+        return switch (task) {
+            case SEMSEG, PARTS -> String.format(Locale.ROOT, "%s: class changed on %.1f %% of pixels inside, %.1f %% outside",
+                    task.id(), 100 * inside, 100 * outside);
+            case DEPTH -> String.format(Locale.ROOT, "depth: mean |Δ| %.3f m inside, %.3f m outside", inside, outside);
+            case NORMALS -> String.format(Locale.ROOT, "normals: mean angle %.1f° inside, %.1f° outside", inside, outside);
+            case EDGES, SALIENCY -> String.format(Locale.ROOT, "%s: mean |Δp| %.3f inside, %.3f outside (probability)", task.id(),
+                    inside, outside);
+        };
+    }
+
+    private javafx.scene.Node changeScale(org.kemwb.model.Task task, float max) {
+        String unit = switch (task) {
+            case SEMSEG, PARTS -> "";
+            case DEPTH -> "m";
+            case NORMALS -> "°";
+            case EDGES, SALIENCY -> "(Δp)";
+        };
+        return InspectView.scale(0, max, unit, javafx.beans.binding.Bindings.createDoubleBinding(mapSide::get, mapSide));
     }
 
     private void show(Prediction[] before, Prediction[] after, double x0, double y0, double x1, double y1) {
@@ -132,21 +235,25 @@ final class WhatIfView extends VBox {
                 for (float v : change) {
                     max = Math.max(max, v);
                 }
-                int size = before[m].size();
-                ImageView heat = new ImageView(Pictures.heatmap(change, size, max, MAP));
+                int h = before[m].height();
+                int w = before[m].width();
+                // true aspect: the longer side of the image spans the map side
+                double aspect = (double) w / h;
+                var fitW = mapSide.multiply(aspect >= 1 ? 1 : aspect);
+                var fitH = mapSide.multiply(aspect >= 1 ? 1 / aspect : 1);
+                ImageView heat = new ImageView(Pictures.heatmap(change, h, w, max, MAP, MAP));
+                heat.fitWidthProperty().bind(fitW);
+                heat.fitHeightProperty().bind(fitH);
                 heat.setId("whatif-" + before[m].interaction().id() + "-" + before[m].tasks().get(t).id());
-                double outside = OutputChange.mean(change, size, x0, y0, x1, y1, false);
-                double inside = OutputChange.mean(change, size, x0, y0, x1, y1, true);
-                Label caption = new Label(String.format(Locale.ROOT, "%s change: inside %.3g, outside %.3g", before[m].tasks().get(t).id(),
-                        inside, outside));
-                caption.setWrapText(true);
-                caption.setMaxWidth(MAP + 30);
-                maps.add(new VBox(2, caption, new StackPane(new ImageView(picture.getImage()) {
-                    {
-                        setFitWidth(MAP);
-                        setFitHeight(MAP);
-                    }
-                }, heat)), t, m * 2 + 1);
+                double outside = OutputChange.mean(change, h, w, x0, y0, x1, y1, false);
+                double inside = OutputChange.mean(change, h, w, x0, y0, x1, y1, true);
+                Label caption = new Label(changeText(before[m].tasks().get(t), inside, outside));
+                Layouts.wrapping(caption);
+                caption.maxWidthProperty().bind(mapSide);
+                ImageView under = new ImageView(picture.getImage());
+                under.fitWidthProperty().bind(fitW);
+                under.fitHeightProperty().bind(fitH);
+                maps.add(new VBox(2, caption, new StackPane(under, heat), changeScale(before[m].tasks().get(t), max)), t, m * 2 + 1);
             }
         }
     }

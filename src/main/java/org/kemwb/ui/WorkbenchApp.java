@@ -36,13 +36,16 @@ public final class WorkbenchApp extends Application {
     public void start(Stage stage) {
         EngineSetup.init();
         org.kemwb.util.UiThreadGuard.registerCurrentThread(); // engine work here is recorded as a violation
-        long launched = Long.getLong("kemwb.launchNanos", System.nanoTime());
+        long launched = launchNanos();
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         state = new WorkbenchState();
         Path runs = runsFolder();
         window = new MainWindow(state, runs, List.of(runs, samples().resolve("runs")));
         Preferences prefs = Preferences.userNodeForPackage(WorkbenchApp.class);
-        Scene scene = new Scene(window, prefs.getDouble("w", 1280), prefs.getDouble("h", 860));
+        javafx.geometry.Rectangle2D usable = usableArea(prefs.getDouble("x", 40), prefs.getDouble("y", 40));
+        double[] bounds = fit(prefs.getDouble("x", 40), prefs.getDouble("y", 40), prefs.getDouble("w", 1280),
+                prefs.getDouble("h", 860), usable);
+        Scene scene = new Scene(window, bounds[2], bounds[3]);
         var css = WorkbenchApp.class.getResource("/css/workbench.css");
         if (css != null) {
             scene.getStylesheets().add(css.toExternalForm());
@@ -54,8 +57,8 @@ public final class WorkbenchApp extends Application {
             stage.getIcons().add(new javafx.scene.image.Image(icon));
         }
         stage.setScene(scene);
-        stage.setX(prefs.getDouble("x", 40));
-        stage.setY(prefs.getDouble("y", 40));
+        stage.setX(bounds[0]);
+        stage.setY(bounds[1]);
         stage.setOnCloseRequest(e -> {
             prefs.putDouble("w", scene.getWidth());
             prefs.putDouble("h", scene.getHeight());
@@ -69,6 +72,24 @@ public final class WorkbenchApp extends Application {
             window.open(Path.of(arg)); // queued on the engine thread after the samples
         }
         window.probeGpus();
+    }
+
+    /** The usable area (without task bars) of the screen holding the point, else of the primary screen. */
+    static javafx.geometry.Rectangle2D usableArea(double x, double y) {
+        var screens = javafx.stage.Screen.getScreensForRectangle(x, y, 1, 1);
+        return (screens.isEmpty() ? javafx.stage.Screen.getPrimary() : screens.getFirst()).getVisualBounds();
+    }
+
+    /**
+     * The window's x, y, width, height: the remembered size shrunk to the usable screen area
+     * (window decorations take about 40 px more), and moved so that it lies wholly on it.
+     */
+    static double[] fit(double x, double y, double w, double h, javafx.geometry.Rectangle2D usable) {
+        double width = Math.min(w, usable.getWidth());
+        double height = Math.min(h, usable.getHeight() - 40);
+        double left = Math.max(usable.getMinX(), Math.min(x, usable.getMaxX() - width));
+        double top = Math.max(usable.getMinY(), Math.min(y, usable.getMaxY() - height - 40));
+        return new double[] {left, top, width, height};
     }
 
     /** Opens the first sample image, the KEM sample as primary and the CA sample as comparison. */
@@ -93,9 +114,23 @@ public final class WorkbenchApp extends Application {
                 if (b != null) {
                     System.err.printf("first outputs %.0f ms after launch%n", (System.nanoTime() - launched) / 1e6);
                     o.removeListener(this);
+                    if (Boolean.getBoolean("kemwb.exitAfterFirstOutputs")) { // start-up measurements (bench/startup.sh)
+                        javafx.application.Platform.exit();
+                    }
                 }
             }
         });
+    }
+
+    /**
+     * System.nanoTime() of the moment the process started (the JVM's own start-up included),
+     * from the operating system's process start time; falls back to the CLI's main().
+     */
+    static long launchNanos() {
+        long now = System.nanoTime();
+        return ProcessHandle.current().info().startInstant()
+                .map(start -> now - java.time.Duration.between(start, java.time.Instant.now()).toNanos())
+                .orElse(Long.getLong("kemwb.launchNanos", now));
     }
 
     public WorkbenchState state() {

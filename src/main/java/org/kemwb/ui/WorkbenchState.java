@@ -22,11 +22,13 @@ public final class WorkbenchState implements AutoCloseable {
     /** Which of the two model slots. */
     public enum Slot { PRIMARY, COMPARISON }
 
-    private final Jobs jobs = new Jobs();
+    private final JobCenter jobs = new JobCenter();
     private final ObjectProperty<BufferedImage> image = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> imagePath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> primaryPath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> comparisonPath = new SimpleObjectProperty<>();
+    private final StringProperty primaryTrainedOn = new SimpleStringProperty();
+    private final StringProperty comparisonTrainedOn = new SimpleStringProperty();
     private final ObjectProperty<Prediction> primary = new SimpleObjectProperty<>();
     private final ObjectProperty<Prediction> comparison = new SimpleObjectProperty<>();
     private final StringProperty device = new SimpleStringProperty("auto");
@@ -34,12 +36,41 @@ public final class WorkbenchState implements AutoCloseable {
     private final StringProperty error = new SimpleStringProperty();
     private final ObjectProperty<org.kemwb.data.Sample> groundTruth = new SimpleObjectProperty<>();
     private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
+    private final javafx.collections.ObservableList<Message> messages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
     /** The open image as decoded (full precision); {@link #image} is its 8-bit display copy. */
     private volatile Picture picture;
     private ModelHandle comparisonModel;
 
-    public Jobs jobs() {
+    /** One entry of the message log: when, and the one-line message. */
+    public record Message(java.time.LocalTime time, String text) {
+        @Override
+        public String toString() {
+            return time.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "  " + text;
+        }
+    }
+
+    public WorkbenchState() {
+        // every error any page reports stays in the log, however fast the next one replaces it
+        error.addListener((o, a, b) -> {
+            if (b != null) {
+                messages.add(new Message(java.time.LocalTime.now(), b));
+            }
+        });
+    }
+
+    /** Every error of this session, oldest first (FX thread). */
+    public javafx.collections.ObservableList<Message> messages() {
+        return messages;
+    }
+
+    /** Reports an error: shown in the status bar and kept in the message log, even when it repeats the last one. */
+    public void report(String message) {
+        error.set(null);
+        error.set(message);
+    }
+
+    public JobCenter jobs() {
         return jobs;
     }
 
@@ -53,6 +84,11 @@ public final class WorkbenchState implements AutoCloseable {
 
     public ObjectProperty<Path> modelPathProperty(Slot slot) {
         return slot == Slot.PRIMARY ? primaryPath : comparisonPath;
+    }
+
+    /** What the model in a slot was trained on (checkpoint metadata; see {@code infer.TrainingData}). */
+    public StringProperty trainedOnProperty(Slot slot) {
+        return slot == Slot.PRIMARY ? primaryTrainedOn : comparisonTrainedOn;
     }
 
     public ObjectProperty<Prediction> predictionProperty(Slot slot) {
@@ -95,25 +131,31 @@ public final class WorkbenchState implements AutoCloseable {
         };
         task.setOnSucceeded(e -> {
             picture = decoded[0];
-            image.set(task.getValue());
+            // the predictions and labels belong to the previous image: nobody may show them over this one
             imagePath.set(file);
+            primary.set(null);
+            comparison.set(null);
+            groundTruth.set(null);
+            image.set(task.getValue());
             if (!openedImages.contains(file)) {
                 openedImages.add(file);
             }
             error.set(null);
             rerun();
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         return jobs.onEngine(task);
     }
 
     /** Loads a checkpoint into a slot (closing the model it replaces) and runs it on the image. */
     public Task<Void> openCheckpoint(Path file, Slot slot) {
+        String[] trainedOn = new String[1];
         Task<Void> task = new Task<>() {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Loading " + file.getFileName());
                 ModelHandle loaded = ModelHandle.open(file, Devices.resolve(device.get()));
+                trainedOn[0] = loaded.trainedOn();
                 ModelHandle old = slot == Slot.PRIMARY ? primaryModel : comparisonModel;
                 if (slot == Slot.PRIMARY) {
                     primaryModel = loaded;
@@ -129,11 +171,13 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> {
+            predictionProperty(slot).set(null); // the old model's outputs: never shown under the new model's name
+            trainedOnProperty(slot).set(trainedOn[0]);
             modelPathProperty(slot).set(file);
             error.set(null);
             rerun();
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         return jobs.onEngine(task);
     }
 
@@ -150,11 +194,12 @@ public final class WorkbenchState implements AutoCloseable {
             @Override
             protected Prediction[] call() {
                 updateMessage("Inference");
-                if (primaryModel != null && path != null) {
+                // labels at the image's own size, where predictions now come back (label samples are square)
+                if (primaryModel != null && path != null && img.getWidth() == img.getHeight()) {
                     var cfg = primaryModel.config();
                     try {
                         labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
-                                cfg.semsegClasses(), cfg.partsClasses(), cfg.imageSize()).orElse(null);
+                                cfg.semsegClasses(), cfg.partsClasses(), img.getWidth()).orElse(null);
                     } catch (java.io.IOException ex) {
                         labels[0] = null; // unlabelled or unreadable labels: show predictions only
                     }
@@ -165,9 +210,9 @@ public final class WorkbenchState implements AutoCloseable {
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
                         Picture input = decoded != null ? decoded : ImageDecoder.fromBufferedImage(img);
-                        int size = models[i].config().imageSize();
-                        float[] rgb = input.resize(size, size).rgb();
-                        out[i] = models[i].predict(rgb, true);
+                        // letterboxed into the model's size, outputs back at the image's own size
+                        out[i] = models[i].predict(input.rgb(), input.height(), input.width(),
+                                org.kemwb.infer.InputSize.MODEL, true);
                     }
                 }
                 updateMessage("Ready");
@@ -180,7 +225,7 @@ public final class WorkbenchState implements AutoCloseable {
             primary.set(task.getValue()[0]);
             comparison.set(task.getValue()[1]);
         });
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         jobs.onEngine(task);
     }
 
@@ -194,8 +239,8 @@ public final class WorkbenchState implements AutoCloseable {
                 ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
-                        out[i] = models[i].predict(ImageDecoder.fromBufferedImage(edited)
-                                .resize(models[i].config().imageSize(), models[i].config().imageSize()).rgb(), false);
+                        Picture e = ImageDecoder.fromBufferedImage(edited);
+                        out[i] = models[i].predict(e.rgb(), e.height(), e.width(), org.kemwb.infer.InputSize.MODEL, false);
                     }
                 }
                 updateMessage("Ready");
@@ -203,7 +248,7 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> done.accept(task.getValue()));
-        task.setOnFailed(e -> error.set(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException())));
         jobs.onEngine(task);
     }
 
@@ -218,19 +263,14 @@ public final class WorkbenchState implements AutoCloseable {
 
     @Override
     public void close() {
-        // models are closed on the engine thread, after whatever it is running
-        jobs.onEngine(new Task<Void>() {
-            @Override
-            protected Void call() {
-                if (primaryModel != null) {
-                    primaryModel.close();
-                }
-                if (comparisonModel != null) {
-                    comparisonModel.close();
-                }
-                return null;
+        // jobs are cancelled and waited for; then models are closed on the engine thread
+        jobs.close(() -> {
+            if (primaryModel != null) {
+                primaryModel.close();
+            }
+            if (comparisonModel != null) {
+                comparisonModel.close();
             }
         });
-        jobs.close();
     }
 }

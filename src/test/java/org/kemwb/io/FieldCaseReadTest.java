@@ -26,6 +26,23 @@ class FieldCaseReadTest {
     }
 
     @Test
+    void theUprightLabelIsAcceptedByADatasetHoldingThePortraitJpeg(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        java.nio.file.Files.createDirectories(tmp.resolve("images"));
+        java.nio.file.Files.createDirectories(tmp.resolve("segmentation"));
+        java.nio.file.Files.copy(DIR.resolve("exif6_red_left_stored.jpg"), tmp.resolve("images").resolve("p.jpg"));
+        java.nio.file.Files.copy(DIR.resolve("exif6_label_upright_20x40.png"), tmp.resolve("segmentation").resolve("p.png"));
+        java.nio.file.Files.writeString(tmp.resolve("train.txt"), "p\n");
+        var d = new org.kemwb.data.FolderDataset(tmp, "train", java.util.EnumSet.of(org.kemwb.model.Task.SEMSEG), 3, 2);
+        var labels = d.labels(0);
+        assertEquals(20, labels.width());
+        assertEquals(40, labels.height());
+        // the label's top half is class 1 (the red half of the upright photo), the bottom half class 2
+        assertEquals(1, labels.semseg()[5 * 20 + 10]);
+        assertEquals(2, labels.semseg()[35 * 20 + 10]);
+        assertEquals(3 * 8 * 8, d.load(0, 8).rgb().length);
+    }
+
+    @Test
     void greyWithAlphaArrivesAsItsGreyLevelsLikeTheControl() throws Exception {
         float[] want = {64 / 255f, 128 / 255f, 200 / 255f};
         for (String f : new String[] {"gray_alpha.png", "gray_control.png"}) {

@@ -62,6 +62,11 @@ class NpySweepTest {
             checked++;
         }
         assertEquals(9, checked);
+        for (Path p : new Path[] {tmp.resolve("missing.npy"), Files.createDirectory(tmp.resolve("folder.npy")),
+            Files.createFile(tmp.resolve("empty.npy"))}) {
+            IOException ex = assertThrows(IOException.class, () -> Npy.read(p));
+            assertTrue(ex.getMessage().startsWith(p + ": "), ex.getMessage());
+        }
     }
 
     @Test

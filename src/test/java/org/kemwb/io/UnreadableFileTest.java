@@ -67,6 +67,13 @@ class UnreadableFileTest {
             }
         }
         Files.copy(Path.of("target", "test-classes", "org", "kemwb", "io", "ReadProbe.class"), classes.resolve("ReadProbe.class"));
+        // io depends on util (UiThreadGuard, messages): the reader's classes need it too
+        Path util = Files.createDirectories(dir.resolve("classes").resolve("org").resolve("kemwb").resolve("util"));
+        try (var listing = Files.list(Path.of("target", "classes", "org", "kemwb", "util"))) {
+            for (Path c : listing.toList()) {
+                Files.copy(c, util.resolve(c.getFileName()));
+            }
+        }
         Path lib = Files.createDirectories(dir.resolve("lib"));
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path jar = Path.of(entry);
@@ -98,7 +105,7 @@ class UnreadableFileTest {
                 "-Djava.awt.headless=true", "-cp", dir.resolve("classes") + File.pathSeparator + dir.resolve("lib") + "/*", "org.kemwb.io.ReadProbe", file.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child finished");
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child finished (hang limit)");
         return out.lines().reduce((a, b) -> b).orElse("");
     }
 }

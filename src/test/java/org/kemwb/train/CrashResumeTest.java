@@ -60,7 +60,7 @@ class CrashResumeTest {
             }
         }
         Process last = resume(run);
-        assertTrue(last.waitFor(180, TimeUnit.SECONDS), "final resume finishes");
+        assertTrue(last.waitFor(600, TimeUnit.SECONDS), "final resume finishes (hang limit)");
         assertEquals(0, last.exitValue(), Files.readString(dir.resolve("child.log")));
         assertTrue(kills >= 4, "the child was killed mid-run " + kills + " times");
         var json = org.kemwb.util.Json.MAPPER.readTree(run.resolve("run.json").toFile());
