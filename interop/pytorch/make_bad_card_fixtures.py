@@ -3,6 +3,7 @@
 - state_dict.pt: torch.save of a state dict (zip format) where TorchScript is expected;
 - state_dict_legacy.pt: the same in the legacy (pre-1.6, non-zip) pickle format;
 - float64_output.pt: TorchScript returning a float64 (1, 3, 8, 16) map (dtype mismatch);
+- nan_output.pt: TorchScript returning a (1, 1, H, W) map that is NaN where the input is > 0.5;
 - matmul_fails.pt: TorchScript whose forward multiplies (384x128) by (64x64) for a 1x3x128x128
   input, so it fails inside the interpreter with "mat1 and mat2 shapes cannot be multiplied".
 
@@ -21,6 +22,12 @@ class Float64(nn.Module):
         return (x.double(),)
 
 
+class NanOutput(nn.Module):
+    def forward(self, x):
+        m = x[:, :1]
+        return (torch.where(m > 0.5, torch.full_like(m, float("nan")), m),)
+
+
 class MatmulFails(nn.Module):
     def __init__(self):
         super().__init__()
@@ -36,6 +43,7 @@ def main():
     torch.save(state, os.path.join(DEST, "state_dict.pt"))
     torch.save(state, os.path.join(DEST, "state_dict_legacy.pt"), _use_new_zipfile_serialization=False)
     torch.jit.script(Float64()).save(os.path.join(DEST, "float64_output.pt"))
+    torch.jit.script(NanOutput()).save(os.path.join(DEST, "nan_output.pt"))
     torch.jit.script(MatmulFails()).save(os.path.join(DEST, "matmul_fails.pt"))
 
 

@@ -228,8 +228,8 @@ public final class KemwbCli {
                     var files = org.kemwb.infer.CardOutputs.write(prediction, img, out, stems.get(i));
                     System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s as %s_<output> (%d files; %s, input %dx%d, forward %.1f ms)%n",
                             prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
-                            stems.get(i), files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(),
-                            prediction.fit().inputHeight(), prediction.forwardMs());
+                            stems.get(i), files.size(), Devices.describe(model.device()), prediction.letterbox().modelWidth(),
+                            prediction.letterbox().modelHeight(), prediction.forwardMs());
                 }
             }
             return 0;

@@ -19,6 +19,7 @@ import org.kemwb.card.CardException;
 import org.kemwb.card.ModelCard;
 import org.kemwb.io.Picture;
 import org.kemwb.model.EngineSetup;
+import org.kemwb.util.Resample;
 
 /**
  * A TorchScript model described by a {@link ModelCard} ({@code name.pt} + {@code name.card.json}):
@@ -103,6 +104,7 @@ public final class CardModel implements AutoCloseable {
      *
      * @param input planar (1, 3, h, w), already normalised as the card says
      * @throws CardException "FILE: output i (name): ..." at the first mismatch with the card
+     * @throws IOException "FILE: output i (name): N of M values are NaN or infinite" (nothing is drawn from them)
      * @throws IOException "FILE: the TorchScript module failed: <interpreter's error line>"
      */
     public RawOutputs forward(float[] input, int h, int w) throws IOException {
@@ -121,7 +123,18 @@ public final class CardModel implements AutoCloseable {
             List<float[]> data = new ArrayList<>();
             List<long[]> shapes = new ArrayList<>();
             for (NDArray a : out) {
-                data.add(a.toFloatArray());
+                float[] values = a.toFloatArray();
+                int bad = 0;
+                for (float v : values) {
+                    bad += Float.isFinite(v) ? 0 : 1;
+                }
+                if (bad > 0) {
+                    int i = data.size();
+                    String name = i < card.tasks().size() ? card.tasks().get(i).name() : card.attention().get(i - card.tasks().size()).name();
+                    throw new IOException(file + ": output " + i + " (" + name + "): " + bad + " of " + values.length
+                            + " values are NaN or infinite");
+                }
+                data.add(values);
                 shapes.add(a.getShape().getShape());
             }
             return new RawOutputs(List.copyOf(data), List.copyOf(shapes), ms);
@@ -172,11 +185,50 @@ public final class CardModel implements AutoCloseable {
         return b.toString();
     }
 
-    /** Where a photo of this size goes in this model's input. */
-    PhotoFit fit(int photoWidth, int photoHeight) {
+    /**
+     * Where a photo of this size goes in this model's input: fitted into the card's height x
+     * width, or scaled to at most maxSide and padded up to a multiple of multipleOf; centred.
+     */
+    Letterbox letterbox(int photoWidth, int photoHeight) {
         ModelCard.Input in = card.input();
-        return in.fixed() ? PhotoFit.fixed(photoWidth, photoHeight, in.width(), in.height())
-                : PhotoFit.multipleOf(photoWidth, photoHeight, in.multipleOf(), in.maxSide());
+        if (in.fixed()) {
+            return Letterbox.fit(photoHeight, photoWidth, in.height(), in.width());
+        }
+        double s = Math.min(1, in.maxSide() / (double) Math.max(photoWidth, photoHeight));
+        int cw = Math.max(1, (int) Math.round(photoWidth * s));
+        int ch = Math.max(1, (int) Math.round(photoHeight * s));
+        int p = in.multipleOf();
+        int mw = (cw + p - 1) / p * p;
+        int mh = (ch + p - 1) / p * p;
+        return new Letterbox(photoHeight, photoWidth, mh, mw, ch, cw, (mh - ch) / 2, (mw - cw) / 2);
+    }
+
+    /** The photo in the model input, planar [0,1] RGB, padding in the card's mean colour (0 once normalised). */
+    float[] draw(Letterbox lb, Picture photo) {
+        float[] out = lb.toModel(photo.rgb(), 3);
+        float[] pad = meanColour();
+        int w = lb.modelWidth();
+        int n = w * lb.modelHeight();
+        for (int y = 0; y < lb.modelHeight(); y++) {
+            boolean row = y < lb.top() || y >= lb.top() + lb.contentHeight();
+            for (int x = 0; x < w; x++) {
+                if (row || x < lb.left() || x >= lb.left() + lb.contentWidth()) {
+                    for (int c = 0; c < 3; c++) {
+                        out[c * n + y * w + x] = pad[c];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * An output (C, h, w) at any stride brought to the photo: resampled to the model input size
+     * (bilinear, pixel centres, as F.interpolate(align_corners=False)), then cropped to the
+     * photo's box and resampled to the photo's size ({@link Letterbox#toImage}).
+     */
+    static float[] toPhoto(Letterbox lb, float[] map, int c, int h, int w) {
+        return lb.toImage(Resample.resize(map, c, h, w, lb.modelHeight(), lb.modelWidth()), c);
     }
 
     /**
@@ -209,9 +261,9 @@ public final class CardModel implements AutoCloseable {
 
     /** Runs the model on a photo; every task comes back at the photo's size. */
     public CardPrediction predict(Picture photo) throws IOException {
-        PhotoFit fit = fit(photo.width(), photo.height());
-        float[] input = normalise(fit.draw(photo, meanColour()), card.input());
-        RawOutputs raw = forward(input, fit.inputHeight(), fit.inputWidth());
+        Letterbox lb = letterbox(photo.width(), photo.height());
+        float[] input = normalise(draw(lb, photo), card.input());
+        RawOutputs raw = forward(input, lb.modelHeight(), lb.modelWidth());
         int k = card.tasks().size();
         int pw = photo.width();
         int ph = photo.height();
@@ -221,10 +273,7 @@ public final class CardModel implements AutoCloseable {
             ModelCard.TaskSpec spec = card.tasks().get(t);
             long[] s = raw.shapes().get(t);
             int c = (int) s[1];
-            float[] values = new float[c * n];
-            for (int ch = 0; ch < c; ch++) {
-                System.arraycopy(fit.toPhoto(raw.data().get(t), ch, (int) s[2], (int) s[3]), 0, values, ch * n, n);
-            }
+            float[] values = toPhoto(lb, raw.data().get(t), c, (int) s[2], (int) s[3]);
             int[] classMap = null;
             switch (spec.kind()) {
                 case SEGMENTATION -> classMap = argmax(values, c, n);
@@ -251,7 +300,7 @@ public final class CardModel implements AutoCloseable {
             float[] mean = heads == 1 ? data : averageHeads(data, heads, r * c);
             attention.add(new CardPrediction.AttentionMap(spec, heads, r, c, mean));
         }
-        return new CardPrediction(card, pw, ph, List.copyOf(tasks), List.copyOf(attention), fit, raw.forwardMs());
+        return new CardPrediction(card, pw, ph, List.copyOf(tasks), List.copyOf(attention), lb, raw.forwardMs());
     }
 
     static float[] averageHeads(float[] data, int heads, int size) {

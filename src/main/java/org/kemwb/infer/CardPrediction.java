@@ -11,11 +11,11 @@ import org.kemwb.card.ModelCard;
  * @param height photo height in pixels
  * @param tasks per card task, in card order
  * @param attention per card attention output, in card order
- * @param fit where the photo sat in the model input (maps photo pixels to tokens)
+ * @param letterbox where the photo sat in the model input (maps photo pixels to tokens)
  * @param forwardMs TorchScript forward time
  */
 public record CardPrediction(ModelCard card, int width, int height, List<TaskMap> tasks, List<AttentionMap> attention,
-        PhotoFit fit, double forwardMs) {
+        Letterbox letterbox, double forwardMs) {
 
     /**
      * One task at the photo's size.
@@ -60,7 +60,7 @@ public record CardPrediction(ModelCard card, int width, int height, List<TaskMap
     /** The row token of row group {@code group} of attention {@code a} under photo pixel (px, py). */
     public int rowAt(AttentionMap a, int group, int px, int py) {
         ModelCard.TokenGroup g = a.spec().rows().groups().get(group);
-        int[] cell = fit.cellAt(px, py, g.height(), g.width());
+        int[] cell = cellAt(px, py, g.height(), g.width());
         return a.row(group, cell[0], cell[1]);
     }
 
@@ -72,10 +72,21 @@ public record CardPrediction(ModelCard card, int width, int height, List<TaskMap
         float[] out = new float[width * height];
         for (int py = 0; py < height; py++) {
             for (int px = 0; px < width; px++) {
-                int[] cell = fit.cellAt(px, py, gh, gw);
+                int[] cell = cellAt(px, py, gh, gw);
                 out[py * width + px] = grid[cell[0] * gw + cell[1]];
             }
         }
         return out;
+    }
+
+    /**
+     * The cell {row, column} of a gh x gw token grid (covering the whole model input, padding
+     * included) under the centre of photo pixel (px, py).
+     */
+    public int[] cellAt(int px, int py, int gh, int gw) {
+        double ix = letterbox.toModelX(px + 0.5);
+        double iy = letterbox.toModelY(py + 0.5);
+        return new int[] {Math.clamp((int) (iy * gh / letterbox.modelHeight()), 0, gh - 1),
+            Math.clamp((int) (ix * gw / letterbox.modelWidth()), 0, gw - 1)};
     }
 }

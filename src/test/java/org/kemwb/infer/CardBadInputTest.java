@@ -143,6 +143,21 @@ class CardBadInputTest {
         assertTrue(msg.contains("the TorchScript module failed: mat1 and mat2 shapes cannot be multiplied (384x128 and 64x64)"), msg);
     }
 
+    @Test
+    void nonFiniteOutputsAreRefusedNotDrawn() throws Exception {
+        Path pt = withCard(BAD.resolve("nan_output.pt"),
+                card("{\"height\": 8, \"width\": 8, \"mean\": [0, 0, 0], \"std\": [1, 1, 1]}", "[{\"name\": \"d\", \"kind\": \"depth\", \"unit\": \"metres\"}]"));
+        try (CardModel m = CardModel.load(pt, Device.cpu())) {
+            float[] x = new float[3 * 64];
+            for (int i = 0; i < 5; i++) {
+                x[i] = 1; // 5 of the first channel's 64 pixels > 0.5
+            }
+            IOException e = assertThrows(IOException.class, () -> m.forward(x, 8, 8));
+            assertEquals(pt + ": output 0 (d): 5 of 64 values are NaN or infinite", e.getMessage());
+            assertEquals(64, m.forward(new float[3 * 64], 8, 8).data().get(0).length, "finite outputs pass");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "unknown top key|{'input': {'height': 8, 'width': 8}, 'tasks': [{'name': 's', 'kind': 'depth', 'unit': 'metres'}], 'colour': 1}|colour: unknown key",

@@ -99,14 +99,14 @@ class CardModelTest {
         }
         assertEquals(150 * 31, p.task("semseg").classMap().length);
         // letterboxed: 150x31 into 96x64 keeps the aspect (96 x 20), centred vertically
-        assertEquals(new PhotoFit(150, 31, 96, 64, 0, 22, 96, 20), p.fit());
+        assertEquals(new Letterbox(31, 150, 64, 96, 20, 96, 22, 0), p.letterbox());
     }
 
     @Test
-    void bilinearResamplingIsExactOnLinearMaps() {
+    void resamplingBackToThePhotoIsExactOnLinearMaps() {
         // a 3-channel map at stride 4 of a 40x24 input holding f(u, v) = 2u - 3v + c at its cell centres;
-        // bilinear sampling of a linear function is exact away from the clamped border
-        PhotoFit fit = PhotoFit.fixed(20, 10, 40, 24); // content 40x20 at y0 = 2
+        // the two symmetric, normalised resampling filters keep a linear function away from the borders
+        Letterbox lb = Letterbox.fit(10, 20, 24, 40); // content 40x20 at top = 2
         int h = 6;
         int w = 10;
         float[] map = new float[3 * h * w];
@@ -117,18 +117,20 @@ class CardModelTest {
                 }
             }
         }
-        float[] out = fit.toPhoto(map, 2, h, w);
+        float[] out = CardModel.toPhoto(lb, map, 3, h, w);
+        assertEquals(3 * 10 * 20, out.length);
+        int checked = 0;
         for (int py = 0; py < 10; py++) {
             for (int px = 0; px < 20; px++) {
-                double ix = 0 + (px + 0.5) * 40 / 20.0; // input x of the photo pixel centre
-                double iy = 2 + (py + 0.5) * 20 / 10.0;
-                double u = ix * w / 40 - 0.5;
-                double v = iy * h / 24 - 0.5;
-                if (u >= 0 && u <= w - 1 && v >= 0 && v <= h - 1) {
-                    assertEquals(2 * u - 3 * v + 2, out[py * 20 + px], 1e-5, "pixel " + px + "," + py);
+                double u = lb.toModelX(px + 0.5) * w / 40 - 0.5; // map coordinate of the photo pixel centre
+                double v = lb.toModelY(py + 0.5) * h / 24 - 0.5;
+                if (u >= 1 && u <= w - 2 && v >= 1 && v <= h - 2) {
+                    assertEquals(2 * u - 3 * v + 2, out[2 * 200 + py * 20 + px], 1e-4, "pixel " + px + "," + py);
+                    checked++;
                 }
             }
         }
+        assertTrue(checked > 50, "checked " + checked);
     }
 
     @Test
@@ -144,14 +146,15 @@ class CardModelTest {
 
     @Test
     void photoIsLetterboxedWithTheMeanColour() {
-        PhotoFit fit = PhotoFit.fixed(4, 2, 4, 4); // content 4x2 at y0 = 1
+        Letterbox lb = Letterbox.fit(2, 4, 4, 4); // content 4x2 at top = 1
         float[] px = new float[3 * 8];
         java.util.Arrays.fill(px, 0.25f);
-        float[] in = fit.draw(new Picture(4, 2, px), new float[] {0.1f, 0.2f, 0.3f});
+        float[] in = model.draw(lb, new Picture(4, 2, px));
+        double[] mean = model.card().input().mean(); // the tiny card: ImageNet mean, range 1
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < 4; y++) {
                 for (int x = 0; x < 4; x++) {
-                    float want = y == 0 || y == 3 ? 0.1f * (c + 1) : 0.25f;
+                    double want = y == 0 || y == 3 ? mean[c] : 0.25;
                     assertEquals(want, in[c * 16 + y * 4 + x], 1e-6, "c" + c + " " + x + "," + y);
                 }
             }
@@ -179,7 +182,7 @@ class CardModelTest {
         assertEquals(1, peak / 6, "row of the peak");
         assertEquals(5, peak % 6, "column of the peak");
         // drawn over a 96x64 photo of a 64x96 (H x W) model: the hot cell is x 80..95, y 16..31
-        CardPrediction p = new CardPrediction(model.card(), 96, 64, List.of(), List.of(a), PhotoFit.fixed(96, 64, 96, 64), 0);
+        CardPrediction p = new CardPrediction(model.card(), 96, 64, List.of(), List.of(a), Letterbox.fit(64, 96, 64, 96), 0);
         float[] heat = p.heatmapOnPhoto(grid, 4, 6);
         for (int y = 0; y < 64; y++) {
             for (int x = 0; x < 96; x++) {
