@@ -1,10 +1,13 @@
 """Exports a workbench model to TorchScript for `kemwb infer` / the GUI, and writes parity fixtures.
 
 Interface of the exported module (documented in the README):
-  input  image: float32 (B, 3, S, S), RGB in [0, 1], S = config imageSize
-  output tuple: one (B, C_t, S, S) map per task in config order, then token_attention
+  input  image: float32 (B, 3, H, W), RGB in [0, 1], H x W = config imageHeight x imageWidth
+         (imageSize x imageSize when those are 0 or absent)
+  output tuple: one (B, C_t, H, W) map per task in config order, then token_attention
          (B, K*L, K*L) (empty (B, 0, 0) for interaction "none")
-The config travels next to the file as <name>.pt.json.
+The model card travels next to the file as <name>.card.json (the same card that export_model.py
+writes for other models, with the workbench config under "workbench"); exports made before the
+card (config in <name>.pt.json) still open.
 
   python3 export_torchscript.py MODEL.npz OUT.pt [--fixtures DIR]
 """
@@ -20,6 +23,37 @@ sys.path.insert(0, os.path.dirname(__file__))
 from kemwb_torch import load_npz  # noqa: E402
 
 
+KINDS = {"semseg": "segmentation", "parts": "segmentation", "depth": "depth", "normals": "normals",
+         "edges": "edges", "saliency": "saliency"}
+
+
+def workbench_card(cfg):
+    """The model card of a workbench export: input, tasks, token attention and the config."""
+    s = cfg["imageSize"]
+    g = s // cfg["patch"]
+    tasks = []
+    for t in cfg["tasks"]:
+        e = {"name": t, "kind": KINDS[t]}
+        if t in ("semseg", "parts"):
+            n = cfg["semsegClasses"] if t == "semseg" else cfg["partsClasses"]
+            e["classes"] = [f"class {c}" for c in range(n)]
+        elif t == "depth":
+            e["unit"] = "metres"
+        elif t == "normals":
+            e["axes"] = ["right", "up", "forward"]  # SyntheticScenes: camera x right, y up, z forward
+            e["frame"] = "camera"
+        else:
+            e["values"] = "logits"
+        tasks.append(e)
+    card = {"format": "kemwb-model-card/1", "name": f"workbench {cfg['interaction']} model",
+            "input": {"height": s, "width": s, "channels": "RGB", "range": 1}, "tasks": tasks}
+    if cfg["interaction"] != "none":
+        layout = {"groups": [{"task": t, "grid": [g, g]} for t in cfg["tasks"]]}
+        card["attention"] = [{"name": "token_attention", "heads": "averaged", "rows": layout, "columns": layout}]
+    card["workbench"] = cfg
+    return card
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("npz")
@@ -27,14 +61,16 @@ def main():
     ap.add_argument("--fixtures", help="also write input.npy and expected_<i>.npy (PyTorch eager outputs)")
     a = ap.parse_args()
     model = load_npz(a.npz)
-    s = model.cfg["imageSize"]
+    h = model.cfg.get("imageHeight") or model.cfg["imageSize"]
+    w = model.cfg.get("imageWidth") or model.cfg["imageSize"]
     g = torch.Generator().manual_seed(0)
-    example = torch.rand(2, 3, s, s, generator=g)
+    example = torch.rand(2, 3, h, w, generator=g)
     with torch.no_grad():
         traced = torch.jit.trace(model, example)
         traced.save(a.out)
-        with open(a.out + ".json", "w") as f:
-            json.dump(model.cfg, f)
+        stem = a.out[:-3] if a.out.endswith(".pt") else a.out
+        with open(stem + ".card.json", "w") as f:
+            json.dump(workbench_card(model.cfg), f, indent=2)
         if a.fixtures:
             os.makedirs(a.fixtures, exist_ok=True)
             np.save(os.path.join(a.fixtures, "input.npy"), example.numpy())

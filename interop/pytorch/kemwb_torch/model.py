@@ -151,7 +151,8 @@ class Interaction(nn.Module):
             self.couplings = nn.ModuleList([nn.Linear(half, half) for _ in range(self.tasks * self.COUPLINGS * 2)])
         elif self.kind == "ctal":
             # grouped 3x3 convolution per target task: (K targets, L groups, K sources, 9 taps)
-            tokens = (cfg["imageSize"] // cfg["patch"]) ** 2
+            self.grid = token_grid(cfg)
+            tokens = self.grid[0] * self.grid[1]
             init = torch.zeros(self.tasks, tokens, self.tasks, 9)
             init[..., 4] = 1.0 / self.tasks
             self.affinity_conv = nn.Parameter(init)
@@ -184,9 +185,9 @@ class Interaction(nn.Module):
             d = x.shape[-1]
             stacked = torch.stack([torch.softmax(xs @ xs.transpose(-1, -2) / math.sqrt(d), -1) for xs in per_task], 1)
             b, k, l, _ = stacked.shape
-            g = int(round(math.sqrt(l)))
-            padded = F.pad(stacked.reshape(b, k, l, g, g), (1, 1, 1, 1))
-            shifted = [padded[..., 1 + tap // 3 - 1:1 + tap // 3 - 1 + g, 1 + tap % 3 - 1:1 + tap % 3 - 1 + g].reshape(b, k, l, l)
+            gh, gw = self.grid
+            padded = F.pad(stacked.reshape(b, k, l, gh, gw), (1, 1, 1, 1))
+            shifted = [padded[..., tap // 3:tap // 3 + gh, tap % 3:tap % 3 + gw].reshape(b, k, l, l)
                        for tap in range(9)]
             updated, blocks = [], []
             for t, xt in enumerate(per_task):
@@ -217,10 +218,17 @@ class Interaction(nn.Module):
         return x + self.lam * update, (write @ retrieve).mean(1)
 
 
+def token_grid(cfg):
+    """(gh, gw): the token grid at the training size; imageHeight/imageWidth 0 or absent = square imageSize."""
+    h = cfg.get("imageHeight") or cfg["imageSize"]
+    w = cfg.get("imageWidth") or cfg["imageSize"]
+    return h // cfg["patch"], w // cfg["patch"]
+
+
 class TaskHead(nn.Module):
     def __init__(self, task, cfg):
         super().__init__()
-        self.task, self.patch, self.side = task, cfg["patch"], cfg["imageSize"] // cfg["patch"]
+        self.task, self.patch = task, cfg["patch"]
         d = cfg["dim"]
         self.norm = nn.LayerNorm(d)
         self.unfold = nn.Linear(d, self.patch * self.patch * HEAD_HIDDEN)
@@ -228,9 +236,9 @@ class TaskHead(nn.Module):
         self.out = nn.Linear(HEAD_HIDDEN, task_channels(task, cfg))
 
     def forward(self, tokens, image):
-        b, p, s = tokens.shape[0], self.patch, self.side
+        b, p, (h, w) = tokens.shape[0], self.patch, image.shape[2:]
         t = self.unfold(self.norm(tokens))
-        m = t.reshape(b, s, s, p, p, HEAD_HIDDEN).permute(0, 1, 3, 2, 4, 5).reshape(b, s * p, s * p, HEAD_HIDDEN)
+        m = t.reshape(b, h // p, w // p, p, p, HEAD_HIDDEN).permute(0, 1, 3, 2, 4, 5).reshape(b, h, w, HEAD_HIDDEN)
         y = self.out(F.gelu(self.refine(torch.cat([m, image.permute(0, 2, 3, 1)], 3))))
         if self.task == "normals":
             y = y / torch.sqrt((y * y).sum(3, keepdim=True) + 1e-6)
@@ -246,13 +254,13 @@ class PatchStem(nn.Module):
 
     def forward(self, x):
         b, p = x.shape[0], self.patch
-        s = x.shape[2] // p
-        patches = x.reshape(b, 3, s, p, s, p).permute(0, 2, 4, 1, 3, 5).reshape(b, s * s, 3 * p * p)
+        gh, gw = x.shape[2] // p, x.shape[3] // p
+        patches = x.reshape(b, 3, gh, p, gw, p).permute(0, 2, 4, 1, 3, 5).reshape(b, gh * gw, 3 * p * p)
         return self.mix(F.gelu(self.embed(patches)))
 
 
 class MultiTaskNet(nn.Module):
-    """forward(image in [0,1], (B,3,S,S)) -> (task outputs..., token_attention or empty)."""
+    """forward(image in [0,1], (B,3,H,W) at the training size) -> (task outputs..., token_attention or empty)."""
 
     def __init__(self, cfg):
         super().__init__()
@@ -260,9 +268,9 @@ class MultiTaskNet(nn.Module):
             raise ValueError("the PyTorch twin supports the trainable stem only")
         self.cfg = cfg
         self.tasks = list(cfg["tasks"])
-        d, side = cfg["dim"], cfg["imageSize"] // cfg["patch"]
+        d, (gh, gw) = cfg["dim"], token_grid(cfg)
         # registration order = the Java parameter order: position, stem, encoders, interaction, decoders, heads
-        self.position = nn.Parameter(torch.zeros(1, side * side, d))
+        self.position = nn.Parameter(torch.zeros(1, gh * gw, d))
         if cfg.get("learnedLossWeights"):
             self.loss_log_variance = nn.Parameter(torch.zeros(len(self.tasks)))  # training only
         self.stem = PatchStem(cfg["patch"], d)

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.InteractionKind;
 import org.kemwb.model.LoadedModel;
@@ -82,7 +82,7 @@ class FuzzReadersTest {
         for (String format : List.of("png", "jpg", "bmp")) {
             Path f = dir.resolve("ok." + format);
             javax.imageio.ImageIO.write(img, format, f.toFile());
-            int failed = fuzz(Files.readAllBytes(f), "x." + format, 700, p -> ImageInput.toModelInput(ImageInput.read(p), 16));
+            int failed = fuzz(Files.readAllBytes(f), "x." + format, 700, p -> ImageDecoder.read(p).resize(16, 16));
             assertTrue(failed > 0, "mutations were rejected sometimes: " + failed);
         }
     }

@@ -9,13 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import org.kemwb.bench.CostBenchmark;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Picture;
 import org.kemwb.infer.OutputImages;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
@@ -36,7 +38,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
-            KemwbCli.Data.class, KemwbCli.ToyNoise.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
+            KemwbCli.Data.class, ToyNoiseCommand.class, ReadoutsCommand.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
             KemwbCli.Compare.class, KemwbCli.MemoryBench.class, KemwbCli.Convert.class, KemwbCli.Imbalance.class})
 public final class KemwbCli {
 
@@ -94,7 +96,7 @@ public final class KemwbCli {
             }
             c = c.withDevice(device);
             Devices.resolve(device);
-            return runToEnd(TrainingRun.create(run, c));
+            return runToEnd(org.kemwb.job.TrainingJob.start(run, c));
         }
     }
 
@@ -105,61 +107,130 @@ public final class KemwbCli {
 
         @Override
         public Integer call() throws Exception {
-            return runToEnd(TrainingRun.open(run));
+            return runToEnd(org.kemwb.job.TrainingJob.resume(run));
         }
     }
 
-    static int runToEnd(TrainingRun run) throws IOException {
-        int steps = run.config().steps();
-        try (ProgressBar bar = new ProgressBar("train " + run.dir().getFileName(), steps)) {
-            String status = run.run(row -> {
-                bar.stepTo(Long.parseLong(row.get("step")));
-                if ("eval".equals(row.get("kind"))) {
-                    StringBuilder sb = new StringBuilder();
-                    row.forEach((k, v) -> {
-                        if (!v.isEmpty() && TrainingRun.isMetric(k)) {
-                            sb.append(k).append('=').append(v).append(' ');
-                        }
-                    });
-                    bar.setExtraMessage(sb.toString().trim());
-                } else {
-                    bar.setExtraMessage("loss=" + row.get("loss"));
+    /** Runs a training job with a console progress bar (created once the planned steps are known). */
+    static int runToEnd(org.kemwb.job.TrainingJob job) throws Exception {
+        ProgressBar[] bar = new ProgressBar[1];
+        try {
+            org.kemwb.train.RunStatus status = job.run(new org.kemwb.job.JobListener() {
+                @Override
+                public void progress(long done, long total) {
+                    if (bar[0] == null) {
+                        bar[0] = new ProgressBar("train " + job.name(), total);
+                    }
+                    bar[0].stepTo(done);
                 }
-            }, () -> false);
-            bar.stepTo(steps);
-            System.out.println("run " + run.dir() + ": " + status);
-            return "finished".equals(status) ? 0 : 1;
+
+                @Override
+                public void rows(List<Map<String, String>> rows) {
+                    Map<String, String> row = rows.getLast();
+                    if (bar[0] == null) {
+                        return;
+                    }
+                    if ("eval".equals(row.get("kind"))) {
+                        StringBuilder sb = new StringBuilder();
+                        row.forEach((k, v) -> {
+                            if (!v.isEmpty() && TrainingRun.isMetric(k)) {
+                                sb.append(k).append('=').append(v).append(' ');
+                            }
+                        });
+                        bar[0].setExtraMessage(sb.toString().trim());
+                    } else {
+                        bar[0].setExtraMessage("loss=" + row.get("loss"));
+                    }
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return false;
+                }
+            });
+            if (bar[0] != null && status == org.kemwb.train.RunStatus.FINISHED) {
+                bar[0].stepTo(bar[0].getMax());
+            }
+            if (bar[0] != null) {
+                bar[0].close();
+                bar[0] = null;
+            }
+            System.out.println("run " + job.dir() + ": " + status.id());
+            return status == org.kemwb.train.RunStatus.FINISHED ? 0 : 1;
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
         }
     }
 
     @Command(name = "infer", mixinStandardHelpOptions = true,
-            description = "Run a checkpoint on an image; writes <task>.png (colour-mapped) and <task>.npy per task.")
+            description = "Run a model on images; writes <image>_<task>.png (colour-mapped) and <image>_<task>.npy per task at"
+                    + " each image's own size (class maps as uint8 (H, W); depth, normals, edge/saliency probabilities as float32"
+                    + " (C, H, W)). Same-named images get photo, photo-2, ...")
     static final class Infer implements Callable<Integer> {
         @Option(names = "--checkpoint", required = true, description = "Model: checkpoint (.params), TorchScript export (.pt) or .npz.")
         Path checkpoint;
-        @Parameters(index = "0", description = "Image (PNG, JPEG, BMP).")
-        Path image;
+        @Parameters(index = "0", arity = "1..*", description = "Images (PNG, JPEG, BMP, GIF, TIFF, WebP; EXIF orientation applied).")
+        List<Path> images;
         @Option(names = "--out", defaultValue = "out", description = "Output folder (default: ${DEFAULT-VALUE}).")
         Path out;
         @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpuN.")
         String device;
+        @Option(names = "--repeat", defaultValue = "1", description = "Card models: run the photo this many times and print each forward time (benchmarks).")
+        int repeat;
+
+        @Option(names = "--input-size", defaultValue = "model", description = "Size the model runs at: model (its training size),"
+                + " image (each image's own size, padded to a multiple of the patch) or HxW, e.g. 480x640; images are letterboxed,"
+                + " never stretched (default: ${DEFAULT-VALUE}).")
+        String inputSize;
 
         @Override
         public Integer call() throws Exception {
-            var img = ImageInput.read(image);
+            org.kemwb.infer.InputSize size = org.kemwb.infer.InputSize.parse(inputSize);
+            List<String> stems = org.kemwb.infer.PredictionExport.uniqueStems(images);
+            for (Path image : images) {
+                ImageDecoder.read(image); // every image decodes before anything is written
+            }
+            if (org.kemwb.infer.CardModel.isCardModel(checkpoint)) {
+                return inferCard(stems);
+            }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
-                int size = model.config().imageSize();
-                var prediction = model.predict(ImageInput.toModelInput(img, size), false);
-                Files.createDirectories(out);
-                for (int t = 0; t < prediction.tasks().size(); t++) {
-                    Task task = prediction.tasks().get(t);
-                    float[] data = prediction.outputs().get(t);
-                    int channels = prediction.channels(t);
-                    OutputImages.writePng(OutputImages.render(task, data, channels, size), out.resolve(task.id() + ".png"));
-                    OutputImages.writeNpy(data, new long[] {channels, size, size}, out.resolve(task.id() + ".npy"));
+                for (int i = 0; i < images.size(); i++) {
+                    Path image = images.get(i);
+                    Picture img = ImageDecoder.read(image);
+                    org.kemwb.infer.Prediction prediction;
+                    try {
+                        prediction = model.predict(img.rgb(), img.height(), img.width(), size, false);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("image " + image + ": " + e.getMessage(), e);
+                    }
+                    org.kemwb.infer.PredictionExport.write(prediction, out, stems.get(i));
+                    System.out.printf(Locale.ROOT, "%s (%dx%d, model input %dx%d): %d task outputs written to %s as %s_<task> (%s, forward %.1f ms)%n",
+                            image, img.width(), img.height(), prediction.letterbox().modelWidth(), prediction.letterbox().modelHeight(),
+                            prediction.tasks().size(), out, stems.get(i), Devices.describe(model.device()), prediction.forwardMs());
                 }
-                System.out.printf(Locale.ROOT, "%d task outputs of %s written to %s (%s, forward %.1f ms)%n",
-                        prediction.tasks().size(), image.getFileName(), out, Devices.describe(model.device()), prediction.forwardMs());
+            }
+            return 0;
+        }
+
+        /** A model with a card (export_model.py): every task at the photo's size, plus attention. */
+        private int inferCard(List<String> stems) throws Exception {
+            try (var model = org.kemwb.infer.CardModel.load(checkpoint, Devices.resolve(device))) {
+                for (int i = 0; i < images.size(); i++) {
+                    Path image = images.get(i);
+                    Picture img = ImageDecoder.read(image);
+                    var prediction = model.predict(img);
+                    for (int r = 1; r < repeat; r++) {
+                        System.out.printf(Locale.ROOT, "forward %d: %.1f ms%n", r, prediction.forwardMs());
+                        prediction = model.predict(img);
+                    }
+                    var files = org.kemwb.infer.CardOutputs.write(prediction, img, out, stems.get(i));
+                    System.out.printf(Locale.ROOT, "%d tasks and %d attention outputs of %s at %dx%d written to %s as %s_<output> (%d files; %s, input %dx%d, forward %.1f ms)%n",
+                            prediction.tasks().size(), prediction.attention().size(), image.getFileName(), img.width(), img.height(), out,
+                            stems.get(i), files.size(), Devices.describe(model.device()), prediction.fit().inputWidth(),
+                            prediction.fit().inputHeight(), prediction.forwardMs());
+                }
             }
             return 0;
         }
@@ -236,17 +307,42 @@ public final class KemwbCli {
         int first;
         @Option(names = "--device", defaultValue = "auto")
         String device;
+        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
+        Path data;
+        @Option(names = "--convention", defaultValue = "published",
+                description = "Metric convention: published (as published multi-task tables), pooled or invpt (default: ${DEFAULT-VALUE}).")
+        String convention;
+        @Option(names = "--per-class", description = "Write per-class IoU of semseg/parts to this CSV (task,class,iou,tp,fp,fn).")
+        Path perClass;
+        @Option(names = "--confusion", description = "Write the confusion matrices of semseg/parts to this CSV (task,label,predicted,pixels).")
+        Path confusion;
 
         @Override
         public Integer call() throws Exception {
+            var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device))) {
-                SyntheticScenes scenes = new SyntheticScenes(dataSeed);
                 List<Sample> samples = new ArrayList<>();
-                for (int i = 0; i < count; i++) {
-                    samples.add(scenes.render(first + i, model.config().imageSize()));
+                if (data != null) {
+                    var tasks = java.util.EnumSet.copyOf(model.config().tasks());
+                    samples.addAll(new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
+                            model.config().partsClasses()).loadAll(model.config().imageSize()));
+                } else {
+                    SyntheticScenes scenes = new SyntheticScenes(dataSeed);
+                    for (int i = 0; i < count; i++) {
+                        samples.add(scenes.render(first + i, model.config().imageSize()));
+                    }
                 }
-                var metrics = org.kemwb.train.Evaluator.evaluate(model, samples, 8);
-                metrics.forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
+                System.out.println("convention " + conv.id());
+                result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
+                if (perClass != null) {
+                    AtomicFiles.writeString(perClass, org.kemwb.metrics.ClassTables.perClassCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + perClass);
+                }
+                if (confusion != null) {
+                    AtomicFiles.writeString(confusion, org.kemwb.metrics.ClassTables.confusionCsv(result.semseg(), result.parts()));
+                    System.out.println("written " + confusion);
+                }
             }
             return 0;
         }
@@ -360,61 +456,6 @@ public final class KemwbCli {
         }
     }
 
-    @Command(name = "toy-noise", mixinStandardHelpOptions = true,
-            description = "Paper fig. 1a: does a pure-noise third task leak into tasks 1 and 2? (ca vs kem vs skem)")
-    static final class ToyNoise implements Callable<Integer> {
-        @Option(names = "--modules", split = ",", defaultValue = "ca,kem,skem")
-        List<String> modules;
-        @Option(names = "--seeds", defaultValue = "3")
-        int seeds;
-        @Option(names = "--steps", defaultValue = "300")
-        int steps;
-        @Option(names = "--noise", defaultValue = "1.0", description = "Std of the noise task's tokens.")
-        double noise;
-        @Option(names = "--slots", defaultValue = "20")
-        int slots;
-        @Option(names = "--top-k", defaultValue = "3")
-        int topK;
-        @Option(names = "--out", defaultValue = "toy-noise", description = "Folder for points.csv and summary.csv.")
-        Path out;
-
-        @Override
-        public Integer call() throws Exception {
-            var d = org.kemwb.experiment.ToyNoiseExperiment.Settings.defaults();
-            var settings = new org.kemwb.experiment.ToyNoiseExperiment.Settings(
-                    modules.stream().map(InteractionKind::parse).toList(), seeds, steps, noise, slots, topK, d.tokens(),
-                    d.dim(), d.signalDim(), d.batch(), d.lr(), d.logEvery());
-            var experiment = new org.kemwb.experiment.ToyNoiseExperiment(settings);
-            StringBuilder points = new StringBuilder(org.kemwb.experiment.ToyNoiseExperiment.Point.CSV_HEADER).append('\n');
-            long total = (long) settings.modules().size() * seeds * (steps / settings.logEvery() + 1);
-            long t0 = System.nanoTime();
-            List<org.kemwb.experiment.ToyNoiseExperiment.Summary> summary;
-            try (ProgressBar bar = new ProgressBar("toy-noise", total)) {
-                summary = experiment.run(p -> {
-                    points.append(p.csv()).append('\n');
-                    bar.step();
-                    bar.setExtraMessage(p.module().id() + " seed " + p.seed());
-                }, () -> false);
-            }
-            StringBuilder table = new StringBuilder(
-                    "module,init_mass_on_noise,final_mass_on_noise,init_noise_sensitivity,final_noise_sensitivity,final_loss_task1,final_loss_task2\n");
-            System.out.printf(Locale.ROOT, "%-6s %-18s %-18s %-18s %-18s %-18s %-18s%n", "module", "mass→noise init",
-                    "mass→noise final", "sensitivity init", "sensitivity final", "loss t1 final", "loss t2 final");
-            for (var s : summary) {
-                System.out.printf(Locale.ROOT, "%-6s %-18s %-18s %-18s %-18s %-18s %-18s%n", s.module().id(), s.initMass(),
-                        s.finalMass(), s.initSensitivity(), s.finalSensitivity(), s.finalLoss1(), s.finalLoss2());
-                table.append(String.join(",", s.module().id(), s.initMass().toString(), s.finalMass().toString(),
-                        s.initSensitivity().toString(), s.finalSensitivity().toString(), s.finalLoss1().toString(),
-                        s.finalLoss2().toString())).append('\n');
-            }
-            AtomicFiles.writeString(out.resolve("points.csv"), points.toString());
-            AtomicFiles.writeString(out.resolve("summary.csv"), table.toString());
-            System.out.printf(Locale.ROOT, "mean ± std over %d seeds; losses are MSE / target variance. %s (%.0f s)%n",
-                    seeds, out, (System.nanoTime() - t0) / 1e9);
-            return 0;
-        }
-    }
-
     @Command(name = "imbalance", mixinStandardHelpOptions = true,
             description = "Paper table 1: kem / skem trained on balanced vs long-tailed Sort-of-CLEVR, tested on balanced data.")
     static final class Imbalance implements Callable<Integer> {
@@ -502,6 +543,9 @@ public final class KemwbCli {
         int size;
         @Option(names = "--seed", defaultValue = "1")
         long seed;
+        @Option(names = "--layout", defaultValue = "workbench",
+                description = "workbench (class ids, --size square) or nyud (NYUD-v2 layout at 480x640: JPEG, raw labels 0..40, gt_sets/).")
+        String layout;
 
         @Override
         public Integer call() throws Exception {
@@ -509,11 +553,20 @@ public final class KemwbCli {
             StringBuilder train = new StringBuilder();
             StringBuilder val = new StringBuilder();
             long t0 = System.nanoTime();
+            if (!layout.equals("workbench") && !layout.equals("nyud")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--layout: workbench or nyud, not '" + layout + "'");
+            }
             try (ProgressBar bar = new ProgressBar("synth", count)) {
                 for (int i = 0; i < count; i++) {
-                    Sample s = scenes.render(i, size);
                     String id = String.format(Locale.ROOT, "%06d", i);
-                    OutputImages.writePng(ImageInput.fromPlanar(s.rgb(), size), out.resolve("images").resolve(id + ".png"));
+                    if (layout.equals("nyud")) {
+                        org.kemwb.data.NyudLayout.write(scenes, i, out, id);
+                        (i % 4 == 3 ? val : train).append(id).append('\n');
+                        bar.step();
+                        continue;
+                    }
+                    Sample s = scenes.render(i, size);
+                    OutputImages.writePng(new Picture(size, size, s.rgb()).toBufferedImage(), out.resolve("images").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.semseg(), size), out.resolve("segmentation").resolve(id + ".png"));
                     OutputImages.writePng(labelImage(s.parts(), size), out.resolve("parts").resolve(id + ".png"));
                     OutputImages.writeNpy(s.depth(), new long[] {size, size}, out.resolve("depth").resolve(id + ".npy"));
@@ -524,12 +577,17 @@ public final class KemwbCli {
                     bar.step();
                 }
             }
-            AtomicFiles.writeString(out.resolve("train.txt"), train.toString());
-            AtomicFiles.writeString(out.resolve("val.txt"), val.toString());
+            if (layout.equals("nyud")) {
+                org.kemwb.data.NyudLayout.writeSplits(out, train.toString(), val.toString());
+            } else {
+                AtomicFiles.writeString(out.resolve("train.txt"), train.toString());
+                AtomicFiles.writeString(out.resolve("val.txt"), val.toString());
+            }
             AtomicFiles.writeString(out.resolve(org.kemwb.infer.TrainingData.MARKER),
                     org.kemwb.infer.TrainingData.markerJson(org.kemwb.infer.TrainingData.SYNTHETIC));
             double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "%d scenes (%dx%d) in %s, %.1f scenes/s including PNG/npy writing%n", count, size, size, out, count / s);
+            String dims = layout.equals("nyud") ? org.kemwb.data.NyudLayout.WIDTH + "x" + org.kemwb.data.NyudLayout.HEIGHT : size + "x" + size;
+            System.out.printf(Locale.ROOT, "%d scenes (%s, %s layout) in %s, %.1f scenes/s including writing%n", count, dims, layout, out, count / s);
             return 0;
         }
 

@@ -7,7 +7,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.kemwb.model.Task;
-import org.kemwb.train.Batch;
 
 /** Stacks samples into a {@link Batch} on a manager. */
 public final class Batches {

@@ -1,23 +1,34 @@
 package org.kemwb.data;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Npy;
+import org.kemwb.io.Picture;
+import org.kemwb.io.Samples;
 import org.kemwb.model.Task;
 
 /**
- * A multi-task dataset on disk in the NYUD-v2 layout of the public MTL code bases (and the one
- * {@code kemwb data synth} writes): {@code images/ID.{png,jpg}}, {@code segmentation/ID.png}
- * (class ids, 255 ignore), {@code depth/ID.npy} (metres), {@code normals/ID.npy} (3,H,W or
- * H,W,3), {@code edge/ID.{png,npy}}, {@code sal/ID.png}, {@code parts/ID.png}, and split lists
- * {@code train.txt}/{@code val.txt} (or {@code gt_sets/}). Samples are resized to the model size
- * (labels nearest-neighbour). Problems name the file.
+ * A multi-task dataset on disk, in one of three layouts (problems name the file):
+ * <ul>
+ * <li>the workbench's own ({@code kemwb data synth}): {@code images/ID.{png,jpg}},
+ * {@code segmentation/ID.png} and {@code parts/ID.png} (class ids 0..C-1, 255 ignore), split lists
+ * {@code train.txt}/{@code val.txt} at the root;</li>
+ * <li>NYUD-v2 as the public MTL code bases (Multi-Task-Learning-PyTorch, InvPT) lay it out,
+ * recognised by its split lists in {@code gt_sets/}: {@code segmentation/ID.png} holds the raw
+ * labels 0..40, read as 0 -> 255 (ignored), c -> c-1 (40 classes, names in {@link ClassNames});</li>
+ * <li>PASCAL-Context of the same code bases, recognised by {@code JPEGImages/}:
+ * {@code semseg/pascal-context/}, {@code human_parts/ID.mat} (PASCAL-Part), {@code sal_distill/},
+ * {@code normals_distill/} (RGB PNG), split lists in {@code ImageSets/Context/}.</li>
+ * </ul>
+ * In every layout: depth {@code depth/ID.npy} in metres or {@code depth/ID.png} 16-bit in
+ * millimetres (0 = invalid); normals {@code normals/ID.npy} (3,H,W or H,W,3; all-zero = invalid)
+ * or an RGB PNG; edges and saliency {@code .png} or {@code .npy}. Labels are read at the image's
+ * own resolution ({@link #labels}); {@link #load} resizes to the model size (labels nearest).
  */
 public final class FolderDataset {
     private final Path root;
@@ -27,6 +38,18 @@ public final class FolderDataset {
     private final int partsClasses;
     /** PASCAL-Context layout of the public MTL code bases (JPEGImages/, semseg/pascal-context/, ...). */
     private final boolean pascal;
+    /** NYUD-v2 as the public MTL code bases lay it out (split lists in gt_sets/): raw labels 0..40. */
+    private final boolean nyud;
+
+    /** Classes of NYUD-v2 semantic segmentation (raw labels 1..40; 0 is unlabelled). */
+    public static final int NYUD_CLASSES = 40;
+
+    /**
+     * Labels of one image at its own resolution, row-major (H, W); normals planar (3, H, W).
+     * A task without labels is null. Conventions as {@link Sample}: 255 = ignore, 0 = invalid depth/normal.
+     */
+    public record Labels(int width, int height, int[] semseg, float[] depth, float[] normals, byte[] edges, byte[] saliency,
+            int[] parts) {}
 
     public FolderDataset(Path root, String split, Set<Task> tasks, int semsegClasses, int partsClasses) throws IOException {
         this.root = root;
@@ -34,6 +57,7 @@ public final class FolderDataset {
         this.semsegClasses = semsegClasses;
         this.partsClasses = partsClasses;
         this.pascal = Files.isDirectory(root.resolve("JPEGImages"));
+        this.nyud = !pascal && Files.isDirectory(root.resolve("gt_sets"));
         Path list = pascal ? root.resolve("ImageSets").resolve("Context").resolve(split + ".txt")
                 : Files.exists(root.resolve(split + ".txt")) ? root.resolve(split + ".txt") : root.resolve("gt_sets").resolve(split + ".txt");
         if (!Files.isRegularFile(list)) {
@@ -91,30 +115,44 @@ public final class FolderDataset {
         this.semsegClasses = semsegClasses;
         this.partsClasses = partsClasses;
         this.pascal = Files.isDirectory(root.resolve("JPEGImages"));
+        this.nyud = !pascal && Files.isDirectory(root.resolve("gt_sets"));
     }
 
     public int size() {
         return ids.size();
     }
 
-    public Sample load(int index, int size) throws IOException {
+    /**
+     * The labels of sample {@code index} at the image's own resolution (width x height as the
+     * image is displayed), in the workbench's conventions: class ids 0..C-1 with 255 = ignore
+     * (raw NYUD-v2 labels are shifted: 0 -> 255, c -> c-1), depth in metres with 0 = invalid,
+     * normals planar (3, H, W) with all-zero = invalid, edges and saliency 0/1. A task not
+     * asked for, or without an annotation for this image (PASCAL parts without a person), is
+     * null.
+     */
+    public Labels labels(int index) throws IOException {
         String id = ids.get(index);
-        Path imageFile = first(root.resolve(pascal ? "JPEGImages" : "images"), id, ".png", ".jpg", ".jpeg");
-        BufferedImage img = ImageInput.read(imageFile);
-        int w = img.getWidth();
-        int h = img.getHeight();
-        int n = size * size;
-        float[] rgb = ImageInput.toModelInput(img, size);
-        int[] semseg = new int[n];
-        int[] parts = new int[n];
-        float[] depth = new float[n];
-        float[] normals = new float[3 * n];
-        byte[] edges = new byte[n];
-        byte[] sal = new byte[n];
-        java.util.Arrays.fill(semseg, Sample.IGNORE);
-        java.util.Arrays.fill(parts, Sample.IGNORE);
+        ImageDecoder.Size dims = ImageDecoder.size(imageFile(id));
+        return labels(id, dims.width(), dims.height());
+    }
+
+    private Path imageFile(String id) throws IOException {
+        return first(root.resolve(pascal ? "JPEGImages" : "images"), id, ".png", ".jpg", ".jpeg");
+    }
+
+    private Labels labels(String id, int w, int h) throws IOException {
+        int[] semseg = null;
+        int[] parts = null;
+        float[] depth = null;
+        float[] normals = null;
+        byte[] edges = null;
+        byte[] sal = null;
         if (tasks.contains(Task.SEMSEG)) {
-            semseg = classes(first(dir(Task.SEMSEG), id, ".png"), w, h, size, semsegClasses);
+            Path f = first(dir(Task.SEMSEG), id, ".png");
+            if (nyud && semsegClasses != NYUD_CLASSES) {
+                throw new IOException(f + ": NYUD-v2 has " + NYUD_CLASSES + " classes; set model.semsegClasses to " + NYUD_CLASSES);
+            }
+            semseg = nyud ? nyudClasses(f, w, h) : classes(f, w, h, semsegClasses);
         }
         if (tasks.contains(Task.PARTS)) {
             Path partsDir = dir(Task.PARTS);
@@ -125,37 +163,54 @@ public final class FolderDataset {
                     throw new IOException(mat + ": PASCAL human parts have " + PascalHumanParts.CLASSES
                             + " classes; set model.partsClasses to " + PascalHumanParts.CLASSES);
                 }
-                parts = nearestLabels(PascalHumanParts.labels(mat, w, h), w, h, size);
+                parts = PascalHumanParts.labels(mat, w, h);
             } else if (pascal && !Files.exists(png)) {
                 // PASCAL-Context has part annotations only for images with people: no label here.
             } else {
-                parts = classes(first(partsDir, id, ".png"), w, h, size, partsClasses);
+                parts = classes(first(partsDir, id, ".png"), w, h, partsClasses);
             }
         }
         if (tasks.contains(Task.DEPTH)) {
-            Path f = first(dir(Task.DEPTH), id, ".npy");
-            Npy.Array a = Npy.read(f);
-            checkShape(f, a.shape(), new long[] {h, w}, new long[] {1, h, w});
-            depth = nearest(a.data(), w, h, size, 1);
+            Path f = first(dir(Task.DEPTH), id, ".npy", ".png");
+            depth = f.toString().endsWith(".npy") ? depthNpy(f, w, h) : depthPng(f, w, h);
         }
         if (tasks.contains(Task.NORMALS)) {
-            if (pascal) {
-                normals = normalsFromPng(first(dir(Task.NORMALS), id, ".png"), w, h, size);
-            } else {
-                Path f = first(dir(Task.NORMALS), id, ".npy");
-                Npy.Array a = Npy.read(f);
-                checkShape(f, a.shape(), new long[] {3, h, w}, new long[] {h, w, 3});
-                float[] planar = a.shape()[0] == 3 ? a.data() : toPlanar(a.data(), w, h);
-                normals = nearest(planar, w, h, size, 3);
-            }
+            Path f = first(dir(Task.NORMALS), id, ".npy", ".png");
+            normals = f.toString().endsWith(".png") ? normalsFromPng(f, w, h) : normalsNpy(f, w, h);
         }
         if (tasks.contains(Task.EDGES)) {
-            edges = binary(first(dir(Task.EDGES), id, ".png"), w, h, size);
+            Path f = first(dir(Task.EDGES), id, ".png", ".npy");
+            edges = f.toString().endsWith(".npy") ? binaryNpy(f, w, h) : binary(f, w, h);
         }
         if (tasks.contains(Task.SALIENCY)) {
-            sal = binary(first(dir(Task.SALIENCY), id, ".png"), w, h, size);
+            Path f = first(dir(Task.SALIENCY), id, ".png", ".npy");
+            sal = f.toString().endsWith(".npy") ? binaryNpy(f, w, h) : binary(f, w, h);
         }
+        return new Labels(w, h, semseg, depth, normals, edges, sal, parts);
+    }
+
+    /** Sample {@code index} resized to the model size (image: Pillow-style bilinear; labels: nearest). */
+    public Sample load(int index, int size) throws IOException {
+        String id = ids.get(index);
+        Picture img = ImageDecoder.read(imageFile(id));
+        int w = img.width();
+        int h = img.height();
+        int n = size * size;
+        float[] rgb = img.resize(size, size).rgb();
+        Labels l = labels(id, w, h);
+        int[] semseg = l.semseg() == null ? filled(n, Sample.IGNORE) : nearestLabels(l.semseg(), w, h, size);
+        int[] parts = l.parts() == null ? filled(n, Sample.IGNORE) : nearestLabels(l.parts(), w, h, size);
+        float[] depth = l.depth() == null ? new float[n] : nearest(l.depth(), w, h, size, 1);
+        float[] normals = l.normals() == null ? new float[3 * n] : nearest(l.normals(), w, h, size, 3);
+        byte[] edges = l.edges() == null ? new byte[n] : nearestBytes(l.edges(), w, h, size);
+        byte[] sal = l.saliency() == null ? new byte[n] : nearestBytes(l.saliency(), w, h, size);
         return new Sample(size, rgb, semseg, depth, normals, edges, sal, parts);
+    }
+
+    private static int[] filled(int n, int v) {
+        int[] a = new int[n];
+        java.util.Arrays.fill(a, v);
+        return a;
     }
 
     /** Folder of a task's labels in this dataset's layout. */
@@ -173,31 +228,74 @@ public final class FolderDataset {
         };
     }
 
-    /** PASCAL-Context distilled normals: RGB = (n + 1) / 2 * 255; black = no label. */
-    private static float[] normalsFromPng(Path f, int w, int h, int size) throws IOException {
-        Raster r = raster(f, w, h);
-        float[] out = new float[3 * size * size];
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int sx = x * w / size;
-                int sy = y * h / size;
-                int red = r.getSample(sx, sy, 0);
-                int green = r.getSample(sx, sy, 1);
-                int blue = r.getSample(sx, sy, 2);
-                if (red == 0 && green == 0 && blue == 0) {
-                    continue;
-                }
-                double nx = red / 255.0 * 2 - 1;
-                double ny = green / 255.0 * 2 - 1;
-                double nz = blue / 255.0 * 2 - 1;
-                double len = Math.max(1e-9, Math.sqrt(nx * nx + ny * ny + nz * nz));
-                int p = y * size + x;
-                out[p] = (float) (nx / len);
-                out[size * size + p] = (float) (ny / len);
-                out[2 * size * size + p] = (float) (nz / len);
+    /** Distilled normals PNG (PASCAL-Context, MTL code bases): RGB = (n + 1) / 2 * 255, renormalised; black = no label. */
+    private static float[] normalsFromPng(Path f, int w, int h) throws IOException {
+        Samples r = samples(f, w, h);
+        if (r.bands() < 3) {
+            throw new IOException(f + ": a normals PNG needs 3 colour channels, this one has " + r.bands());
+        }
+        double max = (1 << r.bitDepth()) - 1;
+        int n = w * h;
+        float[] out = new float[3 * n];
+        for (int p = 0; p < n; p++) {
+            int red = r.values()[p];
+            int green = r.values()[n + p];
+            int blue = r.values()[2 * n + p];
+            if (red == 0 && green == 0 && blue == 0) {
+                continue;
             }
+            double nx = red / max * 2 - 1;
+            double ny = green / max * 2 - 1;
+            double nz = blue / max * 2 - 1;
+            double len = Math.max(1e-9, Math.sqrt(nx * nx + ny * ny + nz * nz));
+            out[p] = (float) (nx / len);
+            out[n + p] = (float) (ny / len);
+            out[2 * n + p] = (float) (nz / len);
         }
         return out;
+    }
+
+    /** Normals .npy, (3, H, W) or (H, W, 3); all-zero or non-finite vectors are "no label" (0). */
+    private static float[] normalsNpy(Path f, int w, int h) throws IOException {
+        Npy.Array a = Npy.read(f);
+        checkShape(f, a.shape(), new long[] {3, h, w}, new long[] {h, w, 3});
+        float[] planar = java.util.Arrays.equals(a.shape(), new long[] {3, h, w}) ? a.data().clone() : toPlanar(a.data(), w, h);
+        int n = w * h;
+        for (int p = 0; p < n; p++) {
+            if (!Float.isFinite(planar[p]) || !Float.isFinite(planar[n + p]) || !Float.isFinite(planar[2 * n + p])) {
+                planar[p] = 0;
+                planar[n + p] = 0;
+                planar[2 * n + p] = 0;
+            }
+        }
+        return planar;
+    }
+
+    /** Depth .npy in metres, (H, W) or (1, H, W); 0 and non-finite values are invalid (0). */
+    private static float[] depthNpy(Path f, int w, int h) throws IOException {
+        Npy.Array a = Npy.read(f);
+        checkShape(f, a.shape(), new long[] {h, w}, new long[] {1, h, w});
+        float[] d = a.data().clone();
+        for (int p = 0; p < d.length; p++) {
+            if (!Float.isFinite(d[p]) || d[p] < 0) {
+                d[p] = 0;
+            }
+        }
+        return d;
+    }
+
+    /** Depth as a 16-bit PNG in millimetres (the NYUD-v2 toolbox convention); 0 = invalid. */
+    private static float[] depthPng(Path f, int w, int h) throws IOException {
+        Samples r = samples(f, w, h);
+        if (r.bitDepth() != 16 || r.bands() != 1) {
+            throw new IOException(f + ": a depth PNG must be 16-bit grey in millimetres (this one has " + r.bands() + " band(s) of "
+                    + r.bitDepth() + " bits); use .npy for metres");
+        }
+        float[] d = new float[w * h];
+        for (int p = 0; p < d.length; p++) {
+            d[p] = r.values()[p] / 1000f;
+        }
+        return d;
     }
 
     private static Path first(Path dir, String id, String... exts) throws IOException {
@@ -220,26 +318,41 @@ public final class FolderDataset {
                 + java.util.Arrays.toString(allowed[0]) + ")");
     }
 
-    private static Raster raster(Path f, int w, int h) throws IOException {
-        BufferedImage img = ImageInput.read(f);
-        if (img.getWidth() != w || img.getHeight() != h) {
-            throw new IOException(f + ": size " + img.getWidth() + "x" + img.getHeight() + " differs from the image " + w + "x" + h);
+    private static Samples samples(Path f, int w, int h) throws IOException {
+        Samples img = ImageDecoder.readSamples(f);
+        if (img.width() != w || img.height() != h) {
+            throw new IOException(f + ": size " + img.width() + "x" + img.height() + " differs from the image " + w + "x" + h);
         }
-        return img.getRaster();
+        return img;
     }
 
-    private static int[] classes(Path f, int w, int h, int size, int classes) throws IOException {
-        Raster r = raster(f, w, h);
-        int[] out = new int[size * size];
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                int v = r.getSample(x * w / size, y * h / size, 0);
-                if (v != 255 && (v < 0 || v >= classes)) {
-                    throw new IOException(f + ": label " + v + " at (" + x * w / size + ", " + y * h / size
-                            + ") is out of range [0, " + classes + ") and not 255");
-                }
-                out[y * size + x] = v;
+    private static int[] classes(Path f, int w, int h, int classes) throws IOException {
+        Samples r = samples(f, w, h);
+        int[] out = new int[w * h];
+        for (int p = 0; p < out.length; p++) {
+            int v = r.values()[p];
+            if (v != Sample.IGNORE && (v < 0 || v >= classes)) {
+                throw new IOException(f + ": label " + v + " at (" + p % w + ", " + p / w + ") is out of range [0, " + classes
+                        + ") and not 255");
             }
+            out[p] = v;
+        }
+        return out;
+    }
+
+    /**
+     * NYUD-v2 raw labels as the public MTL code bases read them: 0 (unlabelled) -> 255 (ignored),
+     * c in 1..40 -> c - 1 (Multi-Task-Learning-PyTorch {@code data/nyud.py}: {@code semseg[semseg == 0] = 256; semseg -= 1}).
+     */
+    private static int[] nyudClasses(Path f, int w, int h) throws IOException {
+        Samples r = samples(f, w, h);
+        int[] out = new int[w * h];
+        for (int p = 0; p < out.length; p++) {
+            int v = r.values()[p];
+            if (v < 0 || v > NYUD_CLASSES) {
+                throw new IOException(f + ": label " + v + " at (" + p % w + ", " + p / w + ") is out of NYUD-v2's raw range 0..40");
+            }
+            out[p] = v == 0 ? Sample.IGNORE : v - 1;
         }
         return out;
     }
@@ -254,13 +367,34 @@ public final class FolderDataset {
         return out;
     }
 
-    private static byte[] binary(Path f, int w, int h, int size) throws IOException {
-        Raster r = raster(f, w, h);
+    private static byte[] nearestBytes(byte[] labels, int w, int h, int size) {
         byte[] out = new byte[size * size];
         for (int y = 0; y < size; y++) {
             for (int x = 0; x < size; x++) {
-                out[y * size + x] = (byte) (r.getSample(x * w / size, y * h / size, 0) > 127 ? 1 : 0);
+                out[y * size + x] = labels[(y * h / size) * w + x * w / size];
             }
+        }
+        return out;
+    }
+
+    /** Binary map from a PNG: 1 where the sample is above half its range. */
+    private static byte[] binary(Path f, int w, int h) throws IOException {
+        Samples r = samples(f, w, h);
+        int half = ((1 << r.bitDepth()) - 1) / 2;
+        byte[] out = new byte[w * h];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = (byte) (r.values()[p] > half ? 1 : 0);
+        }
+        return out;
+    }
+
+    /** Binary map from a .npy of (H, W) or (1, H, W): 1 where the value is above 0.5 (edge maps of the MTL code bases). */
+    private static byte[] binaryNpy(Path f, int w, int h) throws IOException {
+        Npy.Array a = Npy.read(f);
+        checkShape(f, a.shape(), new long[] {h, w}, new long[] {1, h, w});
+        byte[] out = new byte[w * h];
+        for (int p = 0; p < out.length; p++) {
+            out[p] = (byte) (a.data()[p] > 0.5f ? 1 : 0);
         }
         return out;
     }

@@ -19,7 +19,8 @@ import org.kemwb.util.AtomicFiles;
 /**
  * Paper tables 2/3 on synthetic scenes: single-task models (one run per task, no interaction)
  * and multi-task models with ca, kem and skem, all with the same steps, batch and data; the
- * table has each method's final metrics and Δm against the single-task results.
+ * table has each method's final metrics (published convention) and Δm against the single-task
+ * results (one metric per task, {@link DeltaM}).
  */
 public final class CompareExperiment {
     /** One table row: method name, metric values (metrics.csv names) and Δm (NaN for STL). */
@@ -61,9 +62,14 @@ public final class CompareExperiment {
         Path dir = out.resolve(name);
         TrainingRun run = java.nio.file.Files.exists(dir.resolve(TrainingRun.RUN_JSON)) ? TrainingRun.open(dir)
                 : TrainingRun.create(dir, config);
-        String status = run.run(row -> progress.accept(name, row), cancelled);
-        if (!"finished".equals(status)) {
+        org.kemwb.train.RunStatus status = run.run(row -> progress.accept(name, row), cancelled);
+        if (status != org.kemwb.train.RunStatus.FINISHED) {
             throw new IOException("compare: run " + dir + " ended " + status);
+        }
+        if (run.convention() != org.kemwb.metrics.MetricConvention.PUBLISHED) {
+            // an older run in the folder: its numbers would not be comparable with the others
+            throw new IOException("compare: run " + dir + " was evaluated under the " + run.convention().id()
+                    + " metric convention (an older run); delete it or choose another --out");
         }
         Map<String, Double> last = new LinkedHashMap<>();
         for (Map<String, String> r : TrainingRun.readMetrics(dir)) {

@@ -1,5 +1,6 @@
 package org.kemwb.experiment;
 
+import org.kemwb.model.Scalars;
 import static org.kemwb.model.TaskInteraction.apply;
 
 import ai.djl.ndarray.NDArray;
@@ -122,7 +123,7 @@ final class RelationalNet extends AbstractBlock {
         }
         // Each question is answered by its family's stream: blend by the 0/1 family indicator.
         NDArray rel = relational;
-        NDArray answer = logits.get(0).mul(rel.neg().add(1f)).add(logits.get(1).mul(rel));
+        NDArray answer = logits.get(0).mul(Scalars.oneMinus(rel)).add(logits.get(1).mul(rel));
         return new Output(answer, mixed);
     }
 

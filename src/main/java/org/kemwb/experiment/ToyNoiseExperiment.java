@@ -1,10 +1,11 @@
 package org.kemwb.experiment;
 
+import org.kemwb.model.Scalars;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.kemwb.model.AttentionMaps;
+import java.util.function.ToDoubleFunction;
 import org.kemwb.model.EngineSetup;
 import org.kemwb.model.InteractionKind;
 import org.kemwb.model.ModelConfig;
@@ -24,22 +25,42 @@ import org.kemwb.train.AdamW;
 import org.kemwb.util.ConfigException;
 
 /**
- * The paper's toy experiment (fig. 1a): three tasks, where task 1 must predict the mean of
- * task 2's token signal and task 2 the mean of task 1's, and task 3 is pure Gaussian noise with
- * no loss. For each interaction we measure, at initialisation and while training: the attention
- * mass tasks 1 and 2 put on task 3, how much their predictions move when only the noise is
- * resampled (relative to the prediction norm), and their losses relative to the target variance.
+ * The paper's toy experiment (fig. 1a): two signal tasks that need each other's tokens and a
+ * third task of pure noise, joined by the interaction under test (see {@link ToyProblem} for the
+ * data and {@link ToyNoiseNet} for the model). For every module and seed the read-outs of
+ * {@link ToyReadouts} are measured on a fixed evaluation set at initialisation and every
+ * {@code logEvery} steps. A module whose final loss / variance stays above
+ * {@link #LEARNED_BELOW} on a signal task for some seed is reported as "did not learn": its
+ * read-outs then say nothing about noise leaking into a working model.
  */
 public final class ToyNoiseExperiment {
     static {
         EngineSetup.init();
     }
 
-    public record Settings(List<InteractionKind> modules, int seeds, int steps, double noise, int slots, int topK,
-            int tokens, int dim, int signalDim, int batch, double lr, int logEvery) {
+    /** A signal task has learned when its final loss / variance is below this. */
+    public static final double LEARNED_BELOW = 0.1;
+    /** Samples of the fixed evaluation set. */
+    public static final int EVAL_SAMPLES = 128;
+
+    /**
+     * @param noise standard deviation of the noise task's tokens (1 = the signal tokens' scale)
+     * @param jitter standard deviation of the per-token jitter around the latent in tasks 1 and 2
+     * @param tokens L, tokens per task (a square number)
+     * @param dim token width d
+     * @param signalDim m, width of the latents u, v
+     */
+    public record Settings(List<InteractionKind> modules, int seeds, int steps, double noise, double jitter, int slots,
+            int topK, int tokens, int dim, int signalDim, int batch, double lr, int logEvery) {
+        /** The one set of defaults of the CLI ({@code kemwb toy-noise}) and the GUI page. */
         public static Settings defaults() {
-            return new Settings(List.of(InteractionKind.CA, InteractionKind.KEM, InteractionKind.SKEM), 3, 300, 1.0, 20, 3,
-                    16, 32, 8, 16, 3e-3, 10);
+            return new Settings(List.of(InteractionKind.CA, InteractionKind.KEM, InteractionKind.SKEM), 3, 1000, 1.0, 0.5,
+                    20, 3, 16, 32, 8, 32, 3e-3, 20);
+        }
+
+        public Settings withRun(int newSeeds, int newSteps, double newNoise, int newTopK) {
+            return new Settings(modules, newSeeds, newSteps, newNoise, jitter, slots, newTopK, tokens, dim, signalDim, batch,
+                    lr, logEvery);
         }
 
         public Settings validated() {
@@ -49,6 +70,7 @@ public final class ToyNoiseExperiment {
             ConfigException.checkRange("seeds", seeds, 1, 1000);
             ConfigException.checkRange("steps", steps, 0, 1_000_000);
             ConfigException.checkRange("noise", noise, 0, 1000);
+            ConfigException.checkRange("jitter", jitter, 0, 1000);
             ConfigException.checkRange("slots", slots, 1, 4096);
             ConfigException.checkRange("topK", topK, 1, 3L * tokens);
             ConfigException.checkRange("tokens", tokens, 1, 4096);
@@ -57,28 +79,97 @@ public final class ToyNoiseExperiment {
             ConfigException.checkRange("batch", batch, 1, 4096);
             ConfigException.checkRange("lr", lr, 1e-9, 1);
             ConfigException.checkRange("logEvery", logEvery, 1, 1_000_000);
+            int side = (int) Math.round(Math.sqrt(tokens));
+            if (side * side != tokens) {
+                throw new ConfigException("tokens = " + tokens + ": must be a square number");
+            }
             return this;
         }
-    }
 
-    /** One measurement of one module and seed at one step (step 0 = initialisation). */
-    public record Point(InteractionKind module, int seed, int step, double massOnNoise, double noiseSensitivity,
-            double lossTask1, double lossTask2) {
-        public static final String CSV_HEADER = "module,seed,step,mass_on_noise,noise_sensitivity,loss_task1,loss_task2";
-
-        public String csv() {
-            return String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%.6f,%.6f", module.id(), seed, step, massOnNoise,
-                    noiseSensitivity, lossTask1, lossTask2);
+        /** The steps at which points are measured: 0, logEvery, 2 logEvery, ..., steps. */
+        public int pointsPerRun() {
+            return steps / logEvery + 1 + (steps % logEvery == 0 ? 0 : 1);
         }
     }
 
-    public record Summary(InteractionKind module, Stat initMass, Stat finalMass, Stat initSensitivity,
-            Stat finalSensitivity, Stat finalLoss1, Stat finalLoss2) {}
+    /**
+     * One measurement of one module and seed at one step (step 0 = initialisation). Masses are
+     * the mean over tasks 1 and 2; {@code retrievedNoise} is NaN for {@code ca}.
+     */
+    public record Point(InteractionKind module, int seed, int step, double lossTask1, double lossTask2, double selfMass,
+            double otherMass, double noiseMass, double retrievedNoise, double noiseSensitivity, double signalSensitivity) {
+        public static final String CSV_HEADER = "module,seed,step,loss_task1,loss_task2,mass_self,mass_other,mass_noise,"
+                + "retrieved_noise_share,noise_sensitivity,signal_sensitivity";
+
+        public String csv() {
+            return String.format(Locale.ROOT, "%s,%d,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%s,%.6f,%.6f", module.id(), seed, step,
+                    lossTask1, lossTask2, selfMass, otherMass, noiseMass,
+                    Double.isNaN(retrievedNoise) ? "" : String.format(Locale.ROOT, "%.6f", retrievedNoise), noiseSensitivity,
+                    signalSensitivity);
+        }
+    }
+
+    /** The read-outs of a {@link Point}, in table order, with their column names. */
+    public enum Readout {
+        LOSS_TASK1("loss t1", Point::lossTask1),
+        LOSS_TASK2("loss t2", Point::lossTask2),
+        SELF_MASS("mass self", Point::selfMass),
+        OTHER_MASS("mass other", Point::otherMass),
+        NOISE_MASS("mass noise", Point::noiseMass),
+        RETRIEVED_NOISE("read noise", Point::retrievedNoise),
+        NOISE_SENSITIVITY("sens noise", Point::noiseSensitivity),
+        SIGNAL_SENSITIVITY("sens signal", Point::signalSensitivity);
+
+        public final String label;
+        private final ToDoubleFunction<Point> get;
+
+        Readout(String label, ToDoubleFunction<Point> get) {
+            this.label = label;
+            this.get = get;
+        }
+
+        public double of(Point p) {
+            return get.applyAsDouble(p);
+        }
+
+        public String csvName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** First and last point of every seed of one module. */
+    public record Summary(InteractionKind module, List<Point> initial, List<Point> last) {
+        public Stat initial(Readout r) {
+            return Stat.of(initial.stream().map(r::of).toList());
+        }
+
+        public Stat last(Readout r) {
+            return Stat.of(last.stream().map(r::of).toList());
+        }
+
+        /** "seed 1 task 2: 0.34" for every seed and signal task whose final loss is not below 0.1; empty = learned. */
+        public List<String> notLearned() {
+            List<String> out = new ArrayList<>();
+            for (Point p : last) {
+                if (!(p.lossTask1() < LEARNED_BELOW)) {
+                    out.add(String.format(Locale.ROOT, "seed %d task 1: %.3f", p.seed(), p.lossTask1()));
+                }
+                if (!(p.lossTask2() < LEARNED_BELOW)) {
+                    out.add(String.format(Locale.ROOT, "seed %d task 2: %.3f", p.seed(), p.lossTask2()));
+                }
+            }
+            return out;
+        }
+    }
 
     private final Settings settings;
 
     public ToyNoiseExperiment(Settings settings) {
         this.settings = settings.validated();
+    }
+
+    public Settings settings() {
+        return settings;
     }
 
     /** Runs every module and seed; each measured point goes to {@code points} as it is made. */
@@ -95,12 +186,7 @@ public final class ToyNoiseExperiment {
             if (first.isEmpty()) {
                 break;
             }
-            out.add(new Summary(module, Stat.of(first.stream().map(Point::massOnNoise).toList()),
-                    Stat.of(last.stream().map(Point::massOnNoise).toList()),
-                    Stat.of(first.stream().map(Point::noiseSensitivity).toList()),
-                    Stat.of(last.stream().map(Point::noiseSensitivity).toList()),
-                    Stat.of(last.stream().map(Point::lossTask1).toList()),
-                    Stat.of(last.stream().map(Point::lossTask2).toList())));
+            out.add(new Summary(module, first, last));
         }
         return out;
     }
@@ -111,27 +197,27 @@ public final class ToyNoiseExperiment {
                 .withMemory(settings.slots(), settings.topK()).validated("toy-noise");
     }
 
+    private ToyProblem sample(NDManager m, int batch) {
+        Settings s = settings;
+        return ToyProblem.sample(m, batch, s.tokens(), s.signalDim(), s.dim(), s.jitter(), s.noise());
+    }
+
     private List<Point> runOne(InteractionKind module, int seed, Consumer<Point> sink, BooleanSupplier cancelled) {
-        int side = (int) Math.round(Math.sqrt(settings.tokens()));
-        if (side * side != settings.tokens()) {
-            throw new ConfigException("tokens = " + settings.tokens() + ": must be a square number");
-        }
         List<Point> trace = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed(1000 + seed);
-            ToyNoiseNet net = new ToyNoiseNet(modelConfig(module), settings.signalDim(), settings.signalDim());
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3L * settings.tokens(), settings.signalDim()));
+            ToyNoiseNet net = new ToyNoiseNet(modelConfig(module), settings.signalDim());
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 3L * settings.tokens(), settings.dim()));
             List<Pair<String, Parameter>> params = net.getParameters().stream().toList();
             AdamW optimizer = new AdamW(0f);
-            ParameterStore ps = new ParameterStore(manager, false);
+            net.bind(new ParameterStore(manager, false));
             try (NDManager evalData = manager.newSubManager()) {
                 Engine.getEngine("PyTorch").setRandomSeed(77 + seed);
-                Problem eval = Problem.sample(evalData, 64, settings);
-                NDArray otherNoise = evalData.randomNormal(new Shape(64, settings.tokens(), settings.signalDim()))
-                        .mul((float) settings.noise());
+                ToyProblem eval = sample(evalData, EVAL_SAMPLES);
+                ToyProblem other = sample(evalData, EVAL_SAMPLES);
                 for (int step = 0; step <= settings.steps(); step++) {
                     if (step % settings.logEvery() == 0 || step == settings.steps()) {
-                        Point p = measure(net, ps, manager, eval, otherNoise, module, seed, step);
+                        Point p = measure(net, manager, eval, other, module, seed, step);
                         trace.add(p);
                         sink.accept(p);
                     }
@@ -140,9 +226,9 @@ public final class ToyNoiseExperiment {
                     }
                     try (NDManager scope = manager.newSubManager()) {
                         Engine.getEngine("PyTorch").setRandomSeed(seed * 1_000_003 + step);
-                        Problem batch = Problem.sample(scope, settings.batch(), settings);
+                        ToyProblem batch = sample(scope, settings.batch());
                         EngineSetup.backward(() -> {
-                            ai.djl.ndarray.NDList losses = batch.loss(net.forward(ps, batch.inputs(), true, false).predictions());
+                            NDList losses = batch.loss(net.forward(batch, true, false).predictions());
                             return losses.get(0).add(losses.get(1));
                         });
                         optimizer.update(params, (float) settings.lr());
@@ -153,46 +239,73 @@ public final class ToyNoiseExperiment {
         return trace;
     }
 
-    private Point measure(ToyNoiseNet net, ParameterStore ps, NDManager manager, Problem eval, NDArray otherNoise,
-            InteractionKind module, int seed, int step) {
+    /**
+     * Measures every read-out of {@code model} on {@code eval}; {@code other} supplies the
+     * resampled noise and signal tokens (same shapes).
+     */
+    static Point measure(ToyModel model, NDManager manager, ToyProblem eval, ToyProblem other, InteractionKind module,
+            int seed, int step) {
         EngineSetup.noGradOnThisThread();
         try (NDManager scope = manager.newSubManager()) {
-            ToyNoiseNet.Output out = net.forward(ps, eval.inputs(), false, true);
-            AttentionMaps maps = out.interaction().attention();
-            NDArray mass = maps.taskMass(); // (B, 3, 3)
-            double onNoise = mass.get(new NDIndex(":, 0:2, 2")).mean().getFloat();
+            eval.tempAttach(scope);
+            other.tempAttach(scope);
+            ToyModel.Output out = model.forward(eval, false, true);
+            double[][] mass = ToyReadouts.taskMass(out.attention());
+            int l = out.attention().tokensPerTask();
+            double retrieved = out.attention().retrieveHeads() == null ? Double.NaN
+                    : ToyReadouts.retrievedShare(out.attention().retrieveHeads(), l, 2);
             NDArray pred = out.predictions();
-            NDArray pred2 = net.forward(ps, eval.withNoise(otherNoise).inputs(), false, false).predictions();
-            NDArray p12 = pred.get(new NDIndex(":, 0:2, :"));
-            double change = pred2.get(new NDIndex(":, 0:2, :")).sub(p12).norm().getFloat()
-                    / Math.max(1e-12, p12.norm().getFloat());
-            var losses = eval.loss(pred);
-            return new Point(module, seed, step, onNoise, change, losses.get(0).getFloat(), losses.get(1).getFloat());
+            double noiseSensitivity = ToyReadouts.relativeChange(pred,
+                    model.forward(eval.withNoise(other.noise()), false, false).predictions());
+            double signalSensitivity = (ToyReadouts.relativeChange(pred,
+                    model.forward(eval.withTask1(other), false, false).predictions())
+                    + ToyReadouts.relativeChange(pred, model.forward(eval.withTask2(other), false, false).predictions())) / 2;
+            NDList losses = eval.loss(pred);
+            return new Point(module, seed, step, losses.get(0).getFloat(), losses.get(1).getFloat(),
+                    ToyReadouts.selfMass(mass), ToyReadouts.otherMass(mass), ToyReadouts.noiseMass(mass), retrieved,
+                    noiseSensitivity, signalSensitivity);
         }
     }
 
-    /** Task inputs a, b, noise (B, L, m) and targets mean(b), mean(a). */
-    record Problem(NDArray a, NDArray b, NDArray noise) {
-        static Problem sample(NDManager m, int batch, Settings s) {
-            Shape shape = new Shape(batch, s.tokens(), s.signalDim());
-            return new Problem(m.randomNormal(shape), m.randomNormal(shape), m.randomNormal(shape).mul((float) s.noise()));
+    /** Monospaced table: per module its read-outs at init and after training (mean ± std over seeds). */
+    public static String table(List<Summary> summaries) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-6s %-5s", "module", "when"));
+        for (Readout r : Readout.values()) {
+            sb.append(String.format(Locale.ROOT, " %-15s", r.label));
         }
+        sb.append('\n');
+        for (Summary s : summaries) {
+            for (boolean fin : new boolean[] {false, true}) {
+                sb.append(String.format(Locale.ROOT, "%-6s %-5s", s.module().id(), fin ? "final" : "init"));
+                for (Readout r : Readout.values()) {
+                    Stat st = fin ? s.last(r) : s.initial(r);
+                    sb.append(String.format(Locale.ROOT, " %-15s",
+                            Double.isNaN(st.mean()) ? "-" : String.format(Locale.ROOT, "%.3f ± %.3f", st.mean(), st.std())));
+                }
+                sb.append('\n');
+            }
+            List<String> bad = s.notLearned();
+            sb.append(String.format(Locale.ROOT, "%-6s %s%n", "", bad.isEmpty()
+                    ? "learned: every seed's final loss / variance < " + LEARNED_BELOW + " on tasks 1 and 2"
+                    : "DID NOT LEARN (final loss / variance >= " + LEARNED_BELOW + "): " + String.join(", ", bad)));
+        }
+        return sb.toString();
+    }
 
-        Problem withNoise(NDArray otherNoise) {
-            return new Problem(a, b, otherNoise);
+    /** CSV: module, when (init/final), readout, mean, std, seeds. */
+    public static String summaryCsv(List<Summary> summaries) {
+        StringBuilder sb = new StringBuilder("module,when,readout,mean,std,seeds,learned\n");
+        for (Summary s : summaries) {
+            for (boolean fin : new boolean[] {false, true}) {
+                for (Readout r : Readout.values()) {
+                    Stat st = fin ? s.last(r) : s.initial(r);
+                    sb.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%d,%b%n", s.module().id(), fin ? "final" : "init",
+                            r.csvName(), Double.isNaN(st.mean()) ? "" : String.format(Locale.ROOT, "%.6f", st.mean()),
+                            Double.isNaN(st.std()) ? "" : String.format(Locale.ROOT, "%.6f", st.std()), s.last().size(),
+                            s.notLearned().isEmpty()));
+                }
+            }
         }
-
-        NDArray inputs() {
-            return a.concat(b, 1).concat(noise, 1);
-        }
-
-        /** Mean squared error of tasks 1 and 2 divided by their target variance (1 = predicting 0). */
-        ai.djl.ndarray.NDList loss(NDArray pred) {
-            NDArray t1 = b.mean(new int[] {1});
-            NDArray t2 = a.mean(new int[] {1});
-            NDArray l1 = pred.get(new NDIndex(":, 0, :")).sub(t1).square().mean().div(t1.square().mean());
-            NDArray l2 = pred.get(new NDIndex(":, 1, :")).sub(t2).square().mean().div(t2.square().mean());
-            return new ai.djl.ndarray.NDList(l1, l2);
-        }
+        return sb.toString();
     }
 }

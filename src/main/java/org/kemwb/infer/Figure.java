@@ -46,15 +46,16 @@ public final class Figure {
     public Figure(String heading, BufferedImage image, Prediction p, Sample gt) {
         this.heading = heading;
         this.aspect = (double) image.getWidth() / image.getHeight();
-        int s = p.size();
-        boolean truth = gt != null && gt.size() == s;
+        int h = p.height();
+        int w = p.width();
+        boolean truth = gt != null && gt.size() == h && gt.size() == w;
         rows.add(new Cell[] {new Cell("image (" + image.getWidth() + "x" + image.getHeight() + ")", image, List.of(), null, null, null)});
         for (int t = 0; t < p.tasks().size(); t++) {
             Task task = p.tasks().get(t);
             float[] out = p.outputs().get(t);
             float lo = Float.POSITIVE_INFINITY;
             float hi = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < s * s; i++) {
+            for (int i = 0; i < h * w; i++) {
                 lo = Math.min(lo, out[i]);
                 hi = Math.max(hi, out[i]);
             }
@@ -65,7 +66,7 @@ public final class Figure {
                 case EDGES, SALIENCY -> "probability: black 0, white 1";
                 default -> null;
             };
-            Cell output = new Cell(task.id(), OutputImages.render(task, out, p.channels(t), s), classes, range, "m", note);
+            Cell output = new Cell(task.id(), OutputImages.render(task, out, p.channels(t), h, w), classes, range, "m", note);
             if (!truth) {
                 rows.add(new Cell[] {output});
                 continue;
@@ -75,12 +76,12 @@ public final class Figure {
             float max = ErrorMaps.max(err);
             Cell error;
             if (ErrorMaps.binary(task)) {
-                error = new Cell(task.id() + " error", ErrorMaps.render(task, err, s, max),
+                error = new Cell(task.id() + " error", ErrorMaps.render(task, err, w, max),
                         List.of(new String[] {Integer.toString(ErrorMaps.WRONG), "wrong"}, new String[] {Integer.toString(ErrorMaps.RIGHT), "right"},
                                 new String[] {"0", "no label"}), null, null,
                         String.format(Locale.ROOT, "%.1f %% of labelled pixels wrong", 100 * ErrorMaps.mean(err)));
             } else {
-                error = new Cell(task.id() + " error", ErrorMaps.render(task, err, s, max), List.of(), new double[] {0, max},
+                error = new Cell(task.id() + " error", ErrorMaps.render(task, err, w, max), List.of(), new double[] {0, max},
                         ErrorMaps.unit(task), String.format(Locale.ROOT, "mean %.3g %s", ErrorMaps.mean(err), ErrorMaps.unit(task)));
             }
             rows.add(new Cell[] {output, label, error});

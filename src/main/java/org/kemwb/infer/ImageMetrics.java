@@ -15,8 +15,11 @@ public final class ImageMetrics {
     /** task id -> "name value" text. */
     public static Map<Task, String> of(Prediction p, Sample gt) {
         Map<Task, String> out = new LinkedHashMap<>();
-        int s = p.size();
-        int n = s * s;
+        int n = p.height() * p.width();
+        if (gt.size() * gt.size() != n) {
+            throw new IllegalArgumentException("ground truth is " + gt.size() + "x" + gt.size() + ", the prediction "
+                    + p.height() + "x" + p.width());
+        }
         for (int t = 0; t < p.tasks().size(); t++) {
             Task task = p.tasks().get(t);
             float[] o = p.outputs().get(t);

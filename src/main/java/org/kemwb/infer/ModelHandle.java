@@ -19,8 +19,18 @@ public interface ModelHandle extends AutoCloseable {
 
     Device device();
 
-    /** @param rgb planar RGB in [0,1] at the model's size */
-    Prediction predict(float[] rgb, boolean withAttention);
+    /** @param rgb planar RGB in [0,1] at the model's training size (height x width) */
+    default Prediction predict(float[] rgb, boolean withAttention) {
+        return predict(rgb, config().height(), config().width(), InputSize.MODEL, withAttention);
+    }
+
+    /**
+     * Runs an image of its own size; outputs come back at that size ({@link InferenceEngine}).
+     *
+     * @param rgb planar RGB in [0,1], (3, height, width)
+     * @throws IllegalArgumentException when this model cannot run at that input size, naming why
+     */
+    Prediction predict(float[] rgb, int height, int width, InputSize size, boolean withAttention);
 
     @Override
     void close();
@@ -54,8 +64,8 @@ public interface ModelHandle extends AutoCloseable {
             }
 
             @Override
-            public Prediction predict(float[] rgb, boolean withAttention) {
-                return InferenceEngine.predict(model, rgb, withAttention);
+            public Prediction predict(float[] rgb, int height, int width, InputSize size, boolean withAttention) {
+                return InferenceEngine.predict(model, rgb, height, width, size, withAttention);
             }
 
             @Override

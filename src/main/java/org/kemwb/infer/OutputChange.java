@@ -11,8 +11,7 @@ public final class OutputChange {
     private OutputChange() {}
 
     public static float[] of(Prediction before, Prediction after, int task) {
-        int s = before.size();
-        int n = s * s;
+        int n = before.height() * before.width();
         float[] a = before.outputs().get(task);
         float[] b = after.outputs().get(task);
         int c = before.channels(task);
@@ -32,17 +31,17 @@ public final class OutputChange {
         return out;
     }
 
-    /** Mean of a change map outside (or inside) a rectangle given in fractions of the image. */
-    public static double mean(float[] change, int size, double x0, double y0, double x1, double y1, boolean inside) {
+    /** Mean of a change map (height x width) outside (or inside) a rectangle given in fractions of the image. */
+    public static double mean(float[] change, int height, int width, double x0, double y0, double x1, double y1, boolean inside) {
         double sum = 0;
         int count = 0;
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                double fx = (x + 0.5) / size;
-                double fy = (y + 0.5) / size;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double fx = (x + 0.5) / width;
+                double fy = (y + 0.5) / height;
                 boolean in = fx >= x0 && fx <= x1 && fy >= y0 && fy <= y1;
                 if (in == inside) {
-                    sum += change[y * size + x];
+                    sum += change[y * width + x];
                     count++;
                 }
             }

@@ -1,13 +1,10 @@
 package org.kemwb.infer;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.kemwb.io.Npy;
 import org.kemwb.model.Task;
 import org.kemwb.util.AtomicFiles;
 
@@ -20,10 +17,14 @@ public final class OutputImages {
 
     private OutputImages() {}
 
-    /** Colour image of one task's raw output (C, H, W). */
-    public static BufferedImage render(Task task, float[] out, int channels, int size) {
-        int n = size * size;
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    /** Colour image (width x height) of one task's raw output, planar (C, height, width). */
+    public static BufferedImage render(Task task, float[] out, int channels, int height, int width) {
+        int n = height * width;
+        if (out.length != channels * n) {
+            throw new IllegalArgumentException(task.id() + " output has " + out.length + " values, expected " + channels + "x"
+                    + height + "x" + width);
+        }
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         if (task == Task.DEPTH) {
@@ -42,7 +43,7 @@ public final class OutputImages {
                     yield (g << 16) | (g << 8) | g;
                 }
             };
-            img.setRGB(p % size, p / size, rgb);
+            img.setRGB(p % width, p / width, rgb);
         }
         return img;
     }
@@ -70,9 +71,12 @@ public final class OutputImages {
         return img;
     }
 
-    /** Colour of class c in every class map. */
+    /**
+     * Colour of class c in every class map: the workbench palette for the first ten classes, then
+     * the PASCAL VOC colour map entry c + 1, so 40 NYUD-v2 or 59 PASCAL-Context classes stay distinct.
+     */
     public static int classColour(int c) {
-        return PALETTE[c % PALETTE.length];
+        return c < PALETTE.length ? PALETTE[c] : org.kemwb.data.ClassNames.vocColour(c + 1);
     }
 
     public static int argmax(float[] out, int channels, int n, int p) {
@@ -102,30 +106,25 @@ public final class OutputImages {
         AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
     }
 
-    /** Writes a little-endian float32 .npy file of the given shape. */
-    public static void writeNpy(float[] data, long[] shape, Path file) throws IOException {
-        byte[] bytes = npyBytes(data, shape);
-        AtomicFiles.write(file, o -> o.write(bytes));
+    /**
+     * Writes a class map as a .npy file of shape (height, width): uint8 ({@code |u1}) for up to
+     * 256 classes, else little-endian int32.
+     */
+    public static void writeClassNpy(int[] classes, int classCount, int height, int width, Path file) throws IOException {
+        if (classCount <= 256) {
+            Npy.writeU8(classes, new long[] {height, width}, file);
+        } else {
+            Npy.write(classes, new long[] {height, width}, file);
+        }
     }
 
-    /** The bytes of a little-endian float32 .npy file of the given shape. */
-    public static byte[] npyBytes(float[] data, long[] shape) throws IOException {
-        StringBuilder dims = new StringBuilder();
-        for (long s : shape) {
-            dims.append(s).append(", ");
-        }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims.toString().trim().replaceAll(",$", shape.length == 1 ? "," : "") + "), }";
-        int headerLen = 10 + dict.length() + 1;
-        int pad = (64 - headerLen % 64) % 64;
-        String header = dict + " ".repeat(pad) + "\n";
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0});
-        out.write(header.length() & 0xff);
-        out.write((header.length() >> 8) & 0xff);
-        out.write(header.getBytes(StandardCharsets.US_ASCII));
-        ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        buf.asFloatBuffer().put(data);
-        out.write(buf.array());
-        return out.toByteArray();
+    /** Writes a little-endian float32 .npy file of the given shape, atomically ({@link Npy#write}). */
+    public static void writeNpy(float[] data, long[] shape, Path file) throws IOException {
+        Npy.write(data, shape, file);
+    }
+
+    /** Writes a little-endian int32 .npy file (class maps) of the given shape, atomically. */
+    public static void writeNpy(int[] data, long[] shape, Path file) throws IOException {
+        Npy.write(data, shape, file);
     }
 }

@@ -7,18 +7,45 @@ import org.kemwb.model.Task;
 
 /**
  * Plain-Java result of one inference on one image (nothing native, safe to hand to the UI).
+ * Every map addresses the original image's pixels; tokens address the gh x gw grid the model ran
+ * at, and {@link #tokenAt}/{@link #tokenBox} translate between the two.
  *
- * @param outputs per task, planar (C, S, S) at the model size S
- * @param tokenAttention (K*L) x (K*L) row-major, where each token's update came from; null for
- *     {@code none}
+ * @param letterbox how the image (height x width) sat in the model input; its model size / patch
+ *     is the token grid gh x gw
+ * @param outputs per task, planar (C, height, width) at the image's own size, in the model's
+ *     output units (class and edge/saliency logits, metres, unit normals), brought back by
+ *     {@link Letterbox#restore}
+ * @param tokenAttention (K*L) x (K*L) row-major, where each token's update came from, L = gh*gw;
+ *     null without attention or for {@code none}
  * @param taskMass K x K row-major: mass task t takes from task s
  * @param retrieve N x (K*L) row-major KEM retrieve weights (each slot's k tokens), null otherwise
  */
-public record Prediction(ModelConfig config, List<float[]> outputs, float[] tokenAttention, float[] taskMass,
-        float[] retrieve, double forwardMs) {
+public record Prediction(ModelConfig config, Letterbox letterbox, List<float[]> outputs, float[] tokenAttention,
+        float[] taskMass, float[] retrieve, double forwardMs) {
 
-    public int size() {
-        return config.imageSize();
+    /** Image rows. */
+    public int height() {
+        return letterbox.imageHeight();
+    }
+
+    /** Image columns. */
+    public int width() {
+        return letterbox.imageWidth();
+    }
+
+    /** Token grid rows gh the model ran with. */
+    public int gridHeight() {
+        return letterbox.modelHeight() / config.patch();
+    }
+
+    /** Token grid columns gw the model ran with. */
+    public int gridWidth() {
+        return letterbox.modelWidth() / config.patch();
+    }
+
+    /** Tokens per task L = gh * gw. */
+    public int tokens() {
+        return gridHeight() * gridWidth();
     }
 
     public List<Task> tasks() {
@@ -33,16 +60,32 @@ public record Prediction(ModelConfig config, List<float[]> outputs, float[] toke
         return config.tasks().get(task).channels(config);
     }
 
+    /** Class map (height x width, row-major) of a class task: arg-max of its resampled logits. */
+    public int[] classMap(int task) {
+        return Letterbox.classMap(outputs.get(task), channels(task));
+    }
+
+    /** Row-major cell (gy * gw + gx) of the token whose patch holds image pixel (x, y). */
+    public int tokenAt(int x, int y) {
+        return letterbox.tokenAt(x, y, config.patch());
+    }
+
+    /** Image region {x0, y0, x1, y1} (continuous pixels) a token covers, or null if it is all padding. */
+    public double[] tokenBox(int cell) {
+        return letterbox.tokenBox(cell, config.patch());
+    }
+
     /** Tokens (task, gx, gy, weight) slot n of a KEM model read, largest weight first. */
     public List<int[]> slotReads(int slot) {
-        int kl = config.taskCount() * config.tokens();
+        int l = tokens();
+        int kl = config.taskCount() * l;
         List<int[]> reads = new java.util.ArrayList<>();
         for (int j = 0; j < kl; j++) {
             float w = retrieve[slot * kl + j];
             if (w > 0) {
-                int task = j / config.tokens();
-                int cell = j % config.tokens();
-                reads.add(new int[] {task, cell % config.gridSide(), cell / config.gridSide(), Math.round(w * 1000)});
+                int task = j / l;
+                int cell = j % l;
+                reads.add(new int[] {task, cell % gridWidth(), cell / gridWidth(), Math.round(w * 1000)});
             }
         }
         reads.sort((a, b) -> Integer.compare(b[3], a[3]));
@@ -51,15 +94,15 @@ public record Prediction(ModelConfig config, List<float[]> outputs, float[] toke
 
     /**
      * Attention of the token of target task {@code target} at grid cell (gx, gy) on the tokens of
-     * source task {@code source}: an L-long row (grid-side squared), or null without attention.
+     * source task {@code source}: an L-long row (gh x gw, row-major), or null without attention.
      */
     public float[] attentionRow(int target, int source, int gx, int gy) {
         if (tokenAttention == null) {
             return null;
         }
-        int l = config.tokens();
+        int l = tokens();
         int k = config.taskCount();
-        int row = target * l + gy * config.gridSide() + gx;
+        int row = target * l + gy * gridWidth() + gx;
         float[] out = new float[l];
         System.arraycopy(tokenAttention, row * (k * l) + source * l, out, 0, l);
         return out;

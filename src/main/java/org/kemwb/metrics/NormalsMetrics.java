@@ -2,7 +2,13 @@ package org.kemwb.metrics;
 
 import java.util.Arrays;
 
-/** Angle error (degrees) between predicted and labelled normals, planar (3, n) arrays. */
+/**
+ * Angle error (degrees) between predicted and labelled normals, planar (3, n) arrays, pooled over
+ * every valid pixel of a set (a label of zero length is "no label"). Both vectors are normalised
+ * first. Mean, median, RMSE = sqrt(mean angle²) and the fraction within 11.25/22.5/30 degrees, as
+ * {@code eval_normals} of Multi-Task-Learning-PyTorch computes them (the same under every
+ * {@link MetricConvention}).
+ */
 public final class NormalsMetrics {
     private double[] angles = new double[1024];
     private int count;
@@ -31,6 +37,18 @@ public final class NormalsMetrics {
 
     public double mean() {
         return count == 0 ? Double.NaN : Arrays.stream(angles, 0, count).average().orElse(Double.NaN);
+    }
+
+    /** Root mean square angle error in degrees; NaN when no pixel was scored. */
+    public double rmse() {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += angles[i] * angles[i];
+        }
+        return Math.sqrt(sum / count);
     }
 
     public double median() {

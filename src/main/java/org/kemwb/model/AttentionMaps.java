@@ -15,9 +15,19 @@ import ai.djl.ndarray.index.NDIndex;
  *     attention A_w A_r (write then retrieve). Rows sum to 1.
  * @param retrieve (B, N, K*L) KEM retrieve weights, or null for {@code ca}
  * @param write (B, K*L, N) KEM write weights, or null for {@code ca}
+ * @param headTokenAttention (B, h, K*L, K*L) the token attention of every head before the head
+ *     mean (rows sum to 1), or null where the interaction does not keep it
+ * @param retrieveHeads (B, h, N, K*L) KEM retrieve weights of every head; exactly k entries of
+ *     each row are non-zero (the tokens that slot reads). Null for {@code ca}
  */
 public record AttentionMaps(InteractionKind kind, int tasks, int tokensPerTask, NDArray tokenAttention,
-        NDArray retrieve, NDArray write) {
+        NDArray retrieve, NDArray write, NDArray headTokenAttention, NDArray retrieveHeads) {
+
+    /** Maps without per-head arrays. */
+    public AttentionMaps(InteractionKind kind, int tasks, int tokensPerTask, NDArray tokenAttention, NDArray retrieve,
+            NDArray write) {
+        this(kind, tasks, tokensPerTask, tokenAttention, retrieve, write, null, null);
+    }
 
     /**
      * (B, K, K): entry [t, s] is the mass task t's tokens take from task s's tokens, averaged

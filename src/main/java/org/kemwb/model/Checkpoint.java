@@ -42,6 +42,7 @@ public final class Checkpoint {
     public record Header(ModelConfig config, Map<String, String> metadata) {}
 
     public static void save(LoadedModel model, Path file, Map<String, String> metadata) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("checkpoint write");
         byte[] config = Json.MAPPER.writeValueAsBytes(model.config());
         List<Pair<String, Parameter>> params = model.net().getParameters().stream().toList();
         AtomicFiles.write(file, raw -> {
@@ -77,6 +78,7 @@ public final class Checkpoint {
 
     /** Loads a checkpoint onto a device, rebuilding the model from the config inside it. */
     public static LoadedModel load(Path file, Device device) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("model load");
         try (DataInputStream in = open(file)) {
             Header header = readHeader(in, file);
             LoadedModel model = LoadedModel.create(header.config(), device, 0, file.toAbsolutePath().getParent());
@@ -133,7 +135,7 @@ public final class Checkpoint {
                         throw new CheckpointException(file, "parameter '" + name + "' holds data of shape "
                                 + decoded.getShape() + " but the config builds " + want);
                     }
-                    decoded.toDevice(target.getValue().getArray().getDevice(), false).copyTo(target.getValue().getArray());
+                    WeightCopy.into(target.getValue().getArray(), decoded);
                 }
             }
             if (count != expected.size()) {

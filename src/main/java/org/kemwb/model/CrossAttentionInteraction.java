@@ -33,8 +33,8 @@ public final class CrossAttentionInteraction extends TaskInteraction {
         NDArray update = apply(output, ps, AttentionOps.mergeHeads(attention.matMul(v)), training);
         NDArray tokens = x.add(AttentionOps.scale(update, config.lambda()));
         AttentionMaps maps = withAttention
-                ? new AttentionMaps(config.interaction(), config.taskCount(), config.tokens(),
-                        attention.mean(new int[] {1}), null, null)
+                ? new AttentionMaps(config.interaction(), config.taskCount(), (int) (x.getShape().get(1) / config.taskCount()),
+                        attention.mean(new int[] {1}), null, null, attention, null)
                 : null;
         return new InteractionResult(tokens, maps);
     }

@@ -14,7 +14,7 @@ import ai.djl.training.ParameterStore;
  * Cross-task affinity learning (seed 002) in the token setting of this workbench:
  * <ol>
  *   <li>intra-task: every task s has its token affinities A_s = softmax(X_s X_s^T / sqrt(d)), an
- *       L x L matrix whose row i, seen on the G x G token grid, is a map of what token i is like;</li>
+ *       L x L matrix whose row i, seen on the gh x gw token grid, is a map of what token i is like;</li>
  *   <li>inter-task: the K tasks' rows are interleaved (row i of every task side by side) and each
  *       target task t applies its own grouped convolution: one group per token i, K input
  *       channels (the tasks' row-i maps), one output channel, a 3 x 3 kernel over the grid,
@@ -26,6 +26,7 @@ import ai.djl.training.ParameterStore;
  * times the nine shifted value maps per source (no DJL Conv2d: libtorch's CPU convolution
  * backward gave NaN gradients here, see PatchStem).
  * Attention shown: block (t, s) = |contribution of task s's affinities to M_t|, rows normalised.
+ * The weights are per token of the training grid, so a CTAL model runs only at its training size.
  * Cost O(9 K^2 L^2 d) time and O(K L^2 + 9 K^2 L d) memory, like cross-attention's O(K^2 L^2).
  */
 public final class CtalInteraction extends TaskInteraction {
@@ -53,7 +54,11 @@ public final class CtalInteraction extends TaskInteraction {
     public InteractionResult interact(ParameterStore ps, NDArray x, boolean training, boolean withAttention) {
         int k = config.taskCount();
         int l = config.tokens();
-        int g = config.gridSide();
+        int gh = config.gridHeight();
+        int gw = config.gridWidth();
+        if (x.getShape().get(1) != (long) k * l) {
+            throw new IllegalArgumentException(sizeRefusal(config, x.getShape().get(1) / k));
+        }
         NDList perTask = x.split(k, 1);
         NDList affinities = new NDList();
         for (int s = 0; s < k; s++) {
@@ -71,7 +76,7 @@ public final class CtalInteraction extends TaskInteraction {
             // and S_tap V is V shifted the other way on the grid: 9 small (L x d) shifts and one
             // A_s (Y_0 | ... | Y_8) product per source instead of 9 shifted L x L copies.
             NDArray v = apply(values[t], ps, perTask.get(t), training); // (B, L, d)
-            NDArray vGrid = v.reshape(b, g, g, config.dim());
+            NDArray vGrid = v.reshape(b, gh, gw, config.dim());
             NDList taps = new NDList();
             for (int tap = 0; tap < TAPS; tap++) {
                 taps.add(shift(shift(vGrid, 1, 1 - tap / 3), 2, 1 - tap % 3).reshape(b, l, 1, config.dim()));
@@ -98,8 +103,7 @@ public final class CtalInteraction extends TaskInteraction {
     private NDArray attention(NDList affinities, NDArray w, long b) {
         int k = config.taskCount();
         int l = config.tokens();
-        int g = config.gridSide();
-        NDArray grid = NDArrays.stack(affinities, 1).reshape(b, k, l, g, g);
+        NDArray grid = NDArrays.stack(affinities, 1).reshape(b, k, l, config.gridHeight(), config.gridWidth());
         NDArray[] shifted = new NDArray[TAPS];
         for (int tap = 0; tap < TAPS; tap++) {
             shifted[tap] = shift(shift(grid, 3, tap / 3 - 1), 4, tap % 3 - 1).reshape(b, k, l, l);
@@ -113,11 +117,18 @@ public final class CtalInteraction extends TaskInteraction {
                 contribution = contribution == null ? term : contribution.add(term);
             }
             NDArray magnitude = contribution.abs();
-            NDArray share = magnitude.div(magnitude.sum(new int[] {1, 3}, true).maximum(1e-12f));
+            NDArray share = magnitude.div(Scalars.maximum(magnitude.sum(new int[] {1, 3}, true), 1e-12f));
             blocks.add(NDArrays.concat(share.split(k, 1).stream().map(a -> a.squeeze(1))
                     .collect(NDList::new, NDList::add, NDList::addAll), 2)); // (B, L, K*L)
         }
         return NDArrays.concat(blocks, 1);
+    }
+
+    /** The message refusing to run a CTAL model on {@code tokens} tokens per task. */
+    static String sizeRefusal(ModelConfig config, long tokens) {
+        return "ctal has per-token convolution weights for its " + config.gridHeight() + " x " + config.gridWidth()
+                + " token grid (" + config.height() + " x " + config.width() + " pixels) and cannot run on " + tokens
+                + " tokens per task: use the model's own input size";
     }
 
     /** y[..., p, ...] = x[..., p + by, ...] along {@code axis}, zero outside the grid. */

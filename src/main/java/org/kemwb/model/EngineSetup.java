@@ -32,6 +32,36 @@ public final class EngineSetup {
     }
 
     /**
+     * Intra-op threads for jobs started from the workbench window: KEMWB_THREADS when set, else
+     * one fewer than the cores when there is more than one, so the JavaFX thread keeps a core
+     * while a job runs (the CLI keeps libtorch's default, all cores).
+     *
+     * @param cores available processors
+     * @param configured the KEMWB_THREADS value, or null
+     */
+    public static int uiJobThreads(int cores, String configured) {
+        if (configured != null && !configured.isBlank()) {
+            try {
+                return Math.max(1, Integer.parseInt(configured.trim()));
+            } catch (NumberFormatException e) {
+                // fall through to the default
+            }
+        }
+        return cores > 1 ? cores - 1 : 1;
+    }
+
+    /**
+     * Sets libtorch's intra-op threads for work started on the calling thread (OpenMP keeps
+     * the count per thread; threads started later inherit it) to {@link #uiJobThreads}.
+     * Loads the engine when it is not loaded yet; call on a background thread.
+     */
+    public static void useUiJobThreadsOnThisThread() {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(uiJobThreads(Runtime.getRuntime().availableProcessors(),
+                System.getenv("KEMWB_THREADS")));
+    }
+
+    /**
      * Turns autograd recording off on the calling thread. PyTorch's grad mode is per thread and
      * on by default in new threads; DJL's GradientCollector restores the previous mode when it
      * closes, so on a fresh worker thread inference would build graphs and in-place optimizer

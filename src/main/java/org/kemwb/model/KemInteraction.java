@@ -83,9 +83,9 @@ public final class KemInteraction extends TaskInteraction {
 
         AttentionMaps maps = null;
         if (withAttention) {
-            NDArray effective = write.matMul(retrieve).mean(new int[] {1});
-            maps = new AttentionMaps(config.interaction(), config.taskCount(), config.tokens(), effective,
-                    retrieve.mean(new int[] {1}), write.mean(new int[] {1}));
+            NDArray perHead = write.matMul(retrieve); // (B, h, KL, KL)
+            maps = new AttentionMaps(config.interaction(), config.taskCount(), (int) (x.getShape().get(1) / config.taskCount()),
+                    perHead.mean(new int[] {1}), retrieve.mean(new int[] {1}), write.mean(new int[] {1}), perHead, retrieve);
         }
         return new InteractionResult(tokens, maps);
     }

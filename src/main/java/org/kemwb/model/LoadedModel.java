@@ -37,6 +37,7 @@ public final class LoadedModel implements AutoCloseable {
      * backbone path (a checkpoint's folder); null means the working directory.
      */
     public static LoadedModel create(ModelConfig config, Device device, long seed, Path baseDir) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("model build");
         config.validated("model");
         Model backbone = null;
         Block frozen = null;
@@ -91,6 +92,7 @@ public final class LoadedModel implements AutoCloseable {
      * [0,1] on any device).
      */
     public NetOutput infer(NDManager scope, NDArray images, boolean withAttention) {
+        org.kemwb.util.UiThreadGuard.check("inference");
         EngineSetup.noGradOnThisThread();
         NDArray onDevice = images.toDevice(device(), false);
         onDevice.attach(scope);

@@ -10,8 +10,10 @@ import org.kemwb.util.Json;
  *
  * @param tasks the tasks, in head order
  * @param interaction the task-interaction module
- * @param imageSize square input size in pixels the model is built for
- * @param patch backbone stride (8 or 16): tokens per task L = (imageSize / patch)^2
+ * @param imageSize square input size in pixels the model is built for, used when imageHeight and
+ *     imageWidth are 0 (every config written before non-square inputs)
+ * @param patch backbone stride (8 or 16): token grid gh x gw = (height / patch) x (width / patch),
+ *     tokens per task L = gh * gw
  * @param dim token width d
  * @param heads attention heads of every attention in the model
  * @param encoderDepth ViT blocks of each task encoder (paper: 2)
@@ -29,6 +31,10 @@ import org.kemwb.util.Json;
  *     al.): the model then carries one log-variance per task, used only by training
  * @param etfVertices vertices of the sKEM simplex ETF; 0 means one per task (the paper's choice).
  *     Other counts let the imbalance experiment ask whether the number of vertices matters
+ * @param imageHeight input height in pixels the model is trained at (rows); 0 = imageSize
+ * @param imageWidth input width in pixels the model is trained at (columns); 0 = imageSize. The
+ *     model can also run at other sizes (multiples of patch): its position embeddings are then
+ *     bilinearly interpolated to the new grid ({@link MultiTaskNet#forward}), except for CTAL
  */
 public record ModelConfig(
         List<Task> tasks,
@@ -49,7 +55,9 @@ public record ModelConfig(
         String backbone,
         int backboneChannels,
         boolean learnedLossWeights,
-        int etfVertices) {
+        int etfVertices,
+        int imageHeight,
+        int imageWidth) {
 
     public static final String STEM = "stem";
 
@@ -57,7 +65,16 @@ public record ModelConfig(
         tasks = List.copyOf(tasks);
     }
 
-    /** A config with the ETF at its default of one vertex per task. */
+    /** A square config (imageHeight = imageWidth = imageSize). */
+    public ModelConfig(List<Task> tasks, InteractionKind interaction, int imageSize, int patch, int dim, int heads,
+            int encoderDepth, int decoderDepth, int mlpRatio, int slots, int topK, double lambda, int semsegClasses,
+            int partsClasses, long etfSeed, String backbone, int backboneChannels, boolean learnedLossWeights,
+            int etfVertices) {
+        this(tasks, interaction, imageSize, patch, dim, heads, encoderDepth, decoderDepth, mlpRatio, slots, topK, lambda,
+                semsegClasses, partsClasses, etfSeed, backbone, backboneChannels, learnedLossWeights, etfVertices, 0, 0);
+    }
+
+    /** A square config with the ETF at its default of one vertex per task. */
     public ModelConfig(List<Task> tasks, InteractionKind interaction, int imageSize, int patch, int dim, int heads,
             int encoderDepth, int decoderDepth, int mlpRatio, int slots, int topK, double lambda, int semsegClasses,
             int partsClasses, long etfSeed, String backbone, int backboneChannels, boolean learnedLossWeights) {
@@ -84,14 +101,41 @@ public record ModelConfig(
         return etfVertices > 0 ? etfVertices : taskCount();
     }
 
-    /** Tokens per task, L. */
-    public int tokens() {
-        int side = imageSize / patch;
-        return side * side;
+    /** Input height the model is trained at, pixels (rows). */
+    public int height() {
+        return imageHeight > 0 ? imageHeight : imageSize;
     }
 
+    /** Input width the model is trained at, pixels (columns). */
+    public int width() {
+        return imageWidth > 0 ? imageWidth : imageSize;
+    }
+
+    public boolean square() {
+        return height() == width();
+    }
+
+    /** Token grid rows gh = height / patch. */
+    public int gridHeight() {
+        return height() / patch;
+    }
+
+    /** Token grid columns gw = width / patch. */
+    public int gridWidth() {
+        return width() / patch;
+    }
+
+    /** Tokens per task at the training size, L = gh * gw (row-major: cell = gy * gw + gx). */
+    public int tokens() {
+        return gridHeight() * gridWidth();
+    }
+
+    /** Side of a square token grid; throws for a non-square config (use gridHeight/gridWidth). */
     public int gridSide() {
-        return imageSize / patch;
+        if (!square()) {
+            throw new IllegalStateException("the model's token grid is " + gridHeight() + " x " + gridWidth() + ", not square");
+        }
+        return gridWidth();
     }
 
     public boolean torchScriptBackbone() {
@@ -107,7 +151,13 @@ public record ModelConfig(
     }
 
     public ModelConfig withSize(int newImageSize, int newDim) {
-        return Json.copy(this, ModelConfig.class, n -> n.put("imageSize", newImageSize).put("dim", newDim));
+        return Json.copy(this, ModelConfig.class, n -> n.put("imageSize", newImageSize).put("dim", newDim).put("imageHeight", 0).put("imageWidth", 0));
+    }
+
+    /** The same model trained at height x width pixels (imageSize becomes the larger side). */
+    public ModelConfig withImage(int height, int width) {
+        return Json.copy(this, ModelConfig.class,
+                n -> n.put("imageSize", Math.max(height, width)).put("imageHeight", height).put("imageWidth", width));
     }
 
     public ModelConfig withMemory(int newSlots, int newTopK) {
@@ -130,6 +180,17 @@ public record ModelConfig(
         ConfigException.checkRange(p + "imageSize", imageSize, patch, 4096);
         if (imageSize % patch != 0) {
             throw new ConfigException(p + "imageSize = " + imageSize + ": must be a multiple of patch (" + patch + ")");
+        }
+        if ((imageHeight == 0) != (imageWidth == 0)) {
+            throw new ConfigException(p + "imageHeight, imageWidth: set both or neither (" + imageHeight + ", " + imageWidth + ")");
+        }
+        if (imageHeight != 0) {
+            ConfigException.checkRange(p + "imageHeight", imageHeight, patch, 4096);
+            ConfigException.checkRange(p + "imageWidth", imageWidth, patch, 4096);
+            if (imageHeight % patch != 0 || imageWidth % patch != 0) {
+                throw new ConfigException(p + "imageHeight x imageWidth = " + imageHeight + " x " + imageWidth
+                        + ": both must be multiples of patch (" + patch + ")");
+            }
         }
         ConfigException.checkRange(p + "dim", dim, 4, 4096);
         ConfigException.checkRange(p + "heads", heads, 1, 64);

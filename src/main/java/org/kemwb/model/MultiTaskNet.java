@@ -14,10 +14,13 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.kemwb.util.Resample;
 
 /**
  * image (B,3,H,W) in [0,1] -> backbone -> shared tokens (B,L,d) -> per task: 2-layer ViT
  * encoder -> interaction over all tasks -> per task: 2-layer ViT decoder -> full-resolution head.
+ * H x W is the config's training size or any other multiple of the patch (L = (H/p)(W/p) tokens,
+ * row-major); at another size the learned position embeddings are resampled to the new grid.
  */
 public final class MultiTaskNet extends AbstractBlock {
     /** Fixed input normalisation, part of the model so that checkpoints are self-contained. */
@@ -87,28 +90,56 @@ public final class MultiTaskNet extends AbstractBlock {
         return interaction;
     }
 
-    /** Input shape for a batch of images. */
+    /** Input shape for a batch of images at the training size: (batch, 3, height, width). */
     public Shape inputShape(int batch) {
-        return new Shape(batch, 3, config.imageSize(), config.imageSize());
+        return new Shape(batch, 3, config.height(), config.width());
     }
 
-    /** Shared tokens (B, L, d) of the backbone for a normalised image. */
+    /**
+     * Position embeddings for a gh x gw token grid, (1, gh*gw, d). The learned (1, L, d) table of
+     * the training grid as it is when the grid matches, else resampled bilinearly over the grid,
+     * axis by axis ({@link Resample}: pixel-centre aligned, align_corners=False, anti-aliased when
+     * shrinking), as ViTs do to run at another resolution (Dosovitskiy et al. 2021, sec. 3.2;
+     * timm's resample_abs_pos_embed). Differentiable, so a model can also train at another size.
+     */
+    NDArray positions(ParameterStore ps, NDArray like, boolean training, long gh, long gw) {
+        NDArray pos = ps.getValue(position, like.getDevice(), training);
+        long gh0 = config.gridHeight();
+        long gw0 = config.gridWidth();
+        if (gh == gh0 && gw == gw0) {
+            return pos;
+        }
+        long d = config.dim();
+        NDManager m = like.getManager();
+        // a view of the parameter moved to the step's manager (see CtalInteraction): what is
+        // computed from it then lives and dies with the step
+        NDArray table = pos.reshape(gh0, gw0 * d);
+        table.attach(m);
+        NDArray ry = m.create(Resample.matrix((int) gh0, (int) gh), new Shape(gh, gh0)).toDevice(like.getDevice(), false);
+        NDArray rx = m.create(Resample.matrix((int) gw0, (int) gw), new Shape(gw, gw0)).toDevice(like.getDevice(), false);
+        NDArray rows = ry.matMul(table).reshape(gh, gw0, d); // resample along y
+        NDArray cols = rx.matMul(rows.transpose(1, 0, 2).reshape(gw0, gh * d)).reshape(gw, gh, d); // along x
+        return cols.transpose(1, 0, 2).reshape(1, gh * gw, d);
+    }
+
+    /** Shared tokens (B, L, d) of the backbone for a normalised image (B, 3, H, W). */
     NDArray sharedTokens(ParameterStore ps, NDArray image, boolean training) {
+        long gh = image.getShape().get(2) / config.patch();
+        long gw = image.getShape().get(3) / config.patch();
         NDArray tokens;
         if (stem != null) {
             tokens = TaskInteraction.apply(stem, ps, image, training);
         } else {
             NDArray grid = TaskInteraction.apply(frozenBackbone, ps, image, false).stopGradient();
             Shape g = grid.getShape();
-            if (g.dimension() != 4 || g.get(1) != config.backboneChannels() || g.get(2) * g.get(3) != config.tokens()) {
+            if (g.dimension() != 4 || g.get(1) != config.backboneChannels() || g.get(2) != gh || g.get(3) != gw) {
                 throw new IllegalArgumentException("TorchScript backbone " + config.backbone() + " returned " + g
-                        + ", config expects (B, " + config.backboneChannels() + ", " + config.gridSide() + ", "
-                        + config.gridSide() + ")");
+                        + ", config expects (B, " + config.backboneChannels() + ", " + gh + ", " + gw + ")");
             }
             tokens = TaskInteraction.apply(backboneProjection, ps,
-                    grid.reshape(g.get(0), g.get(1), config.tokens()).swapAxes(1, 2), training);
+                    grid.reshape(g.get(0), g.get(1), gh * gw).swapAxes(1, 2), training);
         }
-        return tokens.add(ps.getValue(position, image.getDevice(), training));
+        return tokens.add(positions(ps, image, training, gh, gw));
     }
 
     /**
@@ -116,12 +147,8 @@ public final class MultiTaskNet extends AbstractBlock {
      * from the same pass.
      */
     public NetOutput forward(ParameterStore ps, NDArray image, boolean training, boolean withAttention) {
-        Shape s = image.getShape();
-        if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) != config.imageSize() || s.get(3) != config.imageSize()) {
-            throw new IllegalArgumentException("model expects images of shape (B, 3, " + config.imageSize() + ", "
-                    + config.imageSize() + "), got " + s);
-        }
-        NDArray normalised = image.sub(PIXEL_MEAN).div(PIXEL_STD);
+        checkInput(image.getShape());
+        NDArray normalised = Scalars.div(Scalars.sub(image, PIXEL_MEAN), PIXEL_STD);
         NDArray shared = sharedTokens(ps, normalised, training);
         NDList encoded = new NDList();
         for (VitStack e : encoders) {
@@ -135,6 +162,22 @@ public final class MultiTaskNet extends AbstractBlock {
             outputs.add(heads.get(t).forward(ps, new NDList(decoded, normalised), training).singletonOrThrow());
         }
         return new NetOutput(outputs, mixed.attention());
+    }
+
+    /**
+     * Refuses an input the model cannot run on, with a message naming what is wrong: not
+     * (B, 3, H, W), H or W not a multiple of the patch, or (CTAL) not the training size.
+     */
+    public void checkInput(Shape s) {
+        int p = config.patch();
+        if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) < p || s.get(3) < p || s.get(2) % p != 0 || s.get(3) % p != 0) {
+            throw new IllegalArgumentException("model expects images of shape (B, 3, H, W) with H and W multiples of the patch ("
+                    + p + "; trained at " + config.height() + " x " + config.width() + "), got " + s);
+        }
+        if (config.interaction() == InteractionKind.CTAL && (s.get(2) != config.height() || s.get(3) != config.width())) {
+            throw new IllegalArgumentException(CtalInteraction.sizeRefusal(config, (s.get(2) / p) * (s.get(3) / p))
+                    + " (got " + s.get(2) + " x " + s.get(3) + ")");
+        }
     }
 
     private static NDArray concatTasks(NDList list) {

@@ -2,6 +2,7 @@ package org.kemwb.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -13,8 +14,7 @@ import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
-import org.kemwb.data.Npy;
-import org.kemwb.infer.OutputImages;
+import org.kemwb.io.Npy;
 import org.kemwb.util.AtomicFiles;
 import org.kemwb.util.Json;
 
@@ -38,7 +38,7 @@ public final class NpzWeights {
                 for (int i = 0; i < params.size(); i++) {
                     NDArray a = params.get(i).getValue().getArray();
                     zip.putNextEntry(new ZipEntry(String.format("%04d.npy", i)));
-                    zip.write(OutputImages.npyBytes(a.toFloatArray(), a.getShape().getShape()));
+                    zip.write(Npy.bytes(a.toFloatArray(), a.getShape().getShape()));
                     names.append(params.get(i).getKey()).append('\n');
                 }
                 zip.putNextEntry(new ZipEntry("names.txt"));
@@ -72,7 +72,9 @@ public final class NpzWeights {
                         throw new CheckpointException(file, "parameter '" + name + "' (" + entry + ") has shape "
                                 + new Shape(a.shape()) + " but the config builds " + target.getShape());
                     }
-                    target.set(a.data());
+                    try (NDManager scratch = model.manager().newSubManager()) {
+                        WeightCopy.into(target, scratch.create(a.data(), target.getShape()));
+                    }
                 }
                 if (zip.getEntry(String.format("%04d.npy", params.size())) != null) {
                     throw new CheckpointException(file, "has more parameters than its config builds (" + params.size() + ")");

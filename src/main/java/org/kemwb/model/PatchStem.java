@@ -13,7 +13,8 @@ import ai.djl.util.PairList;
 
 /**
  * The default trainable backbone: the image (B, 3, H, W) cut into p x p patches, each mapped by
- * a two-layer MLP to a d-dim token: (B, L, d). Built from linear layers only: libtorch 2.5.1's
+ * a two-layer MLP to a d-dim token: (B, L, d) with L = (H/p)(W/p) tokens in row-major grid order
+ * (token gy * W/p + gx holds the patch at rows gy p.., columns gx p..). Built from linear layers only: libtorch 2.5.1's
  * CPU convolution backward (through DJL 0.33) returned sporadic garbage/NaN input gradients.
  */
 public final class PatchStem extends AbstractBlock {
@@ -33,9 +34,10 @@ public final class PatchStem extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         long b = x.getShape().get(0);
-        long side = x.getShape().get(2) / patch;
-        NDArray patches = x.reshape(b, 3, side, patch, side, patch).transpose(0, 2, 4, 1, 3, 5)
-                .reshape(b, side * side, 3L * patch * patch);
+        long gh = x.getShape().get(2) / patch;
+        long gw = x.getShape().get(3) / patch;
+        NDArray patches = x.reshape(b, 3, gh, patch, gw, patch).transpose(0, 2, 4, 1, 3, 5)
+                .reshape(b, gh * gw, 3L * patch * patch);
         NDArray h = Activation.gelu(TaskInteraction.apply(embed, ps, patches, training));
         return new NDList(TaskInteraction.apply(mix, ps, h, training));
     }

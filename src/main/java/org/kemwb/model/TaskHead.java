@@ -13,7 +13,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Full-resolution task head. Inputs: decoder tokens (B, L, d) and the image (B, 3, H, W).
+ * Full-resolution task head. Inputs: decoder tokens (B, L, d), L = (H/p)(W/p) in row-major grid
+ * order, and the image (B, 3, H, W).
  * Tokens are unfolded to a (B, c, H, W) map (pixel shuffle of a per-token linear layer), joined
  * with the image so that outputs can follow image edges, and refined by a 3x3 and a 1x1 conv.
  * Normals are returned unit length.
@@ -23,7 +24,6 @@ public final class TaskHead extends AbstractBlock {
     private final Task task;
     private final int dim;
     private final int patch;
-    private final int side;
     private final int channels;
     private final LayerNorm norm;
     private final Linear unfold;
@@ -34,7 +34,6 @@ public final class TaskHead extends AbstractBlock {
         this.task = task;
         this.dim = config.dim();
         this.patch = config.patch();
-        this.side = config.gridSide();
         this.channels = task.channels(config);
         norm = addChildBlock("norm", LayerNorm.builder().axis(2).build());
         unfold = addChildBlock("unfold", Layers.linear((long) patch * patch * HIDDEN, true));
@@ -47,17 +46,17 @@ public final class TaskHead extends AbstractBlock {
         NDArray tokens = inputs.get(0);
         NDArray image = inputs.get(1);
         long b = tokens.getShape().get(0);
+        long h = image.getShape().get(2);
+        long w = image.getShape().get(3);
         NDArray t = TaskInteraction.apply(unfold, ps, TaskInteraction.apply(norm, ps, tokens, training), training);
-        // (B, L, p*p*c) -> (B, side, side, p, p, c) -> (B, c, side, p, side, p) -> (B, c, H, W)
-        // channel-last pixel shuffle: (B, L, p*p*c) -> (B, side, p, side, p, c) -> (B, H, W, c)
-        long size = (long) side * patch;
-        NDArray map = t.reshape(b, side, side, patch, patch, HIDDEN).transpose(0, 1, 3, 2, 4, 5)
-                .reshape(b, size, size, HIDDEN);
+        // channel-last pixel shuffle: (B, L, p*p*c) -> (B, gh, gw, p, p, c) -> (B, gh, p, gw, p, c) -> (B, H, W, c)
+        NDArray map = t.reshape(b, h / patch, w / patch, patch, patch, HIDDEN).transpose(0, 1, 3, 2, 4, 5)
+                .reshape(b, h, w, HIDDEN);
         NDArray joined = map.concat(image.transpose(0, 2, 3, 1), 3);
         NDArray y = Activation.gelu(TaskInteraction.apply(refine, ps, joined, training));
         y = TaskInteraction.apply(out, ps, y, training);
         if (task == Task.NORMALS) {
-            y = y.div(y.square().sum(new int[] {3}, true).add(1e-6f).sqrt());
+            y = y.div(Scalars.add(y.square().sum(new int[] {3}, true), 1e-6f).sqrt());
         }
         return new NDList(y.transpose(0, 3, 1, 2));
     }

@@ -1,5 +1,6 @@
 package org.kemwb.train;
 
+import org.kemwb.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
@@ -33,37 +34,37 @@ public final class Losses {
         NDArray oneHot = safe.oneHot(classes, DataType.FLOAT32).transpose(0, 3, 1, 2);
         NDArray logp = logits.logSoftmax(1).mul(oneHot).sum(new int[] {1});
         NDArray mask = valid.toType(DataType.FLOAT32, false);
-        return logp.mul(mask).sum().neg().div(mask.sum().maximum(1f));
+        return logp.mul(mask).sum().neg().div(Scalars.maximum(mask.sum(), 1));
     }
 
     static NDArray depthL1(NDArray pred, NDArray gt) {
         NDArray mask = gt.gt(0f).toType(DataType.FLOAT32, false);
-        return pred.sub(gt).abs().mul(mask).sum().div(mask.sum().maximum(1f));
+        return pred.sub(gt).abs().mul(mask).sum().div(Scalars.maximum(mask.sum(), 1));
     }
 
     /** 1 - cosine between unit prediction and label, over pixels with a label. */
     static NDArray normalsCosine(NDArray pred, NDArray gt) {
         NDArray mask = gt.abs().sum(new int[] {1}).gt(0f).toType(DataType.FLOAT32, false);
         NDArray cos = pred.mul(gt).sum(new int[] {1});
-        return cos.neg().add(1f).mul(mask).sum().div(mask.sum().maximum(1f));
+        return Scalars.oneMinus(cos).mul(mask).sum().div(Scalars.maximum(mask.sum(), 1));
     }
 
     /** Numerically stable BCE with logits, per pixel. */
     static NDArray bcePerPixel(NDArray logit, NDArray y) {
-        return Activation.relu(logit).sub(logit.mul(y)).add(logit.abs().neg().exp().add(1f).log());
+        return Activation.relu(logit).sub(logit.mul(y)).add(Scalars.add(logit.abs().neg().exp(), 1).log());
     }
 
     static NDArray bce(NDArray logit, NDArray label) {
         NDArray valid = label.neq(IGNORE).toType(DataType.FLOAT32, false);
         NDArray y = label.mul(valid);
-        return bcePerPixel(logit, y).mul(valid).sum().div(valid.sum().maximum(1f));
+        return bcePerPixel(logit, y).mul(valid).sum().div(Scalars.maximum(valid.sum(), 1));
     }
 
     /** Class-balanced BCE over pixels with a label (not 255), normalised by their count. */
     static NDArray weightedBce(NDArray logit, NDArray label) {
         NDArray valid = label.neq(IGNORE).toType(DataType.FLOAT32, false);
         NDArray y = label.mul(valid);
-        NDArray w = y.mul(EDGE_POS_WEIGHT).add(y.neg().add(1f).mul(1f - EDGE_POS_WEIGHT)).mul(valid);
-        return bcePerPixel(logit, y).mul(w).sum().div(valid.sum().maximum(1f));
+        NDArray w = Scalars.mul(y, EDGE_POS_WEIGHT).add(Scalars.mul(Scalars.oneMinus(y), 1f - EDGE_POS_WEIGHT)).mul(valid);
+        return bcePerPixel(logit, y).mul(w).sum().div(Scalars.maximum(valid.sum(), 1));
     }
 }

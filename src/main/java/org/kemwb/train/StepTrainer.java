@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.kemwb.data.Batch;
 import org.kemwb.model.AttentionOps;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.Task;
@@ -68,6 +69,7 @@ public final class StepTrainer {
 
     /** Runs one step on a batch whose arrays live on {@code scope} (closed by the caller). */
     public StepLosses step(NDManager scope, Batch batch) {
+        org.kemwb.util.UiThreadGuard.check("training step");
         ParameterStore ps = model.parameterStore(scope);
         Map<Task, Double> perTask = new LinkedHashMap<>();
         double total;

@@ -23,6 +23,8 @@ import org.kemwb.data.Batches;
 import org.kemwb.data.FolderDataset;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
+import org.kemwb.metrics.DeltaM;
+import org.kemwb.metrics.MetricConvention;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
 import org.kemwb.model.LoadedModel;
@@ -39,20 +41,63 @@ import org.kemwb.util.Json;
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json";
     public static final String METRICS = "metrics.csv";
+    /** run.json's "trainer" of runs written by interop/pytorch/train.py (same folder layout, .npz checkpoints). */
+    public static final String PYTORCH_TRAINER = "pytorch";
+    /** metrics.csv column naming the {@link MetricConvention} of an eval row. */
+    public static final String CONVENTION = "convention";
 
     /** Receives every row written to metrics.csv (the GUI's live curves). */
     public interface Listener {
         void row(Map<String, String> row);
+
+        /** The rows kept from before (a resumed run's history), once, before the first new row. */
+        default void history(List<Map<String, String>> rows) {
+        }
     }
 
     private final Path dir;
     private final TrainConfig config;
     private final List<String> columns;
 
-    private TrainingRun(Path dir, TrainConfig config) {
+    private TrainingRun(Path dir, TrainConfig config, List<String> columns) {
         this.dir = dir;
         this.config = config;
-        this.columns = columns(config);
+        this.columns = columns;
+    }
+
+    /**
+     * An opened run keeps the columns it was created with (an older run has fewer metrics and no
+     * convention column: its rows stay readable and it goes on being scored as it was).
+     */
+    private static List<String> existingColumns(Path dir, TrainConfig config) throws IOException {
+        List<String> existing = headerOf(dir.resolve(METRICS));
+        return existing.contains("step") && existing.contains("kind") ? existing : columns(config);
+    }
+
+    private static List<String> headerOf(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.findFirst().map(h -> List.of(h.split(",", -1))).orElse(List.of());
+        } catch (java.io.UncheckedIOException e) {
+            throw new IOException(file + ": not UTF-8 text (" + e.getCause().getMessage() + ")");
+        }
+    }
+
+    /**
+     * The metric convention of this run's evaluations: {@code PUBLISHED} for runs whose
+     * metrics.csv has a {@code convention} column, {@code POOLED} for older runs (so one run's
+     * curve never mixes conventions).
+     */
+    public MetricConvention convention() {
+        return columns.contains(CONVENTION) ? MetricConvention.PUBLISHED : MetricConvention.POOLED;
+    }
+
+    /** Convention of one metrics.csv row: its {@code convention} cell, or POOLED for rows of older runs. */
+    public static MetricConvention convention(Map<String, String> row) {
+        String c = row.getOrDefault(CONVENTION, "");
+        return c.isEmpty() ? MetricConvention.POOLED : MetricConvention.parse(c);
     }
 
     public static TrainingRun create(Path dir, TrainConfig config) throws IOException {
@@ -60,8 +105,9 @@ public final class TrainingRun {
             throw new IOException("run folder " + dir + " already holds a run (use resume)");
         }
         Files.createDirectories(dir);
-        TrainingRun run = new TrainingRun(dir, config.validated("config"));
-        run.writeStatus("created", 0, null);
+        TrainConfig valid = config.validated("config");
+        TrainingRun run = new TrainingRun(dir, valid, columns(valid));
+        run.writeStatus(RunStatus.CREATED, 0, null);
         AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
         return run;
     }
@@ -80,7 +126,13 @@ public final class TrainingRun {
         if (node == null || !node.has("config")) {
             throw new IOException(file + " has no \"config\"");
         }
-        return new TrainingRun(dir, TrainConfig.fromJson(node.get("config"), file + ": config"));
+        if (PYTORCH_TRAINER.equals(node.path("trainer").asText())) {
+            // its checkpoints are .npz + optimizer state of torch.optim: only the same trainer continues it
+            throw new IOException("run folder " + dir + " was trained by interop/pytorch/train.py: resume it with"
+                    + " `train.py --resume --run " + dir + "` (under torchrun or launch.py)");
+        }
+        TrainConfig config = TrainConfig.fromJson(node.get("config"), file + ": config");
+        return new TrainingRun(dir, config, existingColumns(dir, config));
     }
 
     public Path dir() {
@@ -97,27 +149,33 @@ public final class TrainingRun {
             cols.add("loss_" + t.id());
         }
         for (Task t : c.model().tasks()) {
-            switch (t) {
-                case SEMSEG -> cols.add("semseg_miou");
-                case PARTS -> cols.add("parts_miou");
-                case DEPTH -> cols.add("depth_rmse");
-                case NORMALS -> cols.add("normals_mean_deg");
-                case SALIENCY -> {
-                    cols.add("saliency_maxf");
-                    cols.add("saliency_miou");
-                }
-                default -> { }
-            }
+            cols.addAll(Evaluator.metricNames(t));
         }
+        cols.add(CONVENTION);
         cols.add("step_ms");
         return cols;
     }
 
-    /** Trains from the last checkpoint (or from scratch) to {@code config.steps}. Returns final status. */
-    public String run(Listener listener, BooleanSupplier cancelled) throws IOException {
+    /**
+     * Trains from the last checkpoint (or from scratch) to {@code config.steps}, holding the
+     * folder's {@link RunLock} throughout. Returns the final status (finished, cancelled or failed).
+     *
+     * @throws IOException if another trainer holds the folder (the message names it), or on I/O errors
+     */
+    public RunStatus run(Listener listener, BooleanSupplier cancelled) throws IOException {
+        try (RunLock lock = RunLock.acquire(dir)) {
+            return runLocked(listener, cancelled);
+        }
+    }
+
+    private RunStatus runLocked(Listener listener, BooleanSupplier cancelled) throws IOException {
         removeTempFiles();
         Device device = Devices.resolve(config.device());
         int size = config.model().imageSize();
+        if (!config.model().square()) {
+            throw new IOException("run " + dir + ": model.imageHeight x imageWidth = " + config.model().height() + " x "
+                    + config.model().width() + ": training reads square images only (synthetic scenes and folder datasets)");
+        }
         List<Sample> train = new ArrayList<>();
         List<Sample> val = new ArrayList<>();
         if (config.dataDir().isEmpty()) {
@@ -157,12 +215,15 @@ public final class TrainingRun {
                 trainer.setUpdates(start);
             }
             truncateMetrics(start);
-            writeStatus("running", start, null);
+            if (listener != null) {
+                listener.history(readMetrics(dir));
+            }
+            writeStatus(RunStatus.RUNNING, start, null);
             double best = bestScore();
             for (int step = start + 1; step <= config.steps(); step++) {
                 if (cancelled.getAsBoolean()) {
-                    writeStatus("cancelled", step - 1, null);
-                    return "cancelled";
+                    writeStatus(RunStatus.CANCELLED, step - 1, null);
+                    return RunStatus.CANCELLED;
                 }
                 long t0 = System.nanoTime();
                 SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + step);
@@ -177,8 +238,8 @@ public final class TrainingRun {
                 }
                 double ms = (System.nanoTime() - t0) / 1e6;
                 if (!Double.isFinite(losses.total())) {
-                    writeStatus("failed", step - 1, "loss became " + losses.total() + " at step " + step);
-                    return "failed";
+                    writeStatus(RunStatus.FAILED, step - 1, "loss became " + losses.total() + " at step " + step);
+                    return RunStatus.FAILED;
                 }
                 boolean eval = step % config.evalEvery() == 0 || step == config.steps();
                 if (step % config.logEvery() == 0 || eval) {
@@ -186,8 +247,12 @@ public final class TrainingRun {
                     appendRow(row, listener);
                 }
                 if (eval) {
-                    Map<String, Double> metrics = Evaluator.evaluate(model, val, config.batch());
-                    appendRow(row(step, "eval", losses.learningRate(), Double.NaN, Map.of(), metrics, Double.NaN), listener);
+                    Map<String, Double> metrics = Evaluator.evaluate(model, val, config.batch(), convention());
+                    Map<String, String> evalRow = row(step, "eval", losses.learningRate(), Double.NaN, Map.of(), metrics, Double.NaN);
+                    if (evalRow.containsKey(CONVENTION)) {
+                        evalRow.put(CONVENTION, convention().id());
+                    }
+                    appendRow(evalRow, listener);
                     double score = score(metrics);
                     Map<String, String> meta = Map.of("step", Integer.toString(step), "run", dir.getFileName().toString(),
                             org.kemwb.infer.TrainingData.KEY, org.kemwb.infer.TrainingData.of(config.dataDir()));
@@ -196,11 +261,11 @@ public final class TrainingRun {
                         Checkpoint.save(model, dir.resolve("best.params"), meta);
                     }
                     saveLast(model, trainer, meta);
-                    writeStatus("running", step, null);
+                    writeStatus(RunStatus.RUNNING, step, null);
                 }
             }
-            writeStatus("finished", config.steps(), null);
-            return "finished";
+            writeStatus(RunStatus.FINISHED, config.steps(), null);
+            return RunStatus.FINISHED;
         }
     }
 
@@ -220,11 +285,14 @@ public final class TrainingRun {
         Checkpoint.save(model, dir.resolve("last.params"), meta);
     }
 
-    /** Higher is better: mean of mIoU/100 and negated error terms (used for "best" only). */
+    /**
+     * Higher is better: sum over the tasks' primary metrics ({@link DeltaM#PRIMARY}) of mIoU/100,
+     * ODS/100 and negated error terms (used for "best" only).
+     */
     static double score(Map<String, Double> m) {
         double s = 0;
-        for (var e : m.entrySet()) {
-            boolean percent = e.getKey().endsWith("miou") || e.getKey().endsWith("maxf");
+        for (var e : DeltaM.primary(m).entrySet()) {
+            boolean percent = e.getKey().endsWith("miou") || e.getKey().endsWith("maxf") || e.getKey().endsWith("odsf");
             s += percent ? e.getValue() / 100 : -e.getValue() / (e.getKey().contains("deg") ? 90 : 1);
         }
         return s;
@@ -257,7 +325,8 @@ public final class TrainingRun {
 
     /** Columns of metrics.csv that hold evaluation metrics. */
     public static boolean isMetric(String column) {
-        return column.endsWith("miou") || column.endsWith("rmse") || column.endsWith("deg") || column.endsWith("maxf");
+        return column.endsWith("miou") || column.endsWith("rmse") || column.endsWith("deg") || column.endsWith("maxf")
+                || column.endsWith("absrel") || column.startsWith("edges_");
     }
 
     private Map<String, String> row(int step, String kind, float lr, double loss, Map<Task, Double> perTask,
@@ -271,7 +340,11 @@ public final class TrainingRun {
         r.put("lr", fmt(lr));
         r.put("loss", fmt(loss));
         perTask.forEach((t, v) -> r.put("loss_" + t.id(), fmt(v)));
-        metrics.forEach((k, v) -> r.put(k, fmt(v)));
+        metrics.forEach((k, v) -> {
+            if (r.containsKey(k)) {
+                r.put(k, fmt(v));
+            }
+        });
         r.put("step_ms", fmt(ms));
         return r;
     }
@@ -281,6 +354,7 @@ public final class TrainingRun {
     }
 
     private void appendRow(Map<String, String> row, Listener listener) throws IOException {
+        org.kemwb.util.UiThreadGuard.check("run-folder write");
         String line = String.join(",", row.values()) + "\n";
         Files.writeString(dir.resolve(METRICS), line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         if (listener != null) {
@@ -328,10 +402,10 @@ public final class TrainingRun {
         return rows;
     }
 
-    private void writeStatus(String status, int step, String error) throws IOException {
+    private void writeStatus(RunStatus status, int step, String error) throws IOException {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.set("config", Json.MAPPER.valueToTree(config));
-        node.put("status", status);
+        node.put("status", status.id());
         node.put("step", step);
         if (error != null) {
             node.put("error", error);

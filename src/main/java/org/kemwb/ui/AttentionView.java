@@ -26,6 +26,7 @@ public final class AttentionView extends VBox {
     private final WorkbenchState state;
     private final ComboBox<String> target = new ComboBox<>();
     private final ImageView imageView = new ImageView();
+    private StackPane picture;
     private final Rectangle marker = new Rectangle();
     private final GridPane maps = new GridPane();
     private final Label status = new Label("Move over the image; click to pin a spot.");
@@ -46,26 +47,27 @@ public final class AttentionView extends VBox {
         target.setId("attention-target");
         target.valueProperty().addListener((o, a, b) -> redraw());
         side = Layouts.panelSide(scroll, 4, 12, 110, 120, 420);
-        imageView.fitWidthProperty().bind(side);
-        imageView.fitHeightProperty().bind(side);
         imageView.setId("attention-image");
         marker.getStyleClass().add("spot-marker");
         marker.setManaged(false);
         marker.setVisible(false);
         StackPane picture = new StackPane(imageView, marker);
         picture.setAlignment(Pos.TOP_LEFT);
-        picture.maxWidthProperty().bind(side);
-        picture.maxHeightProperty().bind(side);
+        this.picture = picture;
         picture.setOnMouseMoved(e -> {
             if (!pinned) {
-                select(e.getX() / side.get(), e.getY() / side.get());
+                select(e.getX() / shownWidth(), e.getY() / shownHeight());
             }
         });
         picture.setOnMouseClicked(e -> {
             pinned = true;
-            select(e.getX() / side.get(), e.getY() / side.get());
+            select(e.getX() / shownWidth(), e.getY() / shownHeight());
         });
-        side.addListener((o, a, b) -> redraw());
+        side.addListener((o, a, b) -> {
+            fitPicture();
+            redraw();
+        });
+        imageView.imageProperty().addListener((o, a, b) -> fitPicture());
         maps.setHgap(8);
         maps.getStyleClass().add("attention-maps");
         maps.setVgap(6);
@@ -90,6 +92,25 @@ public final class AttentionView extends VBox {
         tasksChanged(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get());
     }
 
+    /** Width of the shown image: the panel side for landscape images, less for portrait ones (true aspect). */
+    private double shownWidth() {
+        Image im = imageView.getImage();
+        double aspect = im == null || im.getHeight() == 0 ? 1 : im.getWidth() / im.getHeight();
+        return aspect >= 1 ? side.get() : side.get() * aspect;
+    }
+
+    private double shownHeight() {
+        Image im = imageView.getImage();
+        double aspect = im == null || im.getHeight() == 0 ? 1 : im.getWidth() / im.getHeight();
+        return aspect >= 1 ? side.get() / aspect : side.get();
+    }
+
+    private void fitPicture() {
+        imageView.setFitWidth(shownWidth());
+        imageView.setFitHeight(shownHeight());
+        picture.setMaxSize(shownWidth(), shownHeight());
+    }
+
     private void tasksChanged(Prediction p) {
         memory.show(p, imageView.getImage());
         if (p == null) {
@@ -99,8 +120,9 @@ public final class AttentionView extends VBox {
         target.getItems().setAll(p.tasks().stream().map(t -> t.id()).toList());
         target.setValue(keep != null && target.getItems().contains(keep) ? keep : target.getItems().getFirst());
         if (gx < 0) {
-            gx = p.config().gridSide() / 2;
-            gy = p.config().gridSide() / 2;
+            int centre = p.tokenAt(p.width() / 2, p.height() / 2);
+            gx = centre % p.gridWidth();
+            gy = centre / p.gridWidth();
         }
         redraw();
     }
@@ -115,9 +137,11 @@ public final class AttentionView extends VBox {
         if (p == null) {
             return;
         }
-        int side = p.config().gridSide();
-        int nx = Math.min(side - 1, Math.max(0, (int) (fx * side)));
-        int ny = Math.min(side - 1, Math.max(0, (int) (fy * side)));
+        // the token whose patch holds the image pixel under the point
+        int cell = p.tokenAt(Math.min(p.width() - 1, Math.max(0, (int) (fx * p.width()))),
+                Math.min(p.height() - 1, Math.max(0, (int) (fy * p.height()))));
+        int nx = cell % p.gridWidth();
+        int ny = cell / p.gridWidth();
         if (nx != gx || ny != gy) {
             gx = nx;
             gy = ny;
@@ -150,20 +174,29 @@ public final class AttentionView extends VBox {
         if (p == null || target.getValue() == null || gx < 0) {
             return;
         }
-        int side = p.config().gridSide();
-        double cell = this.side.get() / side;
-        marker.setX(gx * cell);
-        marker.setY(gy * cell);
-        marker.setWidth(cell);
-        marker.setHeight(cell);
-        marker.setVisible(true);
+        if (gx >= p.gridWidth() || gy >= p.gridHeight()) {
+            int centre = p.tokenAt(p.width() / 2, p.height() / 2);
+            gx = centre % p.gridWidth();
+            gy = centre / p.gridWidth();
+        }
+        double[] box = p.tokenBox(gy * p.gridWidth() + gx); // image pixels
+        if (box != null) {
+            double sx = shownWidth() / p.width();
+            double sy = shownHeight() / p.height();
+            marker.setX(box[0] * sx);
+            marker.setY(box[1] * sy);
+            marker.setWidth((box[2] - box[0]) * sx);
+            marker.setHeight((box[3] - box[1]) * sy);
+        }
+        marker.setVisible(box != null);
         int t = p.tasks().stream().map(x -> x.id()).toList().indexOf(target.getValue());
         Image base = imageView.getImage();
         Prediction[] models = {p, state.predictionProperty(WorkbenchState.Slot.COMPARISON).get()};
         for (int m = 0; m < models.length; m++) {
             Prediction q = models[m];
             if (q == null || q.tokenAttention() == null || !q.config().tasks().equals(p.config().tasks())
-                    || q.config().gridSide() != side) {
+                    || q.gridHeight() != p.gridHeight() || q.gridWidth() != p.gridWidth()
+                    || !q.letterbox().equals(p.letterbox())) {
                 continue;
             }
             Label rowTitle = new Label(q.interaction().id().toUpperCase(Locale.ROOT));
@@ -183,11 +216,10 @@ public final class AttentionView extends VBox {
                     mass += v;
                 }
                 ImageView under = new ImageView(base);
-                under.fitWidthProperty().bind(this.side);
-                under.fitHeightProperty().bind(this.side);
-                ImageView heat = new ImageView(Pictures.heatmap(rows[s], side, max, HEAT));
-                heat.fitWidthProperty().bind(this.side);
-                heat.fitHeightProperty().bind(this.side);
+                under.setFitWidth(shownWidth());
+                under.setFitHeight(shownHeight());
+                ImageView heat = new ImageView(Pictures.tokenHeatmap(rows[s], q, max, (int) Math.round(shownWidth()),
+                        (int) Math.round(shownHeight())));
                 heat.setId("heat-" + q.interaction().id() + "-" + q.tasks().get(s).id());
                 Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f %%", q.tasks().get(s).id(), mass * 100));
                 HBox title = new HBox(4, TaskColours.swatch(s), caption);

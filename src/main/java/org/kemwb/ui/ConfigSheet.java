@@ -117,6 +117,10 @@ final class ConfigSheet extends PropertySheet {
             }
             node.set(parts[parts.length - 1], Json.MAPPER.valueToTree(s.getValue()));
         }
+        // warm-up is not on the sheet: as `kemwb train --steps`, it never exceeds the steps
+        if (root.path("steps").isInt()) {
+            root.put("warmup", Math.max(0, Math.min(TrainConfig.defaults().warmup(), root.get("steps").asInt())));
+        }
         return root;
     }
 
@@ -126,7 +130,24 @@ final class ConfigSheet extends PropertySheet {
         try {
             return TrainConfig.fromJson(json, "settings");
         } catch (IllegalArgumentException e) {
-            return e.getMessage();
+            return withLabels(e.getMessage());
         }
+    }
+
+    /** "settings.model.dim = 30: ..." reads "Width d = 30: ..." (the label the user sees beside the field). */
+    String withLabels(String message) {
+        String m = message == null ? "" : message;
+        Setting best = null;
+        for (Setting s : settings) {
+            String key = "settings." + s.path;
+            if (m.startsWith(key) && (m.length() == key.length() || !Character.isLetterOrDigit(m.charAt(key.length())))
+                    && (best == null || s.path.length() > best.path.length())) {
+                best = s;
+            }
+        }
+        if (best != null) {
+            return best.getName() + m.substring(("settings." + best.path).length());
+        }
+        return m.startsWith("settings.") ? m.substring("settings.".length()) : m;
     }
 }

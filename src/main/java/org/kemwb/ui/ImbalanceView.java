@@ -87,7 +87,7 @@ public final class ImbalanceView extends VBox {
         JFreeChart barChart = ChartFactory.createBarChart("Test accuracy (balanced test set)", null, "accuracy", bars);
         CategoryPlot plot = barChart.getCategoryPlot();
         barRenderer = new StatisticalBarRenderer();
-        barRenderer.setErrorIndicatorPaint(java.awt.Color.BLACK);
+        barRenderer.setErrorIndicatorPaint(java.awt.Color.GRAY); // visible on light and dark
         barRenderer.setDrawBarOutline(false);
         barRenderer.setShadowVisible(false);
         barRenderer.setBarPainter(new org.jfree.chart.renderer.category.StandardBarPainter());
@@ -102,6 +102,8 @@ public final class ImbalanceView extends VBox {
         lineChart.getXYPlot().setBackgroundPaint(java.awt.Color.WHITE);
         lineChart.getXYPlot().setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
         lineChart.getXYPlot().setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        ChartStyle.apply(barChart); // follows the light / dark theme
+        ChartStyle.apply(lineChart);
         ChartViewer barViewer = new ChartViewer(barChart);
         ChartViewer lineViewer = new ChartViewer(lineChart);
         barViewer.setId("imbalance-bars");

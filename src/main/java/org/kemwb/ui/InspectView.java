@@ -30,7 +30,6 @@ import javafx.scene.shape.Rectangle;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
 import org.kemwb.infer.ErrorMaps;
-import org.kemwb.infer.ImageInput;
 import org.kemwb.infer.OutputImages;
 import org.kemwb.infer.Prediction;
 import org.kemwb.model.Task;
@@ -164,7 +163,11 @@ public final class InspectView extends VBox {
                     : "; running " + model.getFileName() + " on it…"));
             return;
         }
-        int s = p.size();
+        int pw = p.width();
+        int ph = p.height();
+        int mw = p.letterbox().modelWidth();
+        int mh = p.letterbox().modelHeight();
+        int s = pw; // ground truth (square samples) is shown only when the image is square at that size
         String trainedOn = state.trainedOnProperty(WorkbenchState.Slot.PRIMARY).get();
         String mismatch = imagePath == null ? null
                 : org.kemwb.infer.TrainingData.mismatch(trainedOn, org.kemwb.infer.TrainingData.sourceOfImage(imagePath));
@@ -172,27 +175,30 @@ public final class InspectView extends VBox {
         Path modelPath = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
         caption.setText(String.format(Locale.ROOT, "Shown: %s through %s (%s model, %d tasks, %dx%d input, forward %.1f ms; "
                 + "trained on %s)", imageName, modelPath == null ? "the model" : modelPath.getFileName(), p.interaction().id(),
-                p.tasks().size(), s, s, p.forwardMs(), trainedOn == null ? "unknown data" : trainedOn));
-        BufferedImage seen = ImageInput.fromPlanar(ImageInput.toModelInput(img, s), s);
+                p.tasks().size(), mw, mh, p.forwardMs(), trainedOn == null ? "unknown data" : trainedOn));
+        // exactly what the model gets: the image letterboxed into its input (aspect kept, padded)
+        BufferedImage seen = new org.kemwb.io.Picture(mw, mh, p.letterbox().toModel(
+                org.kemwb.io.ImageDecoder.fromBufferedImage(img).resize(pw, ph).rgb(), 3)).toBufferedImage();
         Label seenNote = Layouts.wrapping(new Label(String.format(Locale.ROOT,
-                "The %dx%d image is resized to %dx%d for the model%s.", img.getWidth(), img.getHeight(), s, s,
-                img.getWidth() == img.getHeight() ? "" : " (stretched to a square)")));
+                "The %dx%d image is fitted into the model's %dx%d input%s.", img.getWidth(), img.getHeight(), mw, mh,
+                p.letterbox().contentWidth() == mw && p.letterbox().contentHeight() == mh ? ""
+                        : " with its aspect kept (grey bars are padding)")));
         seenNote.getStyleClass().add("caption");
-        VBox seenPanel = panel("inspect-seen", "what the model sees (" + s + "x" + s + ")", Pictures.of(seen), null, w, h, null, seenNote);
+        VBox seenPanel = panel("inspect-seen", "what the model sees (" + mw + "x" + mh + ")", Pictures.of(seen), null, w, h, null, seenNote);
         seenPanel.setId("inspect-model-input");
         grid.add(seenPanel, 1, 0);
         Sample gt = state.groundTruthProperty().get();
-        boolean withTruth = gt != null && gt.size() == s;
+        boolean withTruth = gt != null && gt.size() == pw && gt.size() == ph;
         java.util.Map<Task, String> metrics = withTruth ? org.kemwb.infer.ImageMetrics.of(p, gt) : java.util.Map.of();
         int cell = 2;
         for (int t = 0; t < p.tasks().size(); t++) {
             Task task = p.tasks().get(t);
             int ti = t;
-            float[] range = range(p.outputs().get(t), task == Task.DEPTH ? s * s : p.outputs().get(t).length);
+            float[] range = range(p.outputs().get(t), task == Task.DEPTH ? pw * ph : p.outputs().get(t).length);
             Label value = new Label(" ");
             Image out = Pictures.output(p, t);
             VBox outPanel = panel("output-" + task.id(), task.id() + (withTruth ? " (output)" : ""), input, out, w, h, value, legend(p, t, range, w));
-            readouts.add(() -> value.setText(hovering() ? valueAt(p, ti, px(s), py(s)) : " "));
+            readouts.add(() -> value.setText(hovering() ? valueAt(p, ti, px(pw), py(ph)) : " "));
             if (!withTruth) {
                 grid.add(outPanel, cell % COLUMNS, cell / COLUMNS);
                 cell++;
@@ -337,7 +343,7 @@ public final class InspectView extends VBox {
     static Node legend(Prediction p, int t, float[] range, DoubleBinding width) {
         Task task = p.tasks().get(t);
         if (task.categorical()) {
-            String[] names = task == Task.SEMSEG ? SyntheticScenes.CLASSES : SyntheticScenes.PARTS;
+            String[] names = org.kemwb.data.ClassNames.of(task, p.channels(t));
             FlowPane items = new FlowPane(8, 2);
             items.prefWrapLengthProperty().bind(width);
             for (int c = 0; c < p.channels(t); c++) {
@@ -416,18 +422,19 @@ public final class InspectView extends VBox {
         }
     }
 
-    /** Writes {@code <image>-<task>.npy} (C, S, S float32) and {@code <image>-<task>.png} for every task (background). */
+    /** Writes {@code <image>-<task>.npy} (C, H, W float32, raw outputs at the image's size) and {@code <image>-<task>.png} for every task (background). */
     javafx.concurrent.Task<Void> exportTo(Prediction p, java.nio.file.Path dir) {
         String stem = stem();
         javafx.concurrent.Task<Void> task = new javafx.concurrent.Task<>() {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Exporting to " + dir);
-                int s = p.size();
+                int h = p.height();
+                int w = p.width();
                 for (int t = 0; t < p.tasks().size(); t++) {
                     String id = stem + "-" + p.tasks().get(t).id();
-                    OutputImages.writePng(OutputImages.render(p.tasks().get(t), p.outputs().get(t), p.channels(t), s), dir.resolve(id + ".png"));
-                    OutputImages.writeNpy(p.outputs().get(t), new long[] {p.channels(t), s, s}, dir.resolve(id + ".npy"));
+                    OutputImages.writePng(OutputImages.render(p.tasks().get(t), p.outputs().get(t), p.channels(t), h, w), dir.resolve(id + ".png"));
+                    OutputImages.writeNpy(p.outputs().get(t), new long[] {p.channels(t), h, w}, dir.resolve(id + ".npy"));
                 }
                 updateMessage("Exported " + p.tasks().size() + " outputs of " + stem + " to " + dir);
                 return null;
@@ -516,14 +523,21 @@ public final class InspectView extends VBox {
     }
 
     static String valueAt(Prediction p, int t, int x, int y) {
-        int s = p.size();
-        int n = s * s;
-        int i = y * s + x;
+        int n = p.height() * p.width();
+        int i = y * p.width() + x;
         float[] o = p.outputs().get(t);
         Task task = p.tasks().get(t);
         return switch (task) {
-            case SEMSEG, PARTS -> name(task == Task.SEMSEG ? SyntheticScenes.CLASSES : SyntheticScenes.PARTS,
-                    OutputImages.argmax(o, p.channels(t), n, i));
+            case SEMSEG, PARTS -> {
+                int best = 0;
+                for (int c = 1; c < p.channels(t); c++) {
+                    if (o[c * n + i] > o[best * n + i]) {
+                        best = c;
+                    }
+                }
+                String[] names = org.kemwb.data.ClassNames.of(task, p.channels(t));
+                yield best < names.length ? names[best] : "class " + best;
+            }
             case DEPTH -> String.format(Locale.ROOT, "%.2f m", o[i]);
             case NORMALS -> {
                 double tilt = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, -o[2 * n + i]))));

@@ -11,7 +11,6 @@ import java.util.Map;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Application;
-import javafx.concurrent.Worker;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
@@ -51,7 +50,7 @@ public final class MainWindow extends BorderPane {
         pageFactories.put("Toy noise", () -> new ToyNoiseView(state));
         pageFactories.put("Imbalance", () -> new ImbalanceView(state, WorkbenchApp.samples().resolve("imbalance")));
         pageFactories.put("Train", () -> new TrainView(state, runsFolder));
-        pageFactories.put("Runs", () -> new RunsView(state, runFolders, () -> show("Inspect")));
+        pageFactories.put("Runs", () -> new RunsView(state, runFolders, this::show));
         VBox bar = new VBox(4);
         bar.getStyleClass().add("nav-bar");
         bar.setPadding(new Insets(10));
@@ -179,7 +178,7 @@ public final class MainWindow extends BorderPane {
         var acc = getScene().getAccelerators();
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseImage);
         acc.put(new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseCheckpoint);
-        acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> state.jobs().cancelCurrent());
+        acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> state.jobs().cancelNewestUserJob()); // never a background refresh
         int i = 1;
         for (String name : pageFactories.keySet()) {
             acc.put(new KeyCodeCombination(KeyCode.getKeyCode(Integer.toString(i++)), KeyCombination.SHORTCUT_DOWN), () -> show(name));
@@ -218,6 +217,7 @@ public final class MainWindow extends BorderPane {
     void setDark(boolean on) {
         dark = on;
         Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+        ChartStyle.setDark(dark);
     }
 
     private StatusBar statusBar() {
@@ -226,9 +226,7 @@ public final class MainWindow extends BorderPane {
         Label device = new Label();
         device.textProperty().bind(state.deviceNameProperty().concat("  "));
         Label memory = new Label();
-        Button cancel = new Button("Cancel");
-        cancel.setOnAction(e -> state.jobs().cancelCurrent());
-        status.getRightItems().addAll(device, memory, cancel);
+        status.getRightItems().addAll(device, memory, new JobsBar(state.jobs()));
         Timeline tick = new Timeline(new KeyFrame(Duration.seconds(1), e -> {
             Runtime rt = Runtime.getRuntime();
             long rss = org.kemwb.bench.ProcessMemory.rssBytes();
@@ -237,16 +235,6 @@ public final class MainWindow extends BorderPane {
         }));
         tick.setCycleCount(Timeline.INDEFINITE);
         tick.play();
-        state.jobs().currentProperty().addListener((o, a, job) -> {
-            status.progressProperty().unbind();
-            status.textProperty().unbind();
-            cancel.disableProperty().unbind();
-            if (job != null) {
-                status.progressProperty().bind(job.progressProperty());
-                status.textProperty().bind(job.messageProperty());
-                cancel.disableProperty().bind(job.stateProperty().isNotEqualTo(Worker.State.RUNNING));
-            }
-        });
         // errors: the latest on one line beside the job, every one in the message log (issue 16)
         status.getLeftItems().add(new MessageLog(state));
         status.getRightItems().forEach(Layouts::keepWidth);

@@ -51,7 +51,7 @@ final class MemoryView extends VBox {
         java.util.Set<Long> seen = new java.util.HashSet<>();
         for (int n = 0; n < p.config().slots(); n++) {
             for (int[] r : p.slotReads(n)) {
-                seen.add(((long) r[0] << 32) | ((long) r[2] * p.config().gridSide() + r[1]));
+                seen.add(((long) r[0] << 32) | ((long) r[2] * p.gridWidth() + r[1]));
             }
         }
         return seen.size();
@@ -79,12 +79,13 @@ final class MemoryView extends VBox {
             slots.getChildren().add(new Label(p.interaction().id() + " has no memory slots"));
             return;
         }
-        int side = p.config().gridSide();
-        double cell = (double) THUMB / side;
         int distinct = distinctTokens(p);
+        int tokens = p.retrieve().length / p.config().slots() / p.config().taskCount();
         diagnostics.setText(String.format(Locale.ROOT, "On this image the %d slots read %d distinct tokens of the %d (%d tasks x %d); "
-                + "each slot reads top-k = %d per head.", p.config().slots(), distinct, p.config().taskCount() * p.config().tokens(),
-                p.config().taskCount(), p.config().tokens(), p.config().topK()));
+                + "each slot reads top-k = %d per head.", p.config().slots(), distinct, p.config().taskCount() * tokens,
+                p.config().taskCount(), tokens, p.config().topK()));
+        double sx = (double) THUMB / p.width();
+        double sy = (double) THUMB / p.height();
         for (int n = 0; n < p.config().slots(); n++) {
             ImageView under = new ImageView(image);
             under.setFitWidth(THUMB);
@@ -95,7 +96,11 @@ final class MemoryView extends VBox {
             StringBuilder tip = new StringBuilder();
             for (int[] r : reads) {
                 int rgb = TaskColours.rgb(r[0]);
-                Rectangle m = new Rectangle(r[1] * cell, r[2] * cell, cell, cell);
+                double[] box = p.tokenBox(r[2] * p.gridWidth() + r[1]); // image pixels; null = padding
+                if (box == null) {
+                    continue;
+                }
+                Rectangle m = new Rectangle(box[0] * sx, box[1] * sy, (box[2] - box[0]) * sx, (box[3] - box[1]) * sy);
                 m.setFill(Color.TRANSPARENT);
                 m.setStroke(Color.rgb((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff));
                 m.setStrokeWidth(2.5);

@@ -14,7 +14,7 @@ public final class Pictures {
     private Pictures() {}
 
     public static Image output(Prediction p, int task) {
-        BufferedImage img = OutputImages.render(p.tasks().get(task), p.outputs().get(task), p.channels(task), p.size());
+        BufferedImage img = OutputImages.render(p.tasks().get(task), p.outputs().get(task), p.channels(task), p.height(), p.width());
         return SwingFXUtils.toFXImage(img, null);
     }
 
@@ -23,32 +23,64 @@ public final class Pictures {
     }
 
     /**
-     * Heatmap of an attention row over a side x side token grid, scaled to [0, max] and drawn
-     * with the Turbo colour map at {@code pixels} x {@code pixels}; alpha grows with the value
-     * so the image under it stays visible where little attention goes.
+     * Heatmap of a rows x cols grid of values (row-major), scaled to [0, max] and drawn with the
+     * Turbo colour map at {@code width} x {@code height}; alpha grows with the value so the image
+     * under it stays visible where little goes.
      */
-    public static WritableImage heatmap(float[] row, int side, float max, int pixels) {
-        // one colour per token, then whole rows of pixels copied in bulk (hot path while the mouse moves)
+    public static WritableImage heatmap(float[] values, int rows, int cols, float max, int width, int height) {
+        int[] rowOf = new int[height];
+        int[] colOf = new int[width];
+        for (int y = 0; y < height; y++) {
+            rowOf[y] = y * rows / height;
+        }
+        for (int x = 0; x < width; x++) {
+            colOf[x] = x * cols / width;
+        }
+        return draw(values, cols, rowOf, colOf, max);
+    }
+
+    /**
+     * Heatmap of an attention row (one value per token of the gh x gw grid the prediction ran at)
+     * over the prediction's image, drawn at {@code width} x {@code height}: each drawn pixel shows
+     * the token whose patch holds the image pixel under it ({@link Prediction#tokenAt}), so the
+     * map lines up with the image whatever its size, aspect or letterbox padding.
+     */
+    public static WritableImage tokenHeatmap(float[] row, Prediction p, float max, int width, int height) {
+        int[] rowOf = new int[height];
+        int[] colOf = new int[width];
+        int gw = p.gridWidth();
+        for (int y = 0; y < height; y++) {
+            rowOf[y] = p.tokenAt(0, Math.min(p.height() - 1, y * p.height() / height)) / gw;
+        }
+        for (int x = 0; x < width; x++) {
+            colOf[x] = p.tokenAt(Math.min(p.width() - 1, x * p.width() / width), 0) % gw;
+        }
+        return draw(row, gw, rowOf, colOf, max);
+    }
+
+    private static WritableImage draw(float[] values, int cols, int[] rowOf, int[] colOf, float max) {
+        // one colour per cell, then whole rows of pixels copied in bulk (hot path while the mouse moves)
         float scale = max > 0 ? 1f / max : 0f;
-        int[] cellColour = new int[side * side];
+        int[] cellColour = new int[values.length];
         for (int i = 0; i < cellColour.length; i++) {
-            float v = Math.min(1f, row[i] * scale);
+            float v = Math.min(1f, values[i] * scale);
             cellColour[i] = ((int) (90 + 165 * v) << 24) | OutputImages.turbo(v);
         }
-        int[] argb = new int[pixels * pixels];
-        for (int y = 0; y < pixels; y++) {
-            int gy = y * side / pixels;
-            int base = y * pixels;
-            if (y > 0 && (y - 1) * side / pixels == gy) {
-                System.arraycopy(argb, base - pixels, argb, base, pixels);
+        int width = colOf.length;
+        int height = rowOf.length;
+        int[] argb = new int[width * height];
+        for (int y = 0; y < height; y++) {
+            int base = y * width;
+            if (y > 0 && rowOf[y - 1] == rowOf[y]) {
+                System.arraycopy(argb, base - width, argb, base, width);
                 continue;
             }
-            for (int x = 0; x < pixels; x++) {
-                argb[base + x] = cellColour[gy * side + x * side / pixels];
+            for (int x = 0; x < width; x++) {
+                argb[base + x] = cellColour[rowOf[y] * cols + colOf[x]];
             }
         }
-        WritableImage out = new WritableImage(pixels, pixels);
-        out.getPixelWriter().setPixels(0, 0, pixels, pixels, PixelFormat.getIntArgbInstance(), argb, 0, pixels);
+        WritableImage out = new WritableImage(width, height);
+        out.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), argb, 0, width);
         return out;
     }
 

@@ -1,27 +1,50 @@
 package org.kemwb.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.prefs.Preferences;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.collections.ListChangeListener;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import org.kemwb.job.TrainingJob;
+import org.kemwb.runs.MetricNames;
+import org.kemwb.runs.RunWatcher;
 import org.kemwb.train.TrainingRun;
-import org.kemwb.util.Json;
 
-/** The runs found in the runs folders: a table read in the background; open a run's best checkpoint in Inspect. */
+/**
+ * The runs in the watched folders (the workbench's runs folder, the samples, and any folder the
+ * user adds, e.g. a cluster's file system mounted locally), kept up to date while the page is
+ * shown: run.json and metrics.csv are polled every 2 s in the background ({@link RunWatcher}),
+ * new runs appear, curves grow, and the status says running, finished, failed, cancelled,
+ * interrupted (crashed: run.json says running, nobody holds its lock) or stalled (no new row for
+ * 10 min). Select runs to compare them on one metric; open a run's best checkpoint in Inspect;
+ * resume a run on the Train page.
+ */
 public final class RunsView extends VBox {
     /** One row of the table; plain strings read from run.json and the last eval row. */
     public record RunRow(Path dir, String name, String interaction, String tasks, String status, String step,
@@ -31,19 +54,43 @@ public final class RunsView extends VBox {
         }
     }
 
+    /** Start of the "Last eval" text of a run evaluated under the pooled convention (older runs). */
+    static final String POOLED_TAG = "(pooled convention)  ";
+    /** How often folders are polled while the page is shown. */
+    static final Duration POLL = Duration.seconds(2);
+    private static final java.time.Duration STALL_AFTER = java.time.Duration.ofMinutes(10);
+    private static final Preferences PREFS = Preferences.userNodeForPackage(RunsView.class).node("runs");
+
     private final WorkbenchState state;
-    private final List<Path> folders;
+    private final Consumer<String> showPage;
+    private final RunWatcher watcher = new RunWatcher(Clock.systemUTC(), STALL_AFTER);
     private final TableView<RunRow> table = new TableView<>();
     private final Label info = new Label();
-    private final javafx.scene.control.ComboBox<String> column = new javafx.scene.control.ComboBox<>();
-    private final org.jfree.data.xy.XYSeriesCollection curves = new org.jfree.data.xy.XYSeriesCollection();
+    private final ComboBox<String> column = new ComboBox<>();
+    private final CurveChart chart;
+    private final Timeline poller = new Timeline(new KeyFrame(POLL, e -> refresh()));
+    private final AtomicBoolean polling = new AtomicBoolean();
+    private final List<Path> folders = new ArrayList<>();
+    /** What the last poll found, by folder. */
+    private Map<Path, RunWatcher.RunInfo> infos = Map.of();
+    private Map<Path, Long> plottedVersions = Map.of();
+    private String plottedColumn = "";
+    private boolean restoringSelection;
+    private long polls;
 
-    public RunsView(WorkbenchState state, List<Path> folders, Runnable showInspect) {
+    public RunsView(WorkbenchState state, List<Path> initialFolders, Consumer<String> showPage) {
         this.state = state;
-        this.folders = folders;
+        this.showPage = showPage;
         getStyleClass().add("page");
         setSpacing(10);
         setPadding(new Insets(12));
+        chart = new CurveChart("runs", state.jobs());
+        initialFolders.forEach(this::watch);
+        for (String f : PREFS.get("folders", "").split("\n")) {
+            if (!f.isBlank()) {
+                watch(Path.of(f));
+            }
+        }
         table.setId("runs-table");
         table.getColumns().add(column("Run", RunRow::name));
         table.getColumns().add(column("Interaction", RunRow::interaction));
@@ -53,100 +100,226 @@ public final class RunsView extends VBox {
         table.getColumns().add(column("Last eval", RunRow::metrics));
         table.getColumns().add(column("Δm vs single-task", RunRow::deltaM));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
-        VBox.setVgrow(table, Priority.ALWAYS);
-        column.getItems().setAll("loss", "semseg_miou", "depth_rmse", "normals_mean_deg", "lr");
+        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        table.setPrefHeight(240);
+        column.setId("runs-column");
+        column.getItems().setAll("loss", "semseg_miou", "parts_miou", "saliency_miou", "saliency_maxf", "depth_rmse",
+                "depth_log_rmse", "depth_absrel", "normals_mean_deg", "normals_median_deg", "normals_rmse_deg",
+                "edges_odsf", "edges_oisf", "edges_ap", "lr");
         column.setValue("loss");
-        column.setOnAction(e -> plotSelected());
-        table.getSelectionModel().getSelectedItems().addListener((javafx.collections.ListChangeListener<RunRow>) c -> plotSelected());
-        var chart = org.jfree.chart.ChartFactory.createXYLineChart(null, "step", null, curves);
-        var plot = (org.jfree.chart.plot.XYPlot) chart.getPlot();
-        plot.setBackgroundPaint(java.awt.Color.WHITE);
-        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
-        var viewer = new org.jfree.chart.fx.ChartViewer(chart);
-        viewer.setId("runs-chart");
-        viewer.setPrefHeight(320);
-        Button refresh = new Button("Refresh");
-        refresh.setOnAction(e -> refresh());
+        column.setOnAction(e -> plotSelected(true));
+        table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<RunRow>) c -> {
+            if (!restoringSelection) {
+                plotSelected(true);
+            }
+        });
+        VBox.setVgrow(chart, Priority.ALWAYS);
+        Button add = new Button("Add folder…");
+        add.setId("runs-add-folder");
+        add.setOnAction(e -> chooseFolder());
         Button open = new Button("Open best checkpoint in Inspect");
         open.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
-        open.setOnAction(e -> {
-            RunRow r = table.getSelectionModel().getSelectedItem();
-            Path best = r.dir().resolve("best.params");
-            state.openCheckpoint(Files.exists(best) ? best : r.dir().resolve("last.params"), WorkbenchState.Slot.PRIMARY);
-            showInspect.run();
-        });
+        open.setOnAction(e -> openCheckpoint(table.getSelectionModel().getSelectedItem(), WorkbenchState.Slot.PRIMARY));
+        Button compareWith = new Button("Open as comparison model");
+        compareWith.setTooltip(new javafx.scene.control.Tooltip(
+                "Loads the run's best checkpoint as the comparison model (Attention shows it beside the primary one)"));
+        compareWith.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        compareWith.setOnAction(e -> openCheckpoint(table.getSelectionModel().getSelectedItem(), WorkbenchState.Slot.COMPARISON));
         Button resume = new Button("Resume");
         resume.setId("runs-resume");
-        resume.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull());
+        resume.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull()
+                .or(state.jobs().trainingProperty().isNotNull()));
         resume.setOnAction(e -> resume(table.getSelectionModel().getSelectedItem()));
+        info.setId("runs-info");
         // layout (issue 16): controls wrap, the folder list wraps, columns fit their text
         table.getItems().addListener((javafx.collections.ListChangeListener<RunRow>) c -> Layouts.fitColumns(table));
-        getChildren().addAll(Layouts.row(refresh, open, resume), Layouts.wrapping(info), table,
-                Layouts.row(new Label("Compare the selected runs (Ctrl+click) on"), column), viewer);
+        getChildren().addAll(Layouts.row(add, open, compareWith, resume), Layouts.wrapping(info), table,
+                Layouts.row(new Label("Compare the selected runs (Ctrl+click) on"), column), chart);
+        poller.setCycleCount(Animation.INDEFINITE);
+        // poll only while the page is shown (pages leave the scene when another is shown)
+        sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) {
+                refresh();
+                poller.play();
+            } else {
+                poller.stop();
+            }
+        });
         refresh();
     }
 
-    /** Curves of the chosen column for every selected run (read in the background). */
-    private void plotSelected() {
-        List<RunRow> selected = List.copyOf(table.getSelectionModel().getSelectedItems());
-        String key = column.getValue();
-        Task<List<org.jfree.data.xy.XYSeries>> task = new Task<>() {
+    private void watch(Path folder) {
+        Path abs = folder.toAbsolutePath().normalize();
+        if (!folders.contains(abs)) {
+            folders.add(abs);
+        }
+    }
+
+    private void chooseFolder() {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle("Watch a folder of runs");
+        java.io.File f = dc.showDialog(getScene().getWindow());
+        if (f != null) {
+            addFolder(f.toPath());
+            List<String> kept = new ArrayList<>(List.of(PREFS.get("folders", "").split("\n")));
+            kept.removeIf(String::isBlank);
+            if (!kept.contains(f.getAbsolutePath())) {
+                kept.add(f.getAbsolutePath());
+                PREFS.put("folders", String.join("\n", kept));
+            }
+        }
+    }
+
+    /** Watches one more folder (its runs appear at the next poll, which starts now). */
+    public void addFolder(Path folder) {
+        watch(folder);
+        refresh();
+    }
+
+    /** Folders watched, in order. */
+    public List<Path> folders() {
+        return List.copyOf(folders);
+    }
+
+    /** Polls now in the background (no-op while a poll is under way). Runs by itself every 2 s while shown. */
+    public void refresh() {
+        if (!polling.compareAndSet(false, true)) {
+            return;
+        }
+        List<Path> watched = List.copyOf(folders);
+        Task<List<RunWatcher.RunInfo>> task = new Task<>() {
             @Override
-            protected List<org.jfree.data.xy.XYSeries> call() throws IOException {
-                List<org.jfree.data.xy.XYSeries> out = new ArrayList<>();
-                for (RunRow r : selected) {
-                    if (r == null) {
-                        continue;
+            protected List<RunWatcher.RunInfo> call() {
+                synchronized (watcher) {
+                    for (Path f : watched) {
+                        watcher.addFolder(f);
                     }
-                    var s = new org.jfree.data.xy.XYSeries(r.name() + " " + key, true, false);
-                    String kind = TrainingRun.isMetric(key) ? "eval" : "train";
-                    for (Map<String, String> row : TrainingRun.readMetrics(r.dir())) {
-                        String v = row.get(key);
-                        if (kind.equals(row.get("kind")) && v != null && !v.isEmpty()) {
-                            s.add(Double.parseDouble(row.get("step")), Double.parseDouble(v));
-                        }
-                    }
-                    out.add(s);
+                    return watcher.poll();
                 }
-                return out;
             }
         };
         task.setOnSucceeded(e -> {
-            curves.removeAllSeries();
-            task.getValue().forEach(curves::addSeries);
+            polling.set(false);
+            show(task.getValue());
         });
-        state.jobs().onOwnThread(task, "kemwb-runs-curves");
+        task.setOnFailed(e -> polling.set(false));
+        task.setOnCancelled(e -> polling.set(false));
+        state.jobs().background(task, "kemwb-runs-watch");
     }
 
-    /** Continues a run from its last checkpoint in the background (status bar shows progress; Cancel stops it). */
+    /** Number of polls shown so far (tests). */
+    public long polls() {
+        return polls;
+    }
+
+    private void show(List<RunWatcher.RunInfo> found) {
+        polls++;
+        Map<Path, RunWatcher.RunInfo> byDir = new LinkedHashMap<>();
+        List<RunRow> rows = new ArrayList<>();
+        for (RunWatcher.RunInfo i : found) {
+            byDir.put(i.dir(), i);
+            rows.add(row(i));
+        }
+        infos = byDir;
+        List<RunRow> withDelta = withDeltaM(rows);
+        Set<Path> selected = new HashSet<>();
+        table.getSelectionModel().getSelectedItems().forEach(r -> selected.add(r.dir()));
+        if (!withDelta.equals(table.getItems())) {
+            restoringSelection = true;
+            try {
+                table.getItems().setAll(withDelta);
+                for (int i = 0; i < withDelta.size(); i++) {
+                    if (selected.contains(withDelta.get(i).dir())) {
+                        table.getSelectionModel().select(i);
+                    }
+                }
+            } finally {
+                restoringSelection = false;
+            }
+        }
+        info.setText(found.size() + " runs in " + folders.size() + " folders");
+        plotSelected(false);
+    }
+
+    /** Curves of the chosen column for every selected run; redrawn only when a run's files changed. */
+    private void plotSelected(boolean force) {
+        String key = column.getValue();
+        Map<Path, Long> versions = new LinkedHashMap<>();
+        List<RunWatcher.RunInfo> selected = new ArrayList<>();
+        for (RunRow r : table.getSelectionModel().getSelectedItems()) {
+            RunWatcher.RunInfo i = r == null ? null : infos.get(r.dir());
+            if (i != null) {
+                selected.add(i);
+                versions.put(i.dir(), i.version());
+            }
+        }
+        if (!force && versions.equals(plottedVersions) && key.equals(plottedColumn)) {
+            return;
+        }
+        plottedVersions = versions;
+        plottedColumn = key;
+        // offer every numeric column the selected runs logged
+        List<String> columns = new ArrayList<>(List.of("loss"));
+        for (RunWatcher.RunInfo i : selected) {
+            for (String c : i.metrics().numericColumns()) {
+                if (!columns.contains(c) && !c.equals("step_ms")) {
+                    columns.add(c);
+                }
+            }
+        }
+        if (!selected.isEmpty() && !columns.equals(column.getItems())) {
+            column.setOnAction(null);
+            column.getItems().setAll(columns);
+            column.setValue(columns.contains(key) ? key : "loss");
+            column.setOnAction(e -> plotSelected(true));
+        }
+        List<CurveChart.Line> lines = new ArrayList<>();
+        for (RunWatcher.RunInfo i : selected) {
+            lines.add(new CurveChart.Line(i.name(), "", i.configWithoutSeed(), i.metrics().curve(key)));
+        }
+        chart.setLines(MetricNames.axisLabel(key), lines);
+    }
+
+    /** Checkpoint files a run folder may hold, best first: the workbench's .params, the PyTorch trainer's .npz, TorchScript. */
+    static final List<String> CHECKPOINTS = List.of("best.params", "best.npz", "best.pt", "last.params", "last.npz", "last.pt");
+
+    /** The run's best checkpoint (or its last), in any format the workbench opens; null if it has none yet. */
+    static Path checkpointOf(Path dir) {
+        for (String name : CHECKPOINTS) {
+            if (Files.isRegularFile(dir.resolve(name))) {
+                return dir.resolve(name);
+            }
+        }
+        return null;
+    }
+
+    private void openCheckpoint(RunRow r, WorkbenchState.Slot slot) {
+        Path file = checkpointOf(r.dir());
+        if (file == null) {
+            state.errorProperty().set("run " + r.dir() + " has no checkpoint yet (" + String.join(", ", CHECKPOINTS) + ")");
+            return;
+        }
+        state.openCheckpoint(file, slot);
+        showPage.accept(slot == WorkbenchState.Slot.PRIMARY ? "Inspect" : "Attention");
+    }
+
+    /** Continues a run from its last checkpoint as the workbench's training run, and shows it live on Train. */
     void resume(RunRow row) {
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        Task<String> task = new Task<>() {
-            @Override
-            protected String call() throws Exception {
-                updateMessage("Resuming " + row.name());
-                TrainingRun run = TrainingRun.open(row.dir());
-                String status = run.run(r -> updateProgress(Long.parseLong(r.get("step")), run.config().steps()), stop::get);
-                updateMessage("Run " + row.name() + ": " + status);
-                return status;
-            }
-
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                stop.set(true); // cooperative: the run records "cancelled" (see TrainView)
-                return true;
-            }
-        };
-        task.setOnSucceeded(e -> refresh());
-        task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
-        state.jobs().onOwnThread(task, "kemwb-resume");
+        try {
+            state.jobs().train(TrainingJob.resume(row.dir()));
+            showPage.accept("Train");
+        } catch (IllegalStateException e) {
+            state.errorProperty().set(e.getMessage());
+        }
     }
 
-    /** Number of curves on the comparison chart (tests). */
+    /** Number of runs drawn on the comparison chart (tests). */
     public int curveCount() {
-        return curves.getSeriesCount();
+        return chart.lines().size();
+    }
+
+    public CurveChart chart() {
+        return chart;
     }
 
     private static TableColumn<RunRow, String> column(String title, java.util.function.Function<RunRow, String> value) {
@@ -159,80 +332,41 @@ public final class RunsView extends VBox {
         return table;
     }
 
-    public void refresh() {
-        Task<List<RunRow>> task = new Task<>() {
-            @Override
-            protected List<RunRow> call() {
-                List<RunRow> rows = new ArrayList<>();
-                for (Path folder : folders) {
-                    if (!Files.isDirectory(folder)) {
-                        continue;
-                    }
-                    try (Stream<Path> dirs = Files.list(folder)) {
-                        dirs.filter(d -> Files.isRegularFile(d.resolve(TrainingRun.RUN_JSON))).sorted().forEach(d -> rows.add(read(d)));
-                    } catch (IOException e) {
-                        // unreadable folder: nothing to list there
-                    }
-                }
-                return rows;
-            }
-        };
-        task.setOnSucceeded(e -> {
-            table.getItems().setAll(withDeltaM(task.getValue()));
-            info.setText(task.getValue().size() + " runs in " + folders);
-        });
-        state.jobs().onOwnThread(task, "kemwb-runs");
-    }
-
     /**
      * Δm of every multi-task run against the single-task runs in the list (interaction none, one
      * task each), when those cover its metrics.
      */
     static List<RunRow> withDeltaM(List<RunRow> rows) {
-        Map<String, Double> stl = new java.util.HashMap<>();
+        // single-task metrics per metric convention (older runs: pooled), never mixed
+        Map<Boolean, Map<String, Double>> stlOf = Map.of(true, new java.util.HashMap<>(), false, new java.util.HashMap<>());
         for (RunRow r : rows) {
             if (r.interaction().equals("none") && !r.tasks().contains(",")) {
-                stl.putAll(r.values());
+                stlOf.get(r.metrics().startsWith(POOLED_TAG)).putAll(r.values());
             }
         }
         List<RunRow> out = new ArrayList<>();
         for (RunRow r : rows) {
+            Map<String, Double> stl = stlOf.get(r.metrics().startsWith(POOLED_TAG));
             boolean multi = r.tasks().contains(",");
-            double d = multi && stl.keySet().containsAll(r.values().keySet()) ? org.kemwb.metrics.DeltaM.of(r.values(), stl) : Double.NaN;
+            double d = multi && !r.values().isEmpty() && stl.keySet().containsAll(r.values().keySet())
+                    ? org.kemwb.metrics.DeltaM.of(r.values(), stl) : Double.NaN;
             out.add(r.withDeltaM(Double.isNaN(d) ? "" : String.format(java.util.Locale.ROOT, "%+.2f", d)));
         }
         return out;
     }
 
-    /** A run folder as a table row; a corrupt run.json becomes a row that says so. */
-    static RunRow read(Path dir) {
-        try {
-            JsonNode json = Json.MAPPER.readTree(dir.resolve(TrainingRun.RUN_JSON).toFile());
-            JsonNode model = json.path("config").path("model");
-            List<String> tasks = new ArrayList<>();
-            model.path("tasks").forEach(t -> tasks.add(t.asText()));
-            String metrics = "";
-            Map<String, Double> values = new java.util.LinkedHashMap<>();
-            List<Map<String, String>> rows = TrainingRun.readMetrics(dir);
-            for (Map<String, String> r : rows) {
-                if ("eval".equals(r.get("kind"))) {
-                    StringBuilder sb = new StringBuilder();
-                    values.clear();
-                    r.forEach((k, v) -> {
-                        if (!v.isEmpty() && TrainingRun.isMetric(k)) {
-                            sb.append(k).append(' ').append(v).append("  ");
-                            values.put(k, Double.parseDouble(v));
-                        }
-                    });
-                    metrics = sb.toString().trim();
-                }
-            }
-            return new RunRow(dir, dir.getFileName().toString(), model.path("interaction").asText("?"),
-                    String.join(", ", tasks), json.path("status").asText("?"), json.path("step").asText("?"), metrics,
-                    Map.copyOf(values), "");
-        } catch (IOException | RuntimeException e) {
-            return new RunRow(dir, dir.getFileName().toString(), "?", "?", "unreadable: " + WorkbenchState.message(e), "", "",
-                    Map.of(), "");
-        }
+    /** A watched run as a table row. */
+    static RunRow row(RunWatcher.RunInfo i) {
+        JsonNode model = i.config().path("model");
+        List<String> tasks = new ArrayList<>();
+        model.path("tasks").forEach(t -> tasks.add(t.asText()));
+        Map<String, Double> values = i.metrics().lastValues(TrainingRun::isMetric);
+        // an older run (no convention column) was scored pooled; Δm compares such runs only with each other
+        boolean published = i.metrics().columns().contains(TrainingRun.CONVENTION);
+        StringBuilder sb = new StringBuilder(published || values.isEmpty() ? "" : POOLED_TAG);
+        values.forEach((k, v) -> sb.append(k).append(' ').append(String.format(java.util.Locale.ROOT, "%.6g", v)).append("  "));
+        String status = i.statusText() + (i.error().isEmpty() ? "" : ": " + i.error());
+        return new RunRow(i.dir(), i.name(), model.path("interaction").asText("?"), String.join(", ", tasks), status, i.step(),
+                sb.toString().trim(), Map.copyOf(values), "");
     }
 }

@@ -1,6 +1,7 @@
 package org.kemwb.ui;
 
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javafx.application.Platform;
@@ -10,74 +11,99 @@ import javafx.scene.chart.LineChart;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.Font;
 import org.kemwb.experiment.ToyNoiseExperiment;
+import org.kemwb.experiment.ToyNoiseExperiment.Point;
+import org.kemwb.experiment.ToyNoiseExperiment.Readout;
+import org.kemwb.experiment.ToyNoiseExperiment.Settings;
 
-/** The toy-noise experiment: settings, a live chart of the attention mass on the noise task, the final table. */
+/**
+ * The toy-noise experiment: settings (initialised from {@link Settings#defaults()}, the CLI's
+ * defaults), a live chart of one read-out for every module and seed over the planned steps, and
+ * the monospaced table of read-outs at initialisation and after training.
+ */
 public final class ToyNoiseView extends VBox {
-    private final Spinner<Integer> seeds = new Spinner<>(1, 20, 2);
-    private final Spinner<Integer> steps = new Spinner<>(0, 100_000, 200, 50);
-    private final Spinner<Double> noise = new Spinner<>(0.0, 100.0, 1.0, 0.5);
-    private final Spinner<Integer> topK = new Spinner<>(1, 48, 3);
-    private final LineChart<Number, Number> chart = new LineChart<>(new NumberAxis(), new NumberAxis(0, 1, 0.1));
+    private static final Settings DEFAULTS = Settings.defaults();
+    private final Spinner<Integer> seeds = new Spinner<>(1, 20, DEFAULTS.seeds());
+    private final Spinner<Integer> steps = new Spinner<>(0, 100_000, DEFAULTS.steps(), 50);
+    private final Spinner<Double> noise = new Spinner<>(0.0, 100.0, DEFAULTS.noise(), 0.5);
+    private final Spinner<Integer> topK = new Spinner<>(1, 48, DEFAULTS.topK());
+    private final ComboBox<Readout> shown = new ComboBox<>();
+    private final NumberAxis xAxis = new NumberAxis(0, DEFAULTS.steps(), Math.max(1, DEFAULTS.steps() / 10));
+    private final LineChart<Number, Number> chart = new LineChart<>(xAxis, new NumberAxis());
     private final TextArea table = new TextArea();
-    private final Map<String, XYChart.Series<Number, Number>> series = new HashMap<>();
-    /** Every point of the last run (all seeds), as CSV. */
-    private final StringBuffer pointsCsv = new StringBuffer();
+    private final Map<String, XYChart.Series<Number, Number>> series = new LinkedHashMap<>();
+    /** Every point of the last run (all seeds), in arrival order; touched on the FX thread only. */
+    private final List<Point> points = new ArrayList<>();
 
     public ToyNoiseView(WorkbenchState state) {
         getStyleClass().add("page");
         setSpacing(10);
         setPadding(new Insets(12));
-        chart.setTitle("Attention mass of tasks 1 and 2 on the noise task (seed 0)");
         chart.getXAxis().setLabel("step");
         chart.setCreateSymbols(false);
+        chart.setAnimated(false);
         chart.setId("toy-chart");
         VBox.setVgrow(chart, Priority.ALWAYS);
+        seeds.setId("toy-seeds");
+        steps.setId("toy-steps");
+        xAxis.setAutoRanging(false);
+        for (Spinner<?> sp : List.of(seeds, steps, noise, topK)) {
+            sp.setEditable(true);
+        }
         Layouts.fitSpinner(seeds, "20");
         Layouts.fitSpinner(steps, "100000");
         Layouts.fitSpinner(noise, "100.0");
         Layouts.fitSpinner(topK, "48");
+        shown.getItems().setAll(Readout.values());
+        shown.setValue(Readout.NOISE_MASS);
+        shown.setConverter(new javafx.util.StringConverter<>() {
+            @Override
+            public String toString(Readout r) {
+                return r == null ? "" : r.label;
+            }
+
+            @Override
+            public Readout fromString(String s) {
+                return null;
+            }
+        });
+        shown.valueProperty().addListener((o, a, b) -> redraw());
+        redraw();
         table.setEditable(false);
-        table.setPrefRowCount(5);
+        table.setPrefRowCount(12);
+        table.setFont(Font.font("Monospaced", 12));
         table.setId("toy-table");
         Button run = new Button("Run");
         run.setId("toy-run");
         run.setOnAction(e -> {
             run.setDisable(true);
-            chart.getData().clear();
+            points.clear();
             series.clear();
-            pointsCsv.setLength(0);
-            pointsCsv.append(ToyNoiseExperiment.Point.CSV_HEADER).append('\n');
-            var d = ToyNoiseExperiment.Settings.defaults();
-            var settings = new ToyNoiseExperiment.Settings(d.modules(), seeds.getValue(), steps.getValue(), noise.getValue(),
-                    d.slots(), topK.getValue(), d.tokens(), d.dim(), d.signalDim(), d.batch(), d.lr(), d.logEvery());
+            chart.getData().clear();
+            table.clear();
+            Settings settings = settings();
+            xAxis.setUpperBound(Math.max(1, settings.steps()));
+            xAxis.setTickUnit(Math.max(1, settings.steps() / 10));
             Task<List<ToyNoiseExperiment.Summary>> task = new Task<>() {
                 @Override
                 protected List<ToyNoiseExperiment.Summary> call() {
                     updateMessage("Toy-noise experiment");
-                    var result = new ToyNoiseExperiment(settings).run(p -> {
-                        pointsCsv.append(p.csv()).append('\n');
-                        if (p.seed() == 0) {
-                            Platform.runLater(() -> series(p.module().id()).getData().add(new XYChart.Data<>(p.step(), p.massOnNoise())));
-                        }
-                    }, this::isCancelled);
+                    var result = new ToyNoiseExperiment(settings).run(p -> Platform.runLater(() -> add(p)), this::isCancelled);
                     updateMessage("Toy-noise experiment finished");
                     return result;
                 }
             };
             task.setOnSucceeded(ev -> {
-                StringBuilder sb = new StringBuilder("module  mass→noise init → final    sensitivity init → final    loss t1 / t2 final\n");
-                for (var s : task.getValue()) {
-                    sb.append(String.format("%-6s  %s → %s    %s → %s    %s / %s%n", s.module().id(), s.initMass(), s.finalMass(),
-                            s.initSensitivity(), s.finalSensitivity(), s.finalLoss1(), s.finalLoss2()));
-                }
-                table.setText(sb.toString());
+                table.setText(ToyNoiseExperiment.table(task.getValue())
+                        + "mean ± std over seeds; losses are MSE / target variance (README, section Toy noise)\n");
                 run.setDisable(false);
             });
             task.setOnFailed(ev -> {
@@ -90,7 +116,31 @@ public final class ToyNoiseView extends VBox {
         Button export = new Button("Export…");
         export.setOnAction(e -> export(state));
         getChildren().addAll(Layouts.row(new Label("Seeds"), seeds, new Label("Steps"), steps, new Label("Noise σ"), noise,
-                new Label("top-k"), topK, run, export), chart, table);
+                new Label("top-k"), topK, run, export, new Label("Chart"), shown), chart, table);
+    }
+
+    /** The settings the page's controls ask for: {@link Settings#defaults()} with seeds, steps, noise and k. */
+    Settings settings() {
+        return DEFAULTS.withRun(seeds.getValue(), steps.getValue(), noise.getValue(), topK.getValue());
+    }
+
+    private void add(Point p) {
+        points.add(p);
+        plot(p);
+    }
+
+    private void plot(Point p) {
+        double y = shown.getValue().of(p);
+        if (!Double.isNaN(y)) {
+            series(p.module().id() + " seed " + p.seed()).getData().add(new XYChart.Data<>(p.step(), y));
+        }
+    }
+
+    private void redraw() {
+        chart.setTitle(shown.getValue().label + " (tasks 1 and 2), every module and seed");
+        series.clear();
+        chart.getData().clear();
+        points.forEach(this::plot);
     }
 
     /** Saves every measured point as CSV, the table as text and the chart as PNG into a folder. */
@@ -102,13 +152,14 @@ public final class ToyNoiseView extends VBox {
             return;
         }
         java.awt.image.BufferedImage png = javafx.embed.swing.SwingFXUtils.fromFXImage(chart.snapshot(null, null), null);
-        String csv = pointsCsv.toString();
+        StringBuilder csv = new StringBuilder(Point.CSV_HEADER).append('\n');
+        points.forEach(p -> csv.append(p.csv()).append('\n'));
         String summary = table.getText();
         Task<Void> task = new Task<>() {
             @Override
             protected Void call() throws Exception {
                 java.nio.file.Path d = dir.toPath();
-                org.kemwb.util.AtomicFiles.writeString(d.resolve("toy-noise-points.csv"), csv);
+                org.kemwb.util.AtomicFiles.writeString(d.resolve("toy-noise-points.csv"), csv.toString());
                 org.kemwb.util.AtomicFiles.writeString(d.resolve("toy-noise-summary.txt"), summary);
                 org.kemwb.infer.OutputImages.writePng(png, d.resolve("toy-noise-chart.png"));
                 updateMessage("Exported toy-noise results to " + d);
@@ -119,8 +170,8 @@ public final class ToyNoiseView extends VBox {
         state.jobs().onOwnThread(task, "kemwb-export");
     }
 
-    private XYChart.Series<Number, Number> series(String module) {
-        return series.computeIfAbsent(module, m -> {
+    private XYChart.Series<Number, Number> series(String name) {
+        return series.computeIfAbsent(name, m -> {
             XYChart.Series<Number, Number> s = new XYChart.Series<>();
             s.setName(m);
             chart.getData().add(s);

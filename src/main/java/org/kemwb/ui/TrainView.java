@@ -2,60 +2,73 @@ package org.kemwb.ui;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import javafx.animation.AnimationTimer;
+import java.util.function.Consumer;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.concurrent.Task;
 import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import org.jfree.chart.ChartFactory;
-import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.fx.ChartViewer;
-import org.jfree.chart.plot.PlotOrientation;
-import org.jfree.chart.plot.XYPlot;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
+import javafx.util.Duration;
+import org.kemwb.job.TrainingJob;
+import org.kemwb.runs.Curve;
+import org.kemwb.runs.MetricNames;
+import org.kemwb.train.RunStatus;
 import org.kemwb.train.TrainConfig;
 import org.kemwb.train.TrainingRun;
 
 /**
  * Start, cancel and watch a training run: the run's settings with validation (the start button
- * says why it is disabled), and live loss curves fed by the run's row listener. Rows arrive on
- * the training thread and are drained into the chart at most every 100 ms on the FX thread.
+ * says why it is disabled), synthetic scenes or a dataset folder, and live curves of the
+ * workbench's training run, whoever started it (Start here, or Resume on the Runs page): a
+ * resumed run's history first, then each new row. Rows arrive on the training thread and are
+ * drained into the chart every 100 ms on the FX thread while a run trains (nothing ticks when idle).
  */
 public final class TrainView extends VBox {
     private final WorkbenchState state;
     private final Path runsFolder;
     private final TextField name = new TextField();
     private final ConfigSheet sheet = new ConfigSheet();
-    private final javafx.beans.property.IntegerProperty edits = new javafx.beans.property.SimpleIntegerProperty();
+    private final IntegerProperty edits = new SimpleIntegerProperty();
     private final Button start = new Button("Start");
     private final Button cancel = new Button("Cancel");
-    private final CheckBox logScale = new CheckBox("log scale");
-    private final javafx.scene.control.ComboBox<String> curves = new javafx.scene.control.ComboBox<>();
-    /** Every series of every run started here, by name; the chart shows one family at a time. */
-    private final XYSeriesCollection shown = new XYSeriesCollection();
+    private final ComboBox<String> family = new ComboBox<>();
     private final Label reason = new Label();
+    private final Label dataLabel = new Label();
+    private final ObjectProperty<Path> dataset = new SimpleObjectProperty<>();
+    private final CurveChart chart;
     private final ConcurrentLinkedQueue<Map<String, String>> pending = new ConcurrentLinkedQueue<>();
-    private final JFreeChart chart;
-    private Task<String> running;
+    /** Values by run, then column, then step (later rows at a step win). */
+    private final Map<String, Map<String, TreeMap<Double, Double>>> values = new LinkedHashMap<>();
+    private final BooleanProperty busy = new SimpleBooleanProperty();
+    private final Consumer<List<Map<String, String>>> rowSink = pending::addAll;
+    private final Timeline drainTimer = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
+    private JobCenter.Training following;
+    private Task<?> running;
     /** Name of the run feeding the chart now; earlier runs stay on the chart (overlay). */
     private String runName = "";
-    private final javafx.beans.property.BooleanProperty busy = new javafx.beans.property.SimpleBooleanProperty();
-    private long lastDrain;
     private int pointCount;
 
     public TrainView(WorkbenchState state, Path runsFolder) {
@@ -64,6 +77,7 @@ public final class TrainView extends VBox {
         getStyleClass().add("page");
         setSpacing(10);
         setPadding(new Insets(12));
+        chart = new CurveChart("train", state.jobs());
         name.setText("run-" + System.currentTimeMillis() / 1000);
         name.setId("run-name");
         start.setId("train-start");
@@ -73,74 +87,66 @@ public final class TrainView extends VBox {
             setting.getObservableValue().orElseThrow().addListener((o, a, b) -> edits.set(edits.get() + 1));
         }
         HBox form = new HBox(10, new Label("Run name"), name);
-        form.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        StringBinding problem = Bindings.createStringBinding(this::problem, name.textProperty(), edits);
+        form.setAlignment(Pos.CENTER_LEFT);
+        Button chooseData = new Button("Dataset folder…");
+        chooseData.setId("train-dataset");
+        chooseData.setOnAction(e -> chooseDataset());
+        Button synthetic = new Button("Synthetic scenes");
+        synthetic.setOnAction(e -> dataset.set(null));
+        synthetic.disableProperty().bind(dataset.isNull());
+        dataLabel.setId("train-data-label");
+        dataLabel.textProperty().bind(Bindings.createStringBinding(
+                () -> dataset.get() == null ? "Data: synthetic scenes" : "Data: " + dataset.get(), dataset));
+        dataLabel.setWrapText(true);
+        dataLabel.setMaxWidth(420);
+        HBox dataRow = new HBox(10, chooseData, synthetic);
+        StringBinding problem = Bindings.createStringBinding(this::problem, name.textProperty(), edits, dataset);
         reason.textProperty().bind(problem);
         reason.getStyleClass().add("validation");
         start.disableProperty().bind(problem.isNotEmpty().or(busy));
         start.setTooltip(new Tooltip());
-        start.getTooltip().textProperty().bind(Bindings.when(problem.isEmpty()).then("Start training").otherwise(problem));
+        start.getTooltip().textProperty().bind(Bindings.when(busy).then("A training run is running: cancel it first")
+                .otherwise(Bindings.when(problem.isEmpty()).then("Start training").otherwise(problem)));
         start.setOnAction(e -> startRun());
-        cancel.setDisable(true);
+        cancel.disableProperty().bind(busy.not());
         cancel.setOnAction(e -> {
-            if (running != null) {
-                running.cancel();
+            if (following != null) {
+                following.entry().cancel();
             }
         });
-        curves.getItems().setAll("losses", "eval metrics", "learning rate");
-        curves.setValue("losses");
-        curves.setOnAction(e -> showOnly(curves.getValue()));
-        chart = ChartFactory.createXYLineChart("Training", "step", null, shown, PlotOrientation.VERTICAL, true, true, false);
-        logScale.setOnAction(e -> ((XYPlot) chart.getPlot()).setRangeAxis(logScale.isSelected() ? new LogAxis() : new NumberAxis()));
-        XYPlot plot = (XYPlot) chart.getPlot();
-        plot.setBackgroundPaint(java.awt.Color.WHITE);
-        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
-        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
-        chart.setBackgroundPaint(java.awt.Color.WHITE);
-        ChartViewer viewer = new ChartViewer(chart);
-        viewer.setId("train-chart");
-        VBox.setVgrow(viewer, Priority.ALWAYS);
-        Button export = new Button("Export…");
-        export.setOnAction(e -> export());
-        HBox top = new HBox(12, sheet, new VBox(10, form, Layouts.row(start, cancel, curves, logScale, export), reason));
+        family.setId("train-curves");
+        family.getItems().setAll("losses", "learning rate");
+        family.setValue("losses");
+        family.setOnAction(e -> redraw());
+        Button clear = new Button("Clear chart");
+        clear.setId("train-clear");
+        clear.setOnAction(e -> clearChart());
+        VBox.setVgrow(chart, Priority.ALWAYS);
+        HBox top = new HBox(12, sheet, new VBox(10, form, dataRow, dataLabel,
+                Layouts.row(start, cancel, new Label("Curves"), family, clear), reason));
         reason.setWrapText(true);
         reason.setMaxWidth(420);
-        getChildren().addAll(top, viewer);
-        new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                if (now - lastDrain > 100_000_000L && !pending.isEmpty()) {
-                    lastDrain = now;
-                    drain();
-                }
-            }
-        }.start();
+        getChildren().addAll(top, chart);
+        drainTimer.setCycleCount(Animation.INDEFINITE);
+        state.jobs().trainingProperty().addListener((o, a, t) -> follow(t));
+        follow(state.jobs().trainingProperty().get());
     }
 
-    private void export() {
-        javafx.stage.FileChooser fc = new javafx.stage.FileChooser();
-        fc.setTitle("Export chart");
-        fc.getExtensionFilters().addAll(new javafx.stage.FileChooser.ExtensionFilter("PNG image", "*.png"),
-                new javafx.stage.FileChooser.ExtensionFilter("SVG image", "*.svg"),
-                new javafx.stage.FileChooser.ExtensionFilter("CSV data", "*.csv"));
-        java.io.File file = fc.showSaveDialog(getScene().getWindow());
-        if (file == null) {
-            return;
+    private void chooseDataset() {
+        javafx.stage.DirectoryChooser dc = new javafx.stage.DirectoryChooser();
+        dc.setTitle("Dataset folder (NYUD-v2 layout: images/, train.txt, val.txt, labels per task)");
+        java.io.File f = dc.showDialog(getScene().getWindow());
+        if (f != null) {
+            dataset.set(f.toPath());
         }
-        Task<Void> task = new Task<>() {
-            @Override
-            protected Void call() throws Exception {
-                updateMessage("Exporting " + file.getName());
-                ChartExport.save(chart, shown, file.toPath(), 1200, 700);
-                updateMessage("Exported " + file.getName());
-                return null;
-            }
-        };
-        task.setOnFailed(e -> state.errorProperty().set(WorkbenchState.message(task.getException())));
-        state.jobs().onOwnThread(task, "kemwb-export");
     }
 
-    /** Why the run cannot start, or "" when it can. */
+    /** Trains on this dataset folder (NYUD-v2 layout), or on synthetic scenes when null. */
+    public void setDataset(Path folder) {
+        dataset.set(folder);
+    }
+
+    /** Why the run cannot start, or "" when it can; names settings by their labels. */
     private String problem() {
         String n = name.getText() == null ? "" : name.getText().trim();
         if (n.isEmpty() || !n.matches("[A-Za-z0-9._-]+")) {
@@ -149,17 +155,21 @@ public final class TrainView extends VBox {
         if (Files.exists(runsFolder.resolve(n))) {
             return "Run name: " + runsFolder.resolve(n) + " exists";
         }
+        if (dataset.get() != null && !Files.isDirectory(dataset.get())) {
+            return "Dataset folder: " + dataset.get() + " is not a folder";
+        }
         Object checked = sheet.validate(state.deviceProperty().get());
         return checked instanceof String message ? message : "";
     }
 
-    /** Number of points drawn so far (for tests and the status line). */
+    /** Number of points drawn so far for the run being followed (tests and the status line). */
     public int pointCount() {
         return pointCount;
     }
 
-    public Task<String> running() {
-        return running;
+    /** The training task this page shows while it runs, else null. */
+    public Task<?> running() {
+        return following == null ? null : running;
     }
 
     /** Sets one setting by its config key (e.g. "steps"); used by tests and scripts. */
@@ -167,105 +177,143 @@ public final class TrainView extends VBox {
         sheet.set(path, value);
     }
 
+    public CurveChart chart() {
+        return chart;
+    }
+
     private void startRun() {
         TrainConfig checked = (TrainConfig) sheet.validate(state.deviceProperty().get());
-        TrainConfig config = TrainConfig.fromJson(sheet.json().put("device", state.deviceProperty().get())
-                .put("logEvery", Math.max(1, Math.min(10, checked.steps() / 20))), "settings");
+        var json = sheet.json().put("device", state.deviceProperty().get())
+                .put("logEvery", Math.max(1, Math.min(10, checked.steps() / 20)));
+        if (dataset.get() != null) {
+            json.put("dataDir", dataset.get().toAbsolutePath().toString());
+        }
+        TrainConfig config = TrainConfig.fromJson(json, "settings");
         Path dir = runsFolder.resolve(name.getText().trim());
-        runName = dir.getFileName().toString();
-        pointCount = 0;
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        Task<String> task = new Task<>() {
-            @Override
-            protected String call() throws Exception {
-                updateMessage("Training " + dir.getFileName());
-                TrainingRun run = TrainingRun.create(dir, config);
-                String status = run.run(row -> {
-                    pending.add(row);
-                    updateProgress(Long.parseLong(row.get("step")), config.steps());
-                }, stop::get);
-                updateMessage("Run " + dir.getFileName() + ": " + status);
-                return status;
-            }
+        try {
+            Task<RunStatus> task = state.jobs().train(TrainingJob.start(dir, config));
+            task.setOnSucceeded(e -> name.setText("run-" + System.currentTimeMillis() / 1000));
+        } catch (IllegalStateException e) {
+            state.errorProperty().set(e.getMessage());
+        }
+    }
 
-            /**
-             * Cancel asks the run to stop at the next step instead of interrupting the thread:
-             * an interrupt would abort file writes (NIO channels close on interrupt), so the run
-             * could not record its "cancelled" status. The task then ends normally.
-             */
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                stop.set(true);
-                return true;
+    /** Follows the workbench's training run, whoever started it: history first, then live. */
+    private void follow(JobCenter.Training training) {
+        if (following != null) {
+            following.unsubscribe(rowSink);
+        }
+        drain(); // rows of the previous run go to its own curves
+        following = training;
+        busy.set(training != null);
+        if (training == null) {
+            drainTimer.stop();
+            edits.set(edits.get() + 1); // the run folder now exists: re-check the name
+            return;
+        }
+        running = training.entry().task();
+        runName = training.job().name();
+        values.remove(runName); // a resumed run is redrawn from its history
+        pointCount = 0;
+        training.entry().task().stateProperty().addListener((o, a, s) -> {
+            if (s == javafx.concurrent.Worker.State.FAILED) {
+                state.errorProperty().set(WorkbenchState.message(training.entry().task().getException()));
             }
-        };
-        running = task;
-        busy.set(true);
-        cancel.setDisable(false);
-        Runnable done = () -> {
-            drain();
-            running = null;
-            busy.set(false);
-            cancel.setDisable(true);
-            name.setText("run-" + System.currentTimeMillis() / 1000);
-        };
-        task.setOnSucceeded(e -> done.run());
-        task.setOnFailed(e -> {
-            state.errorProperty().set(WorkbenchState.message(task.getException()));
-            done.run();
         });
-        state.jobs().onOwnThread(task, "kemwb-train");
+        training.subscribe(rowSink);
+        drainTimer.play();
+    }
+
+    private void clearChart() {
+        values.clear();
+        pointCount = 0;
+        chart.clear();
+        redraw();
     }
 
     private void drain() {
         Map<String, String> row;
+        boolean any = false;
         while ((row = pending.poll()) != null) {
+            any = true;
             double step = Double.parseDouble(row.get("step"));
             boolean eval = "eval".equals(row.get("kind"));
             for (Map.Entry<String, String> e : row.entrySet()) {
                 String key = e.getKey();
                 boolean wanted = eval ? TrainingRun.isMetric(key) : key.startsWith("loss") || key.equals("lr");
                 if (wanted && !e.getValue().isEmpty()) {
-                    series(runName + " " + key).add(step, Double.parseDouble(e.getValue()), false);
+                    values.computeIfAbsent(runName, r -> new LinkedHashMap<>()).computeIfAbsent(key, k -> new TreeMap<>())
+                            .put(step, Double.parseDouble(e.getValue()));
                     pointCount++;
                 }
             }
         }
-        showOnly(curves.getValue());
-        for (Object s : shown.getSeries()) {
-            ((XYSeries) s).fireSeriesChanged();
+        if (any) {
+            redraw();
         }
     }
 
-    private final Map<String, XYSeries> byName = new LinkedHashMap<>();
-
-    /** Puts the chosen family of series (losses, eval metrics or lr) on the chart. */
-    private void showOnly(String family) {
-        List<XYSeries> wanted = new java.util.ArrayList<>();
-        for (Map.Entry<String, XYSeries> e : byName.entrySet()) {
-            String key = e.getKey().substring(e.getKey().lastIndexOf(' ') + 1);
-            boolean match = switch (family) {
-                case "eval metrics" -> TrainingRun.isMetric(key);
-                case "learning rate" -> key.equals("lr");
-                default -> key.startsWith("loss");
-            };
-            if (match) {
-                wanted.add(e.getValue());
+    /** Puts the chosen family on the chart: losses, learning rate, or one evaluation metric (one unit per axis). */
+    private void redraw() {
+        // offer every metric seen so far, one per chart so that %, m and degrees never share an axis
+        List<String> options = new ArrayList<>(List.of("losses", "learning rate"));
+        for (var byColumn : values.values()) {
+            for (String c : byColumn.keySet()) {
+                if (TrainingRun.isMetric(c) && !options.contains(c)) {
+                    options.add(c);
+                }
             }
         }
-        if (!wanted.equals(shown.getSeries())) {
-            shown.removeAllSeries();
-            wanted.forEach(shown::addSeries);
+        if (!family.getItems().equals(options)) {
+            String keep = family.getValue();
+            family.setOnAction(null); // setting the items below must not redraw again
+            family.getItems().setAll(options);
+            family.setValue(options.contains(keep) ? keep : "losses");
+            family.setOnAction(e -> redraw());
         }
+        String f = family.getValue();
+        List<CurveChart.Line> lines = new ArrayList<>();
+        for (var run : values.entrySet()) {
+            for (var col : run.getValue().entrySet()) {
+                String c = col.getKey();
+                boolean match = switch (f) {
+                    case "losses" -> c.startsWith("loss");
+                    case "learning rate" -> c.equals("lr");
+                    default -> c.equals(f);
+                };
+                if (match) {
+                    lines.add(new CurveChart.Line(run.getKey(), f.equals("losses") ? c : "", "", curve(col.getValue())));
+                }
+            }
+        }
+        String axis = switch (f) {
+            case "losses" -> "loss";
+            case "learning rate" -> "learning rate";
+            default -> MetricNames.axisLabel(f);
+        };
+        chart.setLines(axis, lines);
     }
 
-    private XYSeries series(String key) {
-        return byName.computeIfAbsent(key, k -> {
-            return new XYSeries(k, true, false);
-        });
+    private static Curve curve(TreeMap<Double, Double> m) {
+        double[] x = new double[m.size()];
+        double[] y = new double[m.size()];
+        int i = 0;
+        for (var e : m.entrySet()) {
+            x[i] = e.getKey();
+            y[i] = e.getValue();
+            i++;
+        }
+        return new Curve(x, y);
     }
 
+    /** Names of the lines given to the chart ("run column"), for tests. */
     List<String> seriesNames() {
-        return List.copyOf(byName.keySet());
+        List<String> out = new ArrayList<>();
+        for (var run : values.entrySet()) {
+            for (String c : run.getValue().keySet()) {
+                out.add(run.getKey() + " " + c);
+            }
+        }
+        return out;
     }
 }

@@ -235,19 +235,24 @@ final class WhatIfView extends VBox {
                 for (float v : change) {
                     max = Math.max(max, v);
                 }
-                int size = before[m].size();
-                ImageView heat = new ImageView(Pictures.heatmap(change, size, max, MAP));
-                heat.fitWidthProperty().bind(mapSide);
-                heat.fitHeightProperty().bind(mapSide);
+                int h = before[m].height();
+                int w = before[m].width();
+                // true aspect: the longer side of the image spans the map side
+                double aspect = (double) w / h;
+                var fitW = mapSide.multiply(aspect >= 1 ? 1 : aspect);
+                var fitH = mapSide.multiply(aspect >= 1 ? 1 / aspect : 1);
+                ImageView heat = new ImageView(Pictures.heatmap(change, h, w, max, MAP, MAP));
+                heat.fitWidthProperty().bind(fitW);
+                heat.fitHeightProperty().bind(fitH);
                 heat.setId("whatif-" + before[m].interaction().id() + "-" + before[m].tasks().get(t).id());
-                double outside = OutputChange.mean(change, size, x0, y0, x1, y1, false);
-                double inside = OutputChange.mean(change, size, x0, y0, x1, y1, true);
+                double outside = OutputChange.mean(change, h, w, x0, y0, x1, y1, false);
+                double inside = OutputChange.mean(change, h, w, x0, y0, x1, y1, true);
                 Label caption = new Label(changeText(before[m].tasks().get(t), inside, outside));
                 Layouts.wrapping(caption);
                 caption.maxWidthProperty().bind(mapSide);
                 ImageView under = new ImageView(picture.getImage());
-                under.fitWidthProperty().bind(mapSide);
-                under.fitHeightProperty().bind(mapSide);
+                under.fitWidthProperty().bind(fitW);
+                under.fitHeightProperty().bind(fitH);
                 maps.add(new VBox(2, caption, new StackPane(under, heat), changeScale(before[m].tasks().get(t), max)), t, m * 2 + 1);
             }
         }

@@ -7,7 +7,8 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.concurrent.Task;
-import org.kemwb.infer.ImageInput;
+import org.kemwb.io.ImageDecoder;
+import org.kemwb.io.Picture;
 import org.kemwb.infer.ModelHandle;
 import org.kemwb.infer.Prediction;
 import org.kemwb.model.Devices;
@@ -21,7 +22,7 @@ public final class WorkbenchState implements AutoCloseable {
     /** Which of the two model slots. */
     public enum Slot { PRIMARY, COMPARISON }
 
-    private final Jobs jobs = new Jobs();
+    private final JobCenter jobs = new JobCenter();
     private final ObjectProperty<BufferedImage> image = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> imagePath = new SimpleObjectProperty<>();
     private final ObjectProperty<Path> primaryPath = new SimpleObjectProperty<>();
@@ -37,6 +38,8 @@ public final class WorkbenchState implements AutoCloseable {
     private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
     private final javafx.collections.ObservableList<Message> messages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
+    /** The open image as decoded (full precision); {@link #image} is its 8-bit display copy. */
+    private volatile Picture picture;
     private ModelHandle comparisonModel;
 
     /** One entry of the message log: when, and the one-line message. */
@@ -67,7 +70,7 @@ public final class WorkbenchState implements AutoCloseable {
         error.set(message);
     }
 
-    public Jobs jobs() {
+    public JobCenter jobs() {
         return jobs;
     }
 
@@ -117,14 +120,17 @@ public final class WorkbenchState implements AutoCloseable {
 
     /** Opens an image (read in the background) and re-runs the open models on it. */
     public Task<BufferedImage> openImage(Path file) {
+        Picture[] decoded = new Picture[1];
         Task<BufferedImage> task = new Task<>() {
             @Override
             protected BufferedImage call() throws Exception {
                 updateMessage("Reading " + file.getFileName());
-                return ImageInput.read(file);
+                decoded[0] = ImageDecoder.read(file);
+                return decoded[0].toBufferedImage();
             }
         };
         task.setOnSucceeded(e -> {
+            picture = decoded[0];
             // the predictions and labels belong to the previous image: nobody may show them over this one
             imagePath.set(file);
             primary.set(null);
@@ -182,16 +188,18 @@ public final class WorkbenchState implements AutoCloseable {
             return;
         }
         Path path = imagePath.get();
+        Picture decoded = picture;
         org.kemwb.data.Sample[] labels = new org.kemwb.data.Sample[1];
         Task<Prediction[]> task = new Task<>() {
             @Override
             protected Prediction[] call() {
                 updateMessage("Inference");
-                if (primaryModel != null && path != null) {
+                // labels at the image's own size, where predictions now come back (label samples are square)
+                if (primaryModel != null && path != null && img.getWidth() == img.getHeight()) {
                     var cfg = primaryModel.config();
                     try {
                         labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
-                                cfg.semsegClasses(), cfg.partsClasses(), cfg.imageSize()).orElse(null);
+                                cfg.semsegClasses(), cfg.partsClasses(), img.getWidth()).orElse(null);
                     } catch (java.io.IOException ex) {
                         labels[0] = null; // unlabelled or unreadable labels: show predictions only
                     }
@@ -201,8 +209,10 @@ public final class WorkbenchState implements AutoCloseable {
                 ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
-                        float[] rgb = ImageInput.toModelInput(img, models[i].config().imageSize());
-                        out[i] = models[i].predict(rgb, true);
+                        Picture input = decoded != null ? decoded : ImageDecoder.fromBufferedImage(img);
+                        // letterboxed into the model's size, outputs back at the image's own size
+                        out[i] = models[i].predict(input.rgb(), input.height(), input.width(),
+                                org.kemwb.infer.InputSize.MODEL, true);
                     }
                 }
                 updateMessage("Ready");
@@ -229,7 +239,8 @@ public final class WorkbenchState implements AutoCloseable {
                 ModelHandle[] models = {primaryModel, comparisonModel};
                 for (int i = 0; i < 2; i++) {
                     if (models[i] != null) {
-                        out[i] = models[i].predict(ImageInput.toModelInput(edited, models[i].config().imageSize()), false);
+                        Picture e = ImageDecoder.fromBufferedImage(edited);
+                        out[i] = models[i].predict(e.rgb(), e.height(), e.width(), org.kemwb.infer.InputSize.MODEL, false);
                     }
                 }
                 updateMessage("Ready");
@@ -252,19 +263,14 @@ public final class WorkbenchState implements AutoCloseable {
 
     @Override
     public void close() {
-        // models are closed on the engine thread, after whatever it is running
-        jobs.onEngine(new Task<Void>() {
-            @Override
-            protected Void call() {
-                if (primaryModel != null) {
-                    primaryModel.close();
-                }
-                if (comparisonModel != null) {
-                    comparisonModel.close();
-                }
-                return null;
+        // jobs are cancelled and waited for; then models are closed on the engine thread
+        jobs.close(() -> {
+            if (primaryModel != null) {
+                primaryModel.close();
+            }
+            if (comparisonModel != null) {
+                comparisonModel.close();
             }
         });
-        jobs.close();
     }
 }

@@ -44,12 +44,13 @@ public class HeatmapBenchmark {
         for (int i = 0; i < att.length; i++) {
             att[i] = rnd.nextFloat() / kl;
         }
-        prediction = new Prediction(cfg, List.of(), att, null, null, 0);
+        prediction = new Prediction(cfg, org.kemwb.infer.Letterbox.fit(cfg.height(), cfg.width(), cfg.height(), cfg.width()),
+                List.of(), att, null, null, 0);
     }
 
     @Benchmark
     public Object updateForOneMouseMove() {
-        int side = prediction.config().gridSide();
+        int side = prediction.gridWidth();
         Object last = null;
         for (int model = 0; model < 2; model++) {
             for (int s = 0; s < prediction.config().taskCount(); s++) {
@@ -58,7 +59,7 @@ public class HeatmapBenchmark {
                 for (float v : row) {
                     max = Math.max(max, v);
                 }
-                last = Pictures.heatmap(row, side, max, 200);
+                last = Pictures.tokenHeatmap(row, prediction, max, 200, 200);
             }
         }
         return last;

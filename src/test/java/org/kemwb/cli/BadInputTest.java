@@ -79,13 +79,13 @@ class BadInputTest {
         assertOneLineError(run("infer", "--checkpoint", dir.resolve("nope.params").toString(), image.toString(), "--out", out.toString()),
                 "nope.params", "no such file");
         assertOneLineError(run("infer", "--checkpoint", checkpoint.toString(), textPng.toString(), "--out", out.toString()),
-                "text.png", "not a PNG, JPEG or BMP image");
+                "text.png", "not a PNG, JPEG, BMP, GIF, TIFF or WebP image");
         assertOneLineError(run("infer", "--checkpoint", cut.toString(), image.toString(), "--out", out.toString()),
                 "cut.params", "truncated");
         assertOneLineError(run("infer", "--checkpoint", random.toString(), image.toString(), "--out", out.toString()),
                 "random.params", "not a KEM Workbench checkpoint");
         assertOneLineError(run("infer", "--checkpoint", ts.toString(), image.toString(), "--out", out.toString()),
-                "foreign.pt", "not a workbench export");
+                "foreign.pt", "no model card foreign.card.json beside it");
         assertOneLineError(run("infer", "--checkpoint", dir.toString(), image.toString(), "--out", out.toString()),
                 "is a directory");
         assertTrue(!Files.exists(out), "no output folder for failed runs");

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import org.kemwb.io.Npy;
 import org.kemwb.cli.KemwbCli;
 import org.kemwb.model.Task;
 import org.kemwb.train.Augment;
@@ -96,7 +97,7 @@ class FolderDatasetTest {
         int n = 32 * 32;
         Files.createDirectories(root.resolve("ImageSets").resolve("Context"));
         Files.writeString(root.resolve("ImageSets").resolve("Context").resolve("train.txt"), "2008_000001\n");
-        var img = org.kemwb.infer.ImageInput.fromPlanar(s.rgb(), 32);
+        var img = new org.kemwb.io.Picture(32, 32, s.rgb()).toBufferedImage();
         Files.createDirectories(root.resolve("JPEGImages"));
         javax.imageio.ImageIO.write(img, "png", root.resolve("JPEGImages").resolve("2008_000001.png").toFile());
         var seg = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);

@@ -26,11 +26,17 @@ class CompareExperimentTest {
         var rows = new CompareExperiment(c, List.of(InteractionKind.CA, InteractionKind.KEM)).run(dir, (n, r) -> { }, () -> false);
         assertEquals(List.of("stl", "ca", "kem"), rows.stream().map(CompareExperiment.Row::method).toList());
         assertTrue(Files.isDirectory(dir.resolve("stl-semseg")) && Files.isDirectory(dir.resolve("stl-depth")));
-        assertEquals(java.util.Set.of("semseg_miou", "depth_rmse"), rows.getFirst().metrics().keySet(),
+        assertEquals(java.util.Set.of("semseg_miou", "depth_rmse", "depth_log_rmse", "depth_absrel"), rows.getFirst().metrics().keySet(),
                 "the single-task row joins the metrics of the per-task runs");
         assertTrue(Double.isFinite(rows.get(1).deltaM()) && Double.isFinite(rows.get(2).deltaM()));
+        // Δm: one metric per task (semseg mIoU up, depth RMSE down), log-RMSE and abs-rel not counted
+        var stl = rows.getFirst().metrics();
+        var ca = rows.get(1).metrics();
+        double expected = ((ca.get("semseg_miou") - stl.get("semseg_miou")) / stl.get("semseg_miou")
+                - (ca.get("depth_rmse") - stl.get("depth_rmse")) / stl.get("depth_rmse")) / 2 * 100;
+        assertEquals(expected, rows.get(1).deltaM(), 1e-9);
         List<String> csv = Files.readAllLines(dir.resolve("compare.csv"));
-        assertEquals("method,semseg_miou,depth_rmse,delta_m", csv.getFirst());
+        assertEquals("method,semseg_miou,depth_rmse,depth_log_rmse,depth_absrel,delta_m", csv.getFirst());
         assertEquals(4, csv.size());
     }
 }

@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.kemwb.data.Npy;
+import org.kemwb.io.Npy;
 import org.kemwb.model.Checkpoint;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.NetOutput;

@@ -13,14 +13,18 @@ import org.junit.jupiter.api.Test;
 
 /** CTAL against a plain-Java double computation of its equations (loops over taps and groups). */
 class CtalTest {
-    @Test
-    void matchesPlainJavaAndItsAttentionRowsSumToOne() {
-        // 3 x 3 token grid per task (image 6, patch 2): the 3 x 3 kernel meets the grid border
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"6, 6", "4, 10"})
+    void matchesPlainJavaAndItsAttentionRowsSumToOne(int height, int width) {
+        // 3 x 3 token grid per task (image 6, patch 2): the 3 x 3 kernel meets the grid border;
+        // 2 x 5 (image 4 x 10): a grid with more columns than rows
         ModelConfig cfg = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), InteractionKind.CTAL, 6, 2, 8, 1,
-                1, 1, 2, 4, 2, 0.7, 6, 5, 1L, ModelConfig.STEM, 0, false).validated("test");
+                1, 1, 2, 4, 2, 0.7, 6, 5, 1L, ModelConfig.STEM, 0, false).withImage(height, width).validated("test");
         int k = 3;
         int l = cfg.tokens();
-        int g = cfg.gridSide();
+        int gh = cfg.gridHeight();
+        int gw = cfg.gridWidth();
+        assertEquals(height / 2 * (width / 2), l);
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Engine.getEngine("PyTorch").setRandomSeed(8);
             TaskInteraction block = TaskInteraction.create(cfg);
@@ -49,17 +53,17 @@ class CtalTest {
                     double[][][] contribution = new double[k][l][l];
                     for (int s = 0; s < k; s++) {
                         for (int i = 0; i < l; i++) {
-                            for (int y = 0; y < g; y++) {
-                                for (int xx = 0; xx < g; xx++) {
+                            for (int y = 0; y < gh; y++) {
+                                for (int xx = 0; xx < gw; xx++) {
                                     double sum = 0;
                                     for (int tap = 0; tap < 9; tap++) {
                                         int sy = y + tap / 3 - 1;
                                         int sx = xx + tap % 3 - 1;
-                                        if (sy >= 0 && sy < g && sx >= 0 && sx < g) {
-                                            sum += w[((t * l + i) * k + s) * 9 + tap] * a[s][i][sy * g + sx];
+                                        if (sy >= 0 && sy < gh && sx >= 0 && sx < gw) {
+                                            sum += w[((t * l + i) * k + s) * 9 + tap] * a[s][i][sy * gw + sx];
                                         }
                                     }
-                                    contribution[s][i][y * g + xx] = sum;
+                                    contribution[s][i][y * gw + xx] = sum;
                                 }
                             }
                         }

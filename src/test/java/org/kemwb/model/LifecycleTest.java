@@ -67,7 +67,7 @@ class LifecycleTest {
                 1.0, 6, 5, 7L, ModelConfig.STEM, 0, false);
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            List<Future<String>> runs = new ArrayList<>();
+            List<Future<org.kemwb.train.RunStatus>> runs = new ArrayList<>();
             for (String name : List.of("a", "b")) {
                 TrainingRun run = TrainingRun.create(dir.resolve(name),
                         new TrainConfig(m.withInteraction(name.equals("a") ? InteractionKind.KEM : InteractionKind.CA), 30, 2,
@@ -85,8 +85,8 @@ class LifecycleTest {
                     return n;
                 }
             });
-            assertEquals("finished", runs.get(0).get());
-            assertEquals("finished", runs.get(1).get());
+            assertEquals(org.kemwb.train.RunStatus.FINISHED, runs.get(0).get());
+            assertEquals(org.kemwb.train.RunStatus.FINISHED, runs.get(1).get());
             assertTrue(inference.get() >= 5);
         } finally {
             pool.shutdownNow();

@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.kemwb.train.Batch;
+import org.kemwb.data.Batch;
 import org.kemwb.train.PolyLearningRate;
 import org.kemwb.train.StepTrainer;
 import org.junit.jupiter.api.Test;

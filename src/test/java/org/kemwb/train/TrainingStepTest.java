@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import java.util.Map;
+import org.kemwb.data.Batch;
 import org.kemwb.model.InteractionKind;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.ModelConfig;

@@ -116,7 +116,7 @@ class InspectRowsTest {
         assertEquals(0.25 * w, vertical.getStartX(), 0.5, "the crosshair sits on the hovered point");
         List<String> values = robot.lookup("#task-grid .label").queryAll().stream().map(n -> ((javafx.scene.control.Label) n).getText()).toList();
         var p = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get();
-        int s = p.size();
+        int s = p.width(); // the sample scene is square
         int px = (int) (0.25 * s);
         int py = (int) (0.75 * s);
         var gt = app.state().groundTruthProperty().get();
@@ -141,7 +141,7 @@ class InspectRowsTest {
         assertTrue(warning.contains("trained on synthetic scenes") && warning.contains("unknown source"), warning);
         assertTrue(robot.lookup("#inspect-warning").query().isVisible());
         var seen = robot.lookup("#inspect-seen").queryAs(javafx.scene.image.ImageView.class).getImage();
-        int s = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get().size();
+        int s = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get().letterbox().modelWidth();
         assertEquals(s, (int) seen.getWidth(), "what the model sees is at the model's size");
         open(Path.of("samples", "images", "scene-2.png"));
         assertEquals("", text("#inspect-warning"), "the bundled scenes are marked as synthetic scenes");
@@ -174,8 +174,8 @@ class InspectRowsTest {
         }
         for (int t = 0; t < p.tasks().size(); t++) {
             Path npy = out.resolve("000001-" + p.tasks().get(t).id() + ".npy");
-            var arr = org.kemwb.data.Npy.read(npy);
-            assertEquals(List.of((long) p.channels(t), (long) p.size(), (long) p.size()),
+            var arr = org.kemwb.io.Npy.read(npy);
+            assertEquals(List.of((long) p.channels(t), (long) p.height(), (long) p.width()),
                     java.util.Arrays.stream(arr.shape()).boxed().toList());
             assertTrue(java.util.Arrays.equals(p.outputs().get(t), arr.data()), "raw values written as they are");
             assertTrue(Files.exists(out.resolve("000001-" + p.tasks().get(t).id() + ".png")));

@@ -182,7 +182,7 @@ class StaleStateTest {
         robot.clickOn("#imbalance-run");
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(view.shownLabel().getText().startsWith("Shown: a new run"), view.shownLabel().getText());
-        Platform.runLater(() -> app.state().jobs().cancelCurrent());
+        Platform.runLater(() -> app.state().jobs().cancelNewestUserJob());
         waitFor(() -> !view.shownLabel().getText().endsWith("running."), 120);
     }
 }
