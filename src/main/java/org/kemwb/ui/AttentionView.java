@@ -46,7 +46,7 @@ public final class AttentionView extends VBox {
         setPadding(new Insets(12));
         target.setId("attention-target");
         target.valueProperty().addListener((o, a, b) -> redraw());
-        side = Layouts.panelSide(scroll, 4, 16, 80, 120, 420);
+        side = Layouts.panelSide(scroll, 4, 12, 110, 120, 420);
         imageView.setId("attention-image");
         marker.getStyleClass().add("spot-marker");
         marker.setManaged(false);
@@ -69,10 +69,11 @@ public final class AttentionView extends VBox {
         });
         imageView.imageProperty().addListener((o, a, b) -> fitPicture());
         maps.setHgap(8);
+        maps.getStyleClass().add("attention-maps");
         maps.setVgap(6);
         maps.setId("attention-maps");
         var top = Layouts.row(new Label("Target task"), target, status);
-        HBox body = new HBox(16, picture, maps, new ImageView(Pictures.colourBar(14, HEAT)));
+        HBox body = new HBox(16, picture, maps);
         whatIf = new WhatIfView(state);
         whatIf.bindSizes(javafx.beans.binding.Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getWidth(),
                 scroll.viewportBoundsProperty()));
@@ -148,6 +149,25 @@ public final class AttentionView extends VBox {
         }
     }
 
+    /**
+     * The colour bar of one model's row: the heatmaps are scaled to the row's largest weight, so
+     * the top reads that weight (as % of the token's attention) and the bottom 0 %.
+     */
+    private VBox rowScale(String model, float max) {
+        Label top = Layouts.keepWidth(new Label(String.format(Locale.ROOT, "%.1f %%", 100 * max)));
+        top.setId("scale-max-" + model);
+        Label bottom = Layouts.keepWidth(new Label("0 %"));
+        ImageView bar = new ImageView(Pictures.colourBar(14, HEAT));
+        bar.setPreserveRatio(false);
+        bar.setFitWidth(14);
+        bar.fitHeightProperty().bind(side.subtract(34));
+        Label unit = Layouts.keepWidth(new Label("per token"));
+        unit.getStyleClass().add("caption");
+        VBox box = new VBox(2, unit, top, bar, bottom);
+        box.setAlignment(Pos.TOP_CENTER);
+        return box;
+    }
+
     private void redraw() {
         maps.getChildren().clear();
         Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
@@ -201,9 +221,12 @@ public final class AttentionView extends VBox {
                 ImageView heat = new ImageView(Pictures.tokenHeatmap(rows[s], q, max, (int) Math.round(shownWidth()),
                         (int) Math.round(shownHeight())));
                 heat.setId("heat-" + q.interaction().id() + "-" + q.tasks().get(s).id());
-                Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f%%", q.tasks().get(s).id(), mass * 100));
-                maps.add(new VBox(2, caption, new StackPane(under, heat)), s, m * 2 + 1);
+                Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f %%", q.tasks().get(s).id(), mass * 100));
+                HBox title = new HBox(4, TaskColours.swatch(s), caption);
+                title.setAlignment(Pos.CENTER_LEFT);
+                maps.add(new VBox(2, title, new StackPane(under, heat)), s, m * 2 + 1);
             }
+            maps.add(rowScale(q.interaction().id(), max), rows.length, m * 2 + 1);
         }
         status.setText(String.format(Locale.ROOT, "token (%d, %d) of %s%s", gx, gy, target.getValue(),
                 pinned ? " (pinned; click elsewhere to move)" : ""));

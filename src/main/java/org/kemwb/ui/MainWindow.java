@@ -210,7 +210,12 @@ public final class MainWindow extends BorderPane {
     }
 
     private void toggleTheme() {
-        dark = !dark;
+        setDark(!dark);
+    }
+
+    /** Light or dark theme (the "Light / dark" button; scripts/screenshots.sh). */
+    void setDark(boolean on) {
+        dark = on;
         Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
         ChartStyle.setDark(dark);
     }

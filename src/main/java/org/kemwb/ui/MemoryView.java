@@ -27,6 +27,8 @@ import org.kemwb.infer.Prediction;
 final class MemoryView extends VBox {
     static final int THUMB = 96;
     private final FlowPane slots = new FlowPane(6, 6);
+    private final Label diagnostics = new Label();
+    private final HBox legendBox = new HBox();
     private final BarChart<String, Number> mass = new BarChart<>(new CategoryAxis(), new NumberAxis(0, 1, 0.2));
 
     MemoryView() {
@@ -38,16 +40,33 @@ final class MemoryView extends VBox {
         mass.setAnimated(false);
         mass.setId("task-mass-chart");
         slots.setId("memory-slots");
-        getChildren().addAll(new HBox(16, mass), new Label("Memory slots and the tokens each one read: k per head (marker colour = task)"), slots);
+        diagnostics.setId("slot-diagnostics");
+        Layouts.wrapping(diagnostics);
+        getChildren().addAll(new HBox(16, mass), legendBox, new Label("Memory slots and the tokens each one read: k per head (marker colour = task)"),
+                diagnostics, slots);
+    }
+
+    /** How many distinct tokens (task, position) at least one slot read (retrieve weight > 0). */
+    static int distinctTokens(Prediction p) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        for (int n = 0; n < p.config().slots(); n++) {
+            for (int[] r : p.slotReads(n)) {
+                seen.add(((long) r[0] << 32) | ((long) r[2] * p.gridWidth() + r[1]));
+            }
+        }
+        return seen.size();
     }
 
     void show(Prediction p, Image image) {
         mass.getData().clear();
         slots.getChildren().clear();
+        diagnostics.setText("");
+        legendBox.getChildren().clear();
         if (p == null || p.taskMass() == null) {
             return;
         }
         int k = p.tasks().size();
+        legendBox.getChildren().setAll(TaskColours.legend(p.tasks()));
         for (int s = 0; s < k; s++) {
             XYChart.Series<String, Number> series = new XYChart.Series<>();
             series.setName("from " + p.tasks().get(s).id());
@@ -60,6 +79,11 @@ final class MemoryView extends VBox {
             slots.getChildren().add(new Label(p.interaction().id() + " has no memory slots"));
             return;
         }
+        int distinct = distinctTokens(p);
+        int tokens = p.retrieve().length / p.config().slots() / p.config().taskCount();
+        diagnostics.setText(String.format(Locale.ROOT, "On this image the %d slots read %d distinct tokens of the %d (%d tasks x %d); "
+                + "each slot reads top-k = %d per head.", p.config().slots(), distinct, p.config().taskCount() * tokens,
+                p.config().taskCount(), tokens, p.config().topK()));
         double sx = (double) THUMB / p.width();
         double sy = (double) THUMB / p.height();
         for (int n = 0; n < p.config().slots(); n++) {
@@ -71,7 +95,7 @@ final class MemoryView extends VBox {
             List<int[]> reads = p.slotReads(n);
             StringBuilder tip = new StringBuilder();
             for (int[] r : reads) {
-                int rgb = OutputImages.classColour(r[0] + 2);
+                int rgb = TaskColours.rgb(r[0]);
                 double[] box = p.tokenBox(r[2] * p.gridWidth() + r[1]); // image pixels; null = padding
                 if (box == null) {
                     continue;

@@ -144,4 +144,42 @@ class LayoutTest {
         List<String> problems = problemsOn("Inspect");
         assertEquals(List.of(), problems, String.join("\n", problems));
     }
+
+    @Test
+    @Order(5)
+    void attentionRowsCarryTheirScaleAndTheSlotDiagnosticsCountDistinctTokens() throws Exception {
+        Platform.runLater(() -> app.state().openImage(Path.of("samples", "images", "scene-0.png")));
+        waitFor(() -> app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != null
+                && Path.of("samples", "images", "scene-0.png").equals(app.state().imagePathProperty().get()), 60);
+        AttentionView view = (AttentionView) WaitForAsyncUtils.asyncFx(() -> app.window().page("Attention")).get();
+        Platform.runLater(() -> {
+            app.window().show("Attention");
+            view.select(0.99, 0.01);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        var p = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        int side = p.config().gridSide();
+        int k = p.tasks().size();
+        int l = p.config().tokens();
+        // independent: the target token's row of the K*L x K*L matrix, largest entry
+        int row = 0 * l + 0 * side + (side - 1);
+        float max = 0;
+        for (int j = 0; j < k * l; j++) {
+            max = Math.max(max, p.tokenAttention()[row * k * l + j]);
+        }
+        assertEquals(String.format(java.util.Locale.ROOT, "%.1f %%", 100 * max), robot.lookup("#scale-max-kem").queryLabeled().getText());
+        java.util.Set<Integer> read = new java.util.HashSet<>();
+        for (int n = 0; n < p.config().slots(); n++) {
+            for (int j = 0; j < k * l; j++) {
+                if (p.retrieve()[n * k * l + j] > 0) {
+                    read.add(j);
+                }
+            }
+        }
+        String diag = robot.lookup("#slot-diagnostics").queryLabeled().getText();
+        assertTrue(diag.contains("slots read " + read.size() + " distinct tokens of the " + k * l), diag);
+        assertTrue(robot.lookup("#task-colour-legend").tryQuery().isPresent(), "the task colour legend is shown");
+        List<String> problems = problemsOn("Attention");
+        assertEquals(List.of(), problems, String.join("\n", problems));
+    }
 }
