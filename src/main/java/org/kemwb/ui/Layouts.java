@@ -61,7 +61,7 @@ final class Layouts {
     static DoubleBinding panelSide(ScrollPane scroll, int columns, double gap, double extra, double min, double max) {
         // the side sets the content's height, which decides whether a vertical scroll bar shows, which
         // changes the viewport width the side is computed from: with the bar shown always the layout
-        // cannot oscillate between the two widths on every pulse (seen as 34-43 % CPU on an idle Inspect)
+        // cannot oscillate between the two widths
         scroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.ALWAYS);
         return Bindings.createDoubleBinding(() -> {
             double w = scroll.getViewportBounds().getWidth();
