@@ -54,6 +54,32 @@ def train_losses(run):
     return {int(r["step"]): float(r["loss"]) for r in rows(run) if r["kind"] == "train"}
 
 
+class NyudLayoutTest(unittest.TestCase):
+    def test_nyud_labels_are_read_as_the_code_bases_read_them(self):
+        from kemwb_torch.data import FolderData
+        root = tempfile.mkdtemp(prefix="kemwb-nyud-")
+        try:
+            for d in ("images", "segmentation", "depth", "normals", "gt_sets"):
+                os.makedirs(os.path.join(root, d))
+            Image.fromarray(np.zeros((2, 4, 3), np.uint8)).save(os.path.join(root, "images", "0001.png"))
+            Image.fromarray(np.array([[0, 1, 40, 21], [1, 1, 0, 40]], np.uint8)).save(os.path.join(root, "segmentation", "0001.png"))
+            Image.fromarray(np.array([[0, 1500, 2250, 3000], [1000, 0, 9750, 1]], np.uint16)).save(os.path.join(root, "depth", "0001.png"))
+            n = np.zeros((2, 4, 3), np.uint8)
+            n[..., 2] = 255  # z = 1; x, y = 128 -> 0.0039 (about 0)
+            n[..., :2] = 128
+            n[0, 0] = 0  # black: invalid
+            Image.fromarray(n).save(os.path.join(root, "normals", "0001.png"))
+            with open(os.path.join(root, "gt_sets", "train.txt"), "w") as f:
+                f.write("0001\n")
+            d = FolderData(root, "train", ["semseg", "depth", "normals"], 2, 4)
+            self.assertEqual(d.labels["semseg"][0].tolist(), [[255, 0, 39, 20], [0, 0, 255, 39]])
+            np.testing.assert_allclose(d.labels["depth"][0, 0].numpy(), [[0.0, 1.5, 2.25, 3.0], [1.0, 0.0, 9.75, 0.001]], rtol=1e-6)
+            self.assertEqual(d.labels["normals"][0][:, 0, 0].tolist(), [0.0, 0.0, 0.0])
+            self.assertAlmostEqual(d.labels["normals"][0][2, 1, 1].item(), 1.0)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 class TrainerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

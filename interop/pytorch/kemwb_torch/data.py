@@ -3,6 +3,9 @@
 Layout: images/ID.{png,jpg}, segmentation/ID.png, depth/ID.npy (metres, 0 = no label),
 normals/ID.npy ((3,H,W) or (H,W,3), all-zero = no label), edge/ID.{png,npy}, sal/ID.png,
 parts/ID.png, split lists train.txt / val.txt (or gt_sets/<split>.txt).
+NYUD-v2 as the public MTL code bases ship it (split lists in gt_sets/, as FolderDataset reads it):
+segmentation holds raw labels 0..40, read as 0 -> 255 (ignored) and c -> c-1; depth may be a 16-bit
+PNG in millimetres (0 = invalid); normals may be an RGB PNG, n = rgb / 255 * 2 - 1 (black = invalid).
 Every map is resized to the model's input size: the image bilinearly, labels nearest-neighbour.
 Errors name the file.
 """
@@ -67,14 +70,23 @@ class FolderData:
         if not self.ids:
             raise ValueError(f"dataset {root}: split list {lst} is empty")
         self.tasks = list(tasks)
+        nyud = os.path.basename(os.path.dirname(lst)) == "gt_sets"
         images, labels = [], {t: [] for t in self.tasks}
         for ident in self.ids:
             images.append(_read_image(_first(os.path.join(root, "images"), ident, (".png", ".jpg", ".jpeg")), h, w))
             for t in self.tasks:
                 folder = os.path.join(root, FOLDERS[t])
-                exts = (".npy",) if t in ("depth", "normals") else (".png", ".npy")
+                exts = (".npy", ".png") if t in ("depth", "normals") else (".png", ".npy")
                 path = _first(folder, ident, exts)
                 a = _read_labels(path)
+                if nyud and t == "semseg":
+                    a = np.where(a == 0, 255, a.astype(np.int64) - 1)
+                elif t == "depth" and path.endswith(".png"):
+                    a = a.astype(np.float32) / 1000.0  # millimetres; 0 stays invalid
+                elif t == "normals" and path.endswith(".png"):
+                    black = (a[..., :3] == 0).all(-1)
+                    a = a[..., :3].astype(np.float32) / 255.0 * 2 - 1
+                    a[black] = 0
                 if t == "normals":
                     if a.ndim != 3 or 3 not in (a.shape[0], a.shape[-1]):
                         raise ValueError(f"{path}: normals must be (3,H,W) or (H,W,3), got {a.shape}")
