@@ -153,6 +153,13 @@ class Trainer:
         w = m.get("imageWidth") or m["imageSize"]
         self.train_set = FolderData(cfg["dataDir"], "train", self.tasks, h, w)
         self.val_set = FolderData(cfg["dataDir"], "val", self.tasks, h, w) if self.rank == 0 else None
+        for t, key in (("semseg", "semsegClasses"), ("parts", "partsClasses")):
+            if t in self.tasks:
+                lab = self.train_set.labels[t]
+                top = int(lab[lab != 255].max()) if (lab != 255).any() else -1
+                if top >= m[key]:
+                    raise ConfigError(f"dataset {cfg['dataDir']}: {t} label {top} does not fit model.{key} = {m[key]}"
+                                      + (" (NYUD-v2 has 40 classes)" if t == "semseg" else ""))
         if len(self.train_set) < b:
             raise ConfigError(f"dataset {cfg['dataDir']}: {len(self.train_set)} training images, fewer than one batch ({b})")
         torch.manual_seed(cfg["seed"])
