@@ -24,10 +24,14 @@ import signal
 import sys
 import time
 
-import numpy as np
-import torch
-import torch.distributed as dist
-from torch.nn.parallel import DistributedDataParallel
+try:
+    import numpy as np
+    import torch
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel
+except ImportError as missing:  # one line, not a traceback: which Python this is and what it lacks
+    sys.exit(f"train.py: {sys.executable} has no {missing.name}: run it with a Python that has PyTorch"
+             " (Debian: apt install python3-torch python3-pil, then /usr/bin/python3; elsewhere: pip install torch pillow)")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kemwb_torch import MultiTaskNet, load_npz, save_npz  # noqa: E402

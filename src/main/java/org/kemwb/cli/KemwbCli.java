@@ -57,7 +57,20 @@ public final class KemwbCli {
             cmd.getErr().println("kemwb: " + (e.getMessage() == null ? e.toString() : Json.firstLine(e.getMessage())));
             return 2;
         });
-        return cli.execute(args);
+        // a mistyped option or a missing argument: one line and where the usage is, not the whole usage
+        cli.setParameterExceptionHandler((e, a) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("kemwb: " + Json.firstLine(e.getMessage()) + " (see: kemwb "
+                    + (cmd.getParent() == null ? "" : cmd.getCommandName() + " ") + "--help)");
+            return 2;
+        });
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("kemwb: out of memory (" + e.getMessage() + "): give Java more with KEMWB_JAVA_OPTS=-Xmx8g,"
+                    + " or use a smaller --input-size / fewer or smaller images");
+            return 1;
+        }
     }
 
     @Command(name = "train", mixinStandardHelpOptions = true, description = "Start a training run on synthetic scenes.")
@@ -189,8 +202,19 @@ public final class KemwbCli {
         public Integer call() throws Exception {
             org.kemwb.infer.InputSize size = org.kemwb.infer.InputSize.parse(inputSize);
             List<String> stems = org.kemwb.infer.PredictionExport.uniqueStems(images);
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw new IOException("--out " + out + ": is a file, not a folder");
+            }
             for (Path image : images) {
                 ImageDecoder.read(image); // every image decodes before anything is written
+                // outputs are <stem>_<task>.*: never write over an input that would be read later
+                Path dir = image.toAbsolutePath().normalize().getParent();
+                String name = image.getFileName().toString();
+                if (dir != null && dir.equals(out.toAbsolutePath().normalize())
+                        && stems.stream().anyMatch(st -> name.startsWith(st + "_"))) {
+                    throw new IOException("--out " + out + " would overwrite the input image " + image
+                            + " (outputs are named <image>_<task>): choose another --out");
+                }
             }
             if (org.kemwb.infer.CardModel.isCardModel(checkpoint)) {
                 return inferCard(stems);
@@ -320,7 +344,10 @@ public final class KemwbCli {
         @Override
         public Integer call() throws Exception {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
-            try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device))) {
+            // .npz: weights written by the PyTorch twin / train.py, as infer and the GUI open them
+            try (LoadedModel model = checkpoint.getFileName().toString().endsWith(".npz")
+                    ? org.kemwb.model.NpzWeights.read(checkpoint, Devices.resolve(device))
+                    : Checkpoint.load(checkpoint, Devices.resolve(device))) {
                 List<Sample> samples = new ArrayList<>();
                 if (data != null) {
                     var tasks = java.util.EnumSet.copyOf(model.config().tasks());

@@ -100,8 +100,23 @@ public final class TrainingRun {
         return c.isEmpty() ? MetricConvention.POOLED : MetricConvention.parse(c);
     }
 
+    /**
+     * A folder whose run failed before its first step (bad data, a refused setting): "created" in
+     * run.json, no checkpoint and no lock held. A new run may take it over, so a retry with good
+     * input needs no manual clean-up.
+     */
+    static boolean neverStarted(Path dir) {
+        try {
+            JsonNode node = Json.MAPPER.readTree(dir.resolve(RUN_JSON).toFile());
+            return node != null && RunStatus.CREATED.id().equals(node.path("status").asText())
+                    && !Files.exists(dir.resolve("last.params")) && !RunLock.isHeld(dir);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public static TrainingRun create(Path dir, TrainConfig config) throws IOException {
-        if (Files.exists(dir.resolve(RUN_JSON))) {
+        if (Files.exists(dir.resolve(RUN_JSON)) && !neverStarted(dir)) {
             throw new IOException("run folder " + dir + " already holds a run (use resume)");
         }
         Files.createDirectories(dir);

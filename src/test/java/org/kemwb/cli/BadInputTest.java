@@ -143,4 +143,38 @@ class BadInputTest {
                 "compare.labelFraction = 0", "[0.001, 1]");
         assertTrue(!Files.exists(dir.resolve("c")), "no compare runs on bad input");
     }
+
+    @Test
+    void usageMistakesAreOneLine() {
+        assertOneLineError(run("infer", "--checkpoint", checkpoint.toString(), image.toString(), "--frobnicate"),
+                "Unknown option: '--frobnicate'", "kemwb infer --help");
+        assertOneLineError(run("infer", "--checkpoint", checkpoint.toString()), "Missing required parameter", "--help");
+    }
+
+    @Test
+    void inferNeverWritesOverItsInputsOrIntoAFile() throws Exception {
+        // a.png and a_semseg.png in one folder, --out that folder: a's outputs would replace the second input
+        Path second = dir.resolve("scene_semseg.png");
+        Files.copy(image, second);
+        byte[] before = Files.readAllBytes(second);
+        assertOneLineError(run("infer", "--checkpoint", checkpoint.toString(), image.toString(), second.toString(),
+                "--out", dir.toString()), "would overwrite the input image", "scene_semseg.png");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(second)), "the input is untouched");
+        assertTrue(!Files.exists(dir.resolve("scene_depth.npy")), "nothing written");
+        Path file = Files.writeString(dir.resolve("not-a-folder"), "x");
+        assertOneLineError(run("infer", "--checkpoint", checkpoint.toString(), image.toString(), "--out", file.toString()),
+                "not-a-folder", "is a file, not a folder");
+    }
+
+    @Test
+    void aRunThatFailedBeforeItsFirstStepCanBeStartedAgain() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty-data"));
+        Files.writeString(empty.resolve("train.txt"), "");
+        Files.writeString(empty.resolve("val.txt"), "");
+        Path run = dir.resolve("retry");
+        Result failed = run("train", "--run", run.toString(), "--data", empty.toString(), "--steps", "2");
+        assertEquals(2, failed.code(), failed.err());
+        Result again = run("train", "--run", run.toString(), "--data", empty.toString(), "--steps", "2");
+        assertTrue(!again.err().contains("already holds a run"), "a run that never started is not in the way: " + again.err());
+    }
 }

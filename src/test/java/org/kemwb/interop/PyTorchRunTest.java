@@ -77,6 +77,14 @@ class PyTorchRunTest {
     }
 
     @Test
+    void evalOpensTheTrainersNpzCheckpoint() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = org.kemwb.cli.KemwbCli.execute(new java.io.PrintWriter(err, true), "eval", "--checkpoint",
+                RUN.resolve("best.npz").toString(), "--count", "2", "--device", "cpu");
+        assertEquals(0, code, err.toString());
+    }
+
+    @Test
     void nativeResumeRefusesAPytorchRunInOneLine() throws IOException {
         Path copy = tmp.resolve("run");
         Files.createDirectories(copy);

@@ -47,8 +47,9 @@ class LayoutTest {
         FxToolkit.cleanupApplication(app);
     }
 
+    /** Waits for a condition; {@code seconds} is only a hint: a busy machine gets the hang limit of 600 s. */
     static void waitFor(BooleanSupplier condition, int seconds) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::getAsBoolean);
+        WaitForAsyncUtils.waitFor(Math.max(seconds, 600), TimeUnit.SECONDS, condition::getAsBoolean);
         WaitForAsyncUtils.waitForFxEvents();
     }
 

@@ -64,8 +64,9 @@ class RunsLiveTest {
         return WaitForAsyncUtils.asyncFx(c).get(60, TimeUnit.SECONDS);
     }
 
+    /** Waits for a condition; {@code seconds} is only a hint: a busy machine gets the hang limit of 600 s. */
     static void waitFor(BooleanSupplier condition, int seconds) throws Exception {
-        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, () -> fx(condition::getAsBoolean));
+        WaitForAsyncUtils.waitFor(Math.max(seconds, 600), TimeUnit.SECONDS, () -> fx(condition::getAsBoolean));
     }
 
     private void show(javafx.scene.Node page) throws Exception {
@@ -126,7 +127,7 @@ class RunsLiveTest {
                     }
                     if (step == total / 2) {
                         halfway.countDown();
-                        goOn.await(120, TimeUnit.SECONDS);
+                        goOn.await(600, TimeUnit.SECONDS);
                     }
                     Thread.sleep(5);
                 }
@@ -136,7 +137,7 @@ class RunsLiveTest {
             }
         }, "test-writer");
         writer.start();
-        assertTrue(halfway.await(120, TimeUnit.SECONDS));
+        assertTrue(halfway.await(600, TimeUnit.SECONDS)); // hang limit
         // the run appears by itself (no refresh pressed) and says running
         waitFor(() -> view.table().getItems().stream().anyMatch(r -> r.name().equals("ddp-run") && r.status().equals("running")
                 && r.step().equals(Integer.toString(total / 2))), 60);
@@ -147,7 +148,7 @@ class RunsLiveTest {
         waitFor(() -> rawLoss(view).getItemCount() == total / 2, 60);
         goOn.countDown();
         waitFor(() -> view.table().getItems().stream().anyMatch(r -> r.status().equals("finished")), 120);
-        writer.join(60_000);
+        writer.join(600_000); // hang limit
         assertEquals(null, writerError.get());
         waitFor(() -> rawLoss(view).getItemCount() == total, 30);
         // live: the curve held the first half while the run was still writing (above), and grows to the end;

@@ -53,7 +53,7 @@ class ToyNoiseViewTest {
             return v;
         });
         TextArea table = (TextArea) view.lookup("#toy-table");
-        WaitForAsyncUtils.waitFor(240, TimeUnit.SECONDS, () -> onFx(() -> !table.getText().isEmpty()));
+        WaitForAsyncUtils.waitFor(600, TimeUnit.SECONDS, () -> onFx(() -> !table.getText().isEmpty()));
         LineChart<Number, Number> chart = (LineChart<Number, Number>) view.lookup("#toy-chart");
         onFx(() -> {
             int modules = Settings.defaults().modules().size();
