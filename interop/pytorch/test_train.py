@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # kemwb_torch, when run from the repository root as .ci/run does
 PY = sys.executable
 CONFIG = {"model": {"imageSize": 16, "patch": 4, "dim": 16, "heads": 2, "encoderDepth": 1, "decoderDepth": 1,
                     "slots": 4, "topK": 2}, "batch": 4, "logEvery": 1, "evalEvery": 10, "warmup": 2, "lr": 0.003}
