@@ -344,10 +344,7 @@ public final class KemwbCli {
         @Override
         public Integer call() throws Exception {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
-            // .npz: weights written by the PyTorch twin / train.py, as infer and the GUI open them
-            try (LoadedModel model = checkpoint.getFileName().toString().endsWith(".npz")
-                    ? org.kemwb.model.NpzWeights.read(checkpoint, Devices.resolve(device))
-                    : Checkpoint.load(checkpoint, Devices.resolve(device))) {
+            try (LoadedModel model = org.kemwb.model.NpzWeights.readAny(checkpoint, Devices.resolve(device))) {
                 List<Sample> samples = new ArrayList<>();
                 if (data != null) {
                     var tasks = java.util.EnumSet.copyOf(model.config().tasks());

@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import org.kemwb.data.SyntheticScenes;
 import org.kemwb.io.ImageDecoder;
 import org.kemwb.infer.MemoryReadouts;
-import org.kemwb.model.Checkpoint;
 import org.kemwb.model.Devices;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.Task;
@@ -41,7 +40,7 @@ public final class ReadoutsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (LoadedModel model = Checkpoint.load(checkpoint, Devices.resolve(device))) {
+        try (LoadedModel model = org.kemwb.model.NpzWeights.readAny(checkpoint, Devices.resolve(device))) {
             int size = model.config().imageSize();
             List<float[]> rgb = new ArrayList<>();
             if (images.isEmpty()) {

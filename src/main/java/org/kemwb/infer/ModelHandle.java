@@ -45,7 +45,7 @@ public interface ModelHandle extends AutoCloseable {
         if (name.endsWith(".pt") || name.endsWith(".torchscript")) {
             return TorchScriptModel.load(file, device);
         }
-        LoadedModel model = name.endsWith(".npz") ? NpzWeights.read(file, device) : Checkpoint.load(file, device);
+        LoadedModel model = NpzWeights.readAny(file, device);
         String trainedOn = name.endsWith(".npz") ? null : TrainingData.ofCheckpoint(file, Checkpoint.readHeader(file).metadata());
         return new ModelHandle() {
             @Override

@@ -87,10 +87,18 @@ public final class NpzWeights {
         }
     }
 
+    /**
+     * The native weights of a file, by its extension: {@code .npz} (the PyTorch twin, train.py) or a
+     * workbench {@code .params} checkpoint. Every command and page that opens native weights uses this.
+     */
+    public static LoadedModel readAny(Path file, Device device) throws IOException {
+        return file.getFileName().toString().endsWith(".npz") ? read(file, device) : Checkpoint.load(file, device);
+    }
+
     /** Checkpoint to npz or back, chosen by the extensions. */
     public static void convert(Path from, Path to) throws IOException {
         boolean toNpz = to.getFileName().toString().endsWith(".npz");
-        try (LoadedModel m = from.getFileName().toString().endsWith(".npz") ? read(from, Device.cpu()) : Checkpoint.load(from, Device.cpu())) {
+        try (LoadedModel m = readAny(from, Device.cpu())) {
             if (toNpz) {
                 write(m, to);
             } else {
