@@ -88,7 +88,7 @@ public record TrainConfig(
         ConfigException.checkRange(p + "evalEvery", evalEvery, 1, 10_000_000);
         ConfigException.checkRange(p + "trainImages", trainImages, 1, 10_000_000);
         ConfigException.checkRange(p + "valImages", valImages, 1, 1_000_000);
-        ConfigException.checkRange(p + "minScale", minScale, 0.1, 4);
+        ConfigException.checkRange(p + "minScale", minScale, 0.01, 4);
         ConfigException.checkRange(p + "maxScale", maxScale, minScale, 4);
         ConfigException.checkRange(p + "labelFraction", labelFraction, 0.001, 1);
         for (var e : lossWeights.entrySet()) {
