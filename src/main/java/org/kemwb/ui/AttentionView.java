@@ -78,7 +78,13 @@ public final class AttentionView extends VBox {
         whatIf.bindSizes(javafx.beans.binding.Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getWidth(),
                 scroll.viewportBoundsProperty()));
         javafx.scene.control.TitledPane probing = new javafx.scene.control.TitledPane("What-if probing: corrupt a region, see where outputs change", whatIf);
-        scroll.setContent(new VBox(10, body, probing, memory));
+        // a card model (any PyTorch model with a model card) shows its own attention outputs instead
+        CardAttentionPane cards = new CardAttentionPane(state, side);
+        for (javafx.scene.Node own : new javafx.scene.Node[] {top, body, probing, memory}) {
+            own.visibleProperty().bind(cards.activeProperty().not());
+            own.managedProperty().bind(own.visibleProperty());
+        }
+        scroll.setContent(new VBox(10, cards, body, probing, memory));
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(top, scroll);
