@@ -232,12 +232,12 @@ public final class WorkbenchState implements AutoCloseable {
             @Override
             protected Prediction[] call() throws java.io.IOException {
                 updateMessage("Inference");
-                // labels at the image's own size, where predictions now come back (label samples are square)
-                if (primaryModel != null && path != null && img.getWidth() == img.getHeight()) {
+                // labels at the image's own size (any aspect), where predictions come back
+                if (primaryModel != null && path != null) {
                     var cfg = primaryModel.config();
                     try {
                         labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
-                                cfg.semsegClasses(), cfg.partsClasses(), img.getWidth()).orElse(null);
+                                cfg.semsegClasses(), cfg.partsClasses()).orElse(null);
                     } catch (java.io.IOException ex) {
                         labels[0] = null; // unlabelled or unreadable labels: show predictions only
                     }
