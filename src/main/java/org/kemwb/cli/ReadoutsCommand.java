@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.kemwb.data.SyntheticScenes;
-import org.kemwb.io.ImageDecoder;
 import org.kemwb.infer.MemoryReadouts;
 import org.kemwb.model.Devices;
 import org.kemwb.model.LoadedModel;
@@ -49,9 +48,7 @@ public final class ReadoutsCommand implements Callable<Integer> {
                     rgb.add(scenes.render(first + i, size).rgb());
                 }
             } else {
-                for (Path p : images) {
-                    rgb.add(ImageDecoder.read(p).resize(size, size).rgb());
-                }
+                rgb.addAll(MemoryReadouts.readImages(images, model.config()));
             }
             MemoryReadouts.Report report = MemoryReadouts.measure(model, rgb, top);
             String text = String.format(Locale.ROOT, "%s (%s, N %d, k %d)%n", checkpoint, model.config().interaction().id(),

@@ -55,7 +55,8 @@ public final class InferenceEngine {
             float[] tokens = maps == null ? null : maps.tokenAttention().get(0).toFloatArray();
             float[] mass = maps == null ? null : maps.taskMass().get(0).toFloatArray();
             float[] retrieve = maps == null || maps.retrieve() == null ? null : maps.retrieve().get(0).toFloatArray();
-            return new Prediction(model.config(), lb, restore(model.config(), lb, arrays), tokens, mass, retrieve, ms);
+            return new Prediction(model.config(), lb, restore(model.config(), lb, arrays), tokens, mass, retrieve, ms,
+                    HeadMaps.of(maps));
         }
     }
 

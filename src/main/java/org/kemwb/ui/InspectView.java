@@ -115,6 +115,7 @@ public final class InspectView extends VBox {
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> show(p));
         state.imageProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
         state.groundTruthProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
+        state.cardPredictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
         hoverX.addListener((o, a, b) -> readouts.forEach(Runnable::run));
         hoverY.addListener((o, a, b) -> readouts.forEach(Runnable::run));
         show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get());
@@ -157,6 +158,11 @@ public final class InspectView extends VBox {
                 null);
         readouts.add(() -> pixel.setText(pixelText(img)));
         grid.add(imagePanel, 0, 0);
+        org.kemwb.infer.CardPrediction card = state.cardPredictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null && card != null) {
+            showCard(card, imageName, img, input, w, h);
+            return;
+        }
         if (p == null) {
             Path model = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
             caption.setText("Shown: " + imageName + (model == null ? "; no model open (Ctrl+Shift+O opens a checkpoint)."
@@ -410,6 +416,15 @@ public final class InspectView extends VBox {
     /** Writes every task's raw output (.npy) and colour map (.png), named after the image, into a chosen folder. */
     private void export() {
         Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        org.kemwb.infer.CardPrediction card = state.cardPredictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null && card != null) {
+            java.io.File dir = Folders.directoryChooser("Export outputs to folder").showDialog(getScene().getWindow());
+            if (dir != null) {
+                Folders.remember(dir);
+                exportCardTo(card, dir.toPath());
+            }
+            return;
+        }
         if (p == null) {
             state.report("Nothing to export yet: open an image and a model first.");
             return;
@@ -543,5 +558,58 @@ public final class InspectView extends VBox {
             }
             case EDGES, SALIENCY -> String.format(Locale.ROOT, "p = %.2f", 1 / (1 + Math.exp(-o[i])));
         };
+    }
+
+    /**
+     * A card model's outputs (any PyTorch model with a model card): the image, what the model
+     * sees, then every task of the card at the image's size with the card's class names and
+     * colours; a line names the kinds of output the card does not have.
+     */
+    private void showCard(org.kemwb.infer.CardPrediction p, String imageName, BufferedImage img, Image input, DoubleBinding w, DoubleBinding h) {
+        Path modelPath = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
+        org.kemwb.infer.Letterbox lb = p.letterbox();
+        int pw = p.width();
+        int ph = p.height();
+        caption.setText(String.format(Locale.ROOT, "Shown: %s through %s (%s; model card, %d tasks, %dx%d input, forward %.1f ms). %s",
+                imageName, modelPath == null ? "the model" : modelPath.getFileName(), p.card().name(), p.tasks().size(), lb.modelWidth(),
+                lb.modelHeight(), p.forwardMs(), CardPanels.missingKinds(p.card())).strip());
+        org.kemwb.io.Picture photo = org.kemwb.io.ImageDecoder.fromBufferedImage(img);
+        BufferedImage seen = new org.kemwb.io.Picture(lb.modelWidth(), lb.modelHeight(),
+                org.kemwb.infer.CardModel.modelInput(p.card().input(), lb, photo)).toBufferedImage();
+        Label seenNote = Layouts.wrapping(new Label(String.format(Locale.ROOT, "The %dx%d image %s the model's %dx%d input%s.", pw, ph,
+                p.card().input().fixed() ? "is fitted into" : "is scaled and padded to", lb.modelWidth(), lb.modelHeight(),
+                lb.contentWidth() == lb.modelWidth() && lb.contentHeight() == lb.modelHeight() ? "" : " (padding in the card's mean colour)")));
+        seenNote.getStyleClass().add("caption");
+        VBox seenPanel = panel("inspect-seen", "what the model sees (" + lb.modelWidth() + "x" + lb.modelHeight() + ")", Pictures.of(seen),
+                null, w, h, null, seenNote);
+        seenPanel.setId("inspect-model-input");
+        grid.add(seenPanel, 1, 0);
+        int cell = 2;
+        for (org.kemwb.infer.CardPrediction.TaskMap t : p.tasks()) {
+            Label value = new Label(" ");
+            Image out = Pictures.of(org.kemwb.infer.CardOutputs.render(t, pw, ph));
+            VBox outPanel = panel("output-" + t.spec().name(), CardPanels.title(t), input, out, w, h, value, CardPanels.legend(t, pw, ph, w));
+            readouts.add(() -> value.setText(hovering() ? CardPanels.valueAt(t, pw, ph, px(pw), py(ph)) : " "));
+            grid.add(outPanel, cell % COLUMNS, cell / COLUMNS);
+            cell++;
+        }
+    }
+
+    /** Writes a card model's outputs as {@code kemwb infer} does ({@code infer.CardOutputs}), in the background. */
+    javafx.concurrent.Task<Void> exportCardTo(org.kemwb.infer.CardPrediction p, Path dir) {
+        String stem = stem();
+        BufferedImage img = state.imageProperty().get();
+        javafx.concurrent.Task<Void> task = new javafx.concurrent.Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                updateMessage("Exporting to " + dir);
+                var files = org.kemwb.infer.CardOutputs.write(p, org.kemwb.io.ImageDecoder.fromBufferedImage(img), dir, stem);
+                updateMessage("Exported " + files.size() + " files of " + stem + " to " + dir);
+                return null;
+            }
+        };
+        task.setOnFailed(e -> state.report(WorkbenchState.message(task.getException())));
+        state.jobs().onOwnThread(task, "kemwb-export");
+        return task;
     }
 }

@@ -355,6 +355,16 @@ public final class RunsView extends VBox {
         return out;
     }
 
+    /**
+     * The "Last eval" text: every metric labelled with its unit ({@link MetricNames#valueText}),
+     * in the order logged, separated by "  ·  ": "semseg mIoU 41.3 %  ·  depth RMSE 0.213 m".
+     */
+    static String evalText(Map<String, Double> values) {
+        List<String> parts = new ArrayList<>();
+        values.forEach((k, v) -> parts.add(MetricNames.valueText(k, v)));
+        return String.join("  ·  ", parts);
+    }
+
     /** A watched run as a table row. */
     static RunRow row(RunWatcher.RunInfo i) {
         JsonNode model = i.config().path("model");
@@ -364,7 +374,7 @@ public final class RunsView extends VBox {
         // an older run (no convention column) was scored pooled; Δm compares such runs only with each other
         boolean published = i.metrics().columns().contains(TrainingRun.CONVENTION);
         StringBuilder sb = new StringBuilder(published || values.isEmpty() ? "" : POOLED_TAG);
-        values.forEach((k, v) -> sb.append(k).append(' ').append(String.format(java.util.Locale.ROOT, "%.6g", v)).append("  "));
+        sb.append(evalText(values));
         String status = i.statusText() + (i.error().isEmpty() ? "" : ": " + i.error());
         return new RunRow(i.dir(), i.name(), model.path("interaction").asText("?"), String.join(", ", tasks), status, i.step(),
                 sb.toString().trim(), Map.copyOf(values), "");
