@@ -100,14 +100,17 @@ public final class KemwbCli {
                 }
                 node.put("dataDir", data.toAbsolutePath().toString());
             }
-            TrainConfig c = TrainConfig.fromJson(node, config == null ? "config" : config.toString());
+            String where = config == null ? "config" : config.toString();
+            TrainConfig c = TrainConfig.fromJson(node, where);
             if (interaction != null) {
-                c = c.withModel(c.model().withInteraction(InteractionKind.parse(interaction)).validated("--interaction"));
+                c = c.withModel(c.model().withInteraction(InteractionKind.parse(interaction))
+                        .validated("--interaction " + interaction + ": " + where + ".model"));
             }
             if (steps != null) {
-                c = c.withSteps(steps, Math.min(c.evalEvery(), steps)).validated("--steps");
+                org.kemwb.util.ConfigException.checkRange("--steps", steps, 1, 10_000_000);
+                c = c.withSteps(steps, Math.min(c.evalEvery(), steps)).validated(where);
             }
-            c = c.withDevice(device);
+            c = c.withDevice(device).validatedForNewRun(where);
             Devices.resolve(device);
             return runToEnd(org.kemwb.job.TrainingJob.start(run, c));
         }
@@ -561,9 +564,10 @@ public final class KemwbCli {
     static final class Synth implements Callable<Integer> {
         @Option(names = "--out", required = true)
         Path out;
-        @Option(names = "--count", defaultValue = "100")
+        @Option(names = "--count", defaultValue = "100", description = "Scenes to write, 1..10000000 (default: ${DEFAULT-VALUE}).")
         int count;
-        @Option(names = "--size", defaultValue = "128")
+        @Option(names = "--size", defaultValue = "128",
+                description = "Side of the square scenes in pixels, " + MIN_SYNTH_SIZE + "..4096 (default: ${DEFAULT-VALUE}).")
         int size;
         @Option(names = "--seed", defaultValue = "1")
         long seed;
@@ -571,8 +575,13 @@ public final class KemwbCli {
                 description = "workbench (class ids, --size square) or nyud (NYUD-v2 layout at 480x640: JPEG, raw labels 0..40, gt_sets/).")
         String layout;
 
+        /** Smallest scene side: 2 x 2 tokens at the default patch of 8. */
+        static final int MIN_SYNTH_SIZE = 16;
+
         @Override
         public Integer call() throws Exception {
+            org.kemwb.util.ConfigException.checkRange("--count", count, 1, 10_000_000);
+            org.kemwb.util.ConfigException.checkRange("--size", size, MIN_SYNTH_SIZE, 4096);
             SyntheticScenes scenes = new SyntheticScenes(seed);
             StringBuilder train = new StringBuilder();
             StringBuilder val = new StringBuilder();
