@@ -135,7 +135,7 @@ public final class KemwbCli {
                 @Override
                 public void progress(long done, long total) {
                     if (bar[0] == null) {
-                        bar[0] = new ProgressBar("train " + job.name(), total);
+                        bar[0] = ConsoleProgress.bar("train " + job.name(), total);
                     }
                     bar[0].stepTo(done);
                 }
@@ -401,7 +401,7 @@ public final class KemwbCli {
             long t0 = System.nanoTime();
             int runs = c.model().tasks().size() + modules.size();
             List<org.kemwb.experiment.CompareExperiment.Row> rows;
-            try (ProgressBar bar = new ProgressBar("compare", (long) runs * steps)) {
+            try (ProgressBar bar = ConsoleProgress.bar("compare", (long) runs * steps)) {
                 long[] done = {0};
                 String[] current = {""};
                 rows = experiment.run(out, (name, row) -> {
@@ -528,7 +528,7 @@ public final class KemwbCli {
                     * ((steps + evalEvery - 1) / evalEvery);
             long t0 = System.nanoTime();
             List<org.kemwb.experiment.ImbalanceExperiment.Cell> cells;
-            try (ProgressBar bar = new ProgressBar("imbalance", total)) {
+            try (ProgressBar bar = ConsoleProgress.bar("imbalance", total)) {
                 cells = experiment.run(p -> {
                     points.add(p);
                     bar.step();
@@ -589,7 +589,7 @@ public final class KemwbCli {
             if (!layout.equals("workbench") && !layout.equals("nyud")) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--layout: workbench or nyud, not '" + layout + "'");
             }
-            try (ProgressBar bar = new ProgressBar("synth", count)) {
+            try (ProgressBar bar = ConsoleProgress.bar("synth", count)) {
                 for (int i = 0; i < count; i++) {
                     String id = String.format(Locale.ROOT, "%06d", i);
                     if (layout.equals("nyud")) {
