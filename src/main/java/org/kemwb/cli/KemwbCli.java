@@ -35,12 +35,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kemwb}: the workbench engine from the command line. */
-@Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
+@Command(name = "kemwb", mixinStandardHelpOptions = true, versionProvider = KemwbCli.VersionProvider.class,
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
             KemwbCli.Data.class, ToyNoiseCommand.class, ReadoutsCommand.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
             KemwbCli.Compare.class, KemwbCli.MemoryBench.class, KemwbCli.Convert.class, KemwbCli.Imbalance.class})
 public final class KemwbCli {
+
+    /** {@code kemwb --version}: the project version ({@link org.kemwb.util.Version}). */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kemwb " + org.kemwb.util.Version.get()};
+        }
+    }
 
     public static void main(String[] args) {
         System.setProperty("kemwb.launchNanos", Long.toString(System.nanoTime()));
