@@ -332,16 +332,10 @@ public final class KemwbCli {
     @Command(name = "eval", mixinStandardHelpOptions = true,
             description = "Metrics of a checkpoint on held-out synthetic scenes (never used for training by default settings).")
     static final class Eval implements Callable<Integer> {
-        @Option(names = "--checkpoint", required = true)
-        Path checkpoint;
-        @Option(names = "--count", defaultValue = "64")
-        int count;
-        @Option(names = "--data-seed", defaultValue = "1")
-        long dataSeed;
-        @Option(names = "--first", defaultValue = "100000", description = "Index of the first scene (default far from training scenes).")
-        int first;
-        @Option(names = "--device", defaultValue = "auto")
-        String device;
+        @CommandLine.Mixin
+        ModelOptions modelOptions;
+        @CommandLine.Mixin
+        HeldOutScenes scenes;
         @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
         Path data;
         @Option(names = "--convention", defaultValue = "published",
@@ -355,17 +349,14 @@ public final class KemwbCli {
         @Override
         public Integer call() throws Exception {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
-            try (LoadedModel model = org.kemwb.model.NpzWeights.readAny(checkpoint, Devices.resolve(device))) {
+            try (LoadedModel model = modelOptions.open()) {
                 List<Sample> samples = new ArrayList<>();
                 if (data != null) {
                     var tasks = java.util.EnumSet.copyOf(model.config().tasks());
                     samples.addAll(new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
                             model.config().partsClasses()).loadAll(model.config().imageSize()));
                 } else {
-                    SyntheticScenes scenes = new SyntheticScenes(dataSeed);
-                    for (int i = 0; i < count; i++) {
-                        samples.add(scenes.render(first + i, model.config().imageSize()));
-                    }
+                    samples.addAll(scenes.render(model.config().imageSize()));
                 }
                 var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
                 System.out.println("convention " + conv.id());
