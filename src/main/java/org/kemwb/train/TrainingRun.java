@@ -120,7 +120,7 @@ public final class TrainingRun {
             throw new IOException("run folder " + dir + " already holds a run (use resume)");
         }
         Files.createDirectories(dir);
-        TrainConfig valid = config.validated("config");
+        TrainConfig valid = config.validatedForNewRun("config");
         TrainingRun run = new TrainingRun(dir, valid, columns(valid));
         run.writeStatus(RunStatus.CREATED, 0, null);
         AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
