@@ -174,7 +174,7 @@ public final class AttentionView extends VBox {
         scroll.layout();
         double content = scroll.getContent().getLayoutBounds().getHeight();
         double viewport = scroll.getViewportBounds().getHeight();
-        double y = memory.getBoundsInParent().getMinY();
+        double y = memory.getBoundsInParent().getMinY() + memory.slotsTitle().getBoundsInParent().getMinY();
         scroll.setVvalue(!memorySlots || content <= viewport ? 0 : Math.min(1, y / (content - viewport)));
     }
 
