@@ -75,8 +75,7 @@ public final class AttentionView extends VBox {
         var top = Layouts.row(new Label("Target task"), target, status);
         HBox body = new HBox(16, picture, maps);
         whatIf = new WhatIfView(state);
-        whatIf.bindSizes(javafx.beans.binding.Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getWidth(),
-                scroll.viewportBoundsProperty()));
+        whatIf.bindSizes(Layouts.viewportWidth(scroll)); // never the bounds themselves: see Layouts.viewportWidth
         javafx.scene.control.TitledPane probing = new javafx.scene.control.TitledPane("What-if probing: corrupt a region, see where outputs change", whatIf);
         scroll.setContent(new VBox(10, body, probing, memory));
         scroll.setFitToWidth(true);
