@@ -35,12 +35,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kemwb}: the workbench engine from the command line. */
-@Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
+@Command(name = "kemwb", mixinStandardHelpOptions = true, versionProvider = KemwbCli.VersionProvider.class,
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
             KemwbCli.Data.class, ToyNoiseCommand.class, ReadoutsCommand.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
             KemwbCli.Compare.class, KemwbCli.MemoryBench.class, KemwbCli.Convert.class, KemwbCli.Imbalance.class})
 public final class KemwbCli {
+
+    /** {@code kemwb --version}: the project version ({@link org.kemwb.util.Version}). */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kemwb " + org.kemwb.util.Version.get()};
+        }
+    }
 
     public static void main(String[] args) {
         System.setProperty("kemwb.launchNanos", Long.toString(System.nanoTime()));
@@ -333,16 +341,10 @@ public final class KemwbCli {
     @Command(name = "eval", mixinStandardHelpOptions = true,
             description = "Metrics of a checkpoint on held-out synthetic scenes (never used for training by default settings).")
     static final class Eval implements Callable<Integer> {
-        @Option(names = "--checkpoint", required = true)
-        Path checkpoint;
-        @Option(names = "--count", defaultValue = "64")
-        int count;
-        @Option(names = "--data-seed", defaultValue = "1")
-        long dataSeed;
-        @Option(names = "--first", defaultValue = "100000", description = "Index of the first scene (default far from training scenes).")
-        int first;
-        @Option(names = "--device", defaultValue = "auto")
-        String device;
+        @CommandLine.Mixin
+        ModelOptions modelOptions;
+        @CommandLine.Mixin
+        HeldOutScenes scenes;
         @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
         Path data;
         @Option(names = "--convention", defaultValue = "published",
@@ -356,7 +358,7 @@ public final class KemwbCli {
         @Override
         public Integer call() throws Exception {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
-            try (LoadedModel model = org.kemwb.model.NpzWeights.readAny(checkpoint, Devices.resolve(device))) {
+            try (LoadedModel model = modelOptions.open()) {
                 List<Sample> samples = new ArrayList<>();
                 if (data != null) {
                     var tasks = java.util.EnumSet.copyOf(model.config().tasks());
@@ -366,11 +368,9 @@ public final class KemwbCli {
                         samples.add(org.kemwb.train.Augment.fit(ds.loadNative(i), model.config().height(), model.config().width()));
                     }
                 } else {
-                    SyntheticScenes scenes = new SyntheticScenes(dataSeed);
                     int side = Math.max(model.config().height(), model.config().width());
-                    for (int i = 0; i < count; i++) {
-                        samples.add(org.kemwb.train.Augment.fit(scenes.render(first + i, side), model.config().height(),
-                                model.config().width()));
+                    for (Sample s : scenes.render(side)) {
+                        samples.add(org.kemwb.train.Augment.fit(s, model.config().height(), model.config().width()));
                     }
                 }
                 var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);

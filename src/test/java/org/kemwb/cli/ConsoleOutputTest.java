@@ -1,5 +1,6 @@
 package org.kemwb.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +11,7 @@ import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import org.junit.jupiter.api.Test;
 
-/** What the CLI prints besides results: progress as plain lines off a terminal. */
+/** What the CLI prints besides results: progress as plain lines off a terminal, and its version. */
 class ConsoleOutputTest {
     @Test
     void progressOffATerminalIsPlainLines() {
@@ -28,5 +29,10 @@ class ConsoleOutputTest {
         assertFalse(lines.isEmpty(), "the closing line is printed");
         assertTrue(lines.getLast().contains("synth") && lines.getLast().contains("3/3"), lines.getLast());
         assertTrue(text.chars().allMatch(c -> c == '\n' || (c >= 32 && c < 127)), "ASCII only: " + text);
+    }
+
+    @Test
+    void versionIsThePomVersion() throws Exception {
+        assertEquals("kemwb " + org.kemwb.train.RunJsonTest.pomVersion(), new KemwbCli.VersionProvider().getVersion()[0]);
     }
 }
