@@ -161,6 +161,67 @@ class PascalLayoutTest(unittest.TestCase):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
+class AugmentTest(unittest.TestCase):
+    """Scale, crop, flip and pad keep every label on its pixel (as Java's AugmentTest): a block image whose
+    labels follow from its colours (cube vertices: a bilinear mix equals one only with all weight on it)."""
+    PALETTE = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 0], [0, 1, 1], [1, 0, 1]], np.float32)
+
+    def blocks(self, h, w, b, seed):
+        import torch
+        rng = np.random.default_rng(seed)
+        cls = rng.integers(0, len(self.PALETTE), ((h + b - 1) // b, (w + b - 1) // b))
+        c = np.kron(cls, np.ones((b, b), np.int64))[:h, :w]
+        image = torch.from_numpy(np.moveaxis(self.PALETTE[c], -1, 0).copy())
+        normals = np.stack([0.2 + 0.1 * c, -0.3 + 0.05 * c, np.ones_like(c, dtype=np.float64)]).astype(np.float32)
+        labels = {"semseg": torch.from_numpy(c), "depth": torch.from_numpy((1 + c)[None].astype(np.float32)),
+                  "normals": torch.from_numpy(normals * 2)}
+        return image, labels
+
+    def test_labels_stay_on_their_pixels(self):
+        from kemwb_torch.data import PAD_RGB, augment
+        image, labels = self.blocks(40, 56, 5, 1)
+        rng = np.random.default_rng(7)
+        checked = 0
+        for trial in range(60):
+            out_h, out_w = [(24, 32), (48, 64), (17, 29)][trial % 3]
+            img, lab = augment(image, labels, rng, 0.5, 2.0, out_h, out_w)
+            self.assertEqual(tuple(img.shape), (3, out_h, out_w))
+            rgb = img.numpy().transpose(1, 2, 0)
+            seg = lab["semseg"].numpy()
+            pad = seg == 255
+            np.testing.assert_allclose(rgb[pad], np.broadcast_to(PAD_RGB, rgb[pad].shape), atol=1e-6)
+            self.assertTrue((lab["depth"][0].numpy()[pad] == 0).all())
+            dist = np.abs(rgb[:, :, None, :] - self.PALETTE[None, None]).max(-1)  # (H, W, classes)
+            pure = (dist < 1e-5).any(-1) & ~pad
+            self.assertGreater(pure.sum(), (~pad).sum() / 3)
+            colour_class = dist.argmin(-1)
+            np.testing.assert_array_equal(seg[pure], colour_class[pure], f"trial {trial}")
+            np.testing.assert_allclose(lab["depth"][0].numpy()[pure], 1 + colour_class[pure])
+            nx = lab["normals"][0].numpy()[pure]
+            expected = (0.2 + 0.1 * colour_class[pure]) / np.sqrt((0.2 + 0.1 * colour_class[pure]) ** 2
+                                                                 + (-0.3 + 0.05 * colour_class[pure]) ** 2 + 1)
+            self.assertTrue(np.allclose(nx, expected, atol=1e-5) or np.allclose(nx, -expected, atol=1e-5),
+                            "normals renormalised, x negated only on flip")
+            checked += pure.sum()
+        self.assertGreater(checked, 10000)
+
+    def test_same_seed_same_crops_and_centred_padding(self):
+        from kemwb_torch.data import crop, augment
+        image, labels = self.blocks(6, 10, 2, 4)
+        a = augment(image, labels, np.random.default_rng(3), 0.5, 2.0, 8, 12)
+        b = augment(image, labels, np.random.default_rng(3), 0.5, 2.0, 8, 12)
+        self.assertTrue(torch_equal(a[0], b[0]) and torch_equal(a[1]["semseg"], b[1]["semseg"]))
+        img, lab = crop(image, labels, 11, 16, 1.0, 0, 0, False)
+        seg = lab["semseg"].numpy()
+        self.assertTrue((seg[:2] == 255).all() and (seg[8:] == 255).all() and (seg[:, :3] == 255).all() and (seg[:, 13:] == 255).all())
+        np.testing.assert_array_equal(seg[2:8, 3:13], labels["semseg"].numpy())
+
+
+def torch_equal(a, b):
+    import torch
+    return bool(torch.equal(a, b))
+
+
 class TrainerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -35,7 +35,7 @@ except ImportError as missing:  # one line, not a traceback: which Python this i
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kemwb_torch import MultiTaskNet, load_npz, save_npz  # noqa: E402
-from kemwb_torch.data import FolderData, augment  # noqa: E402
+from kemwb_torch.data import FolderData, augment, fitted  # noqa: E402
 from kemwb_torch.losses import task_loss  # noqa: E402
 from kemwb_torch.metrics import SetMetrics  # noqa: E402
 from kemwb_torch.runfolder import RunFolder, RunLockedError, fmt  # noqa: E402
@@ -169,11 +169,14 @@ class Trainer:
         self.tasks = list(m["tasks"])
         h = m.get("imageHeight") or m["imageSize"]  # 0: square imageSize (ModelConfig.height/width)
         w = m.get("imageWidth") or m["imageSize"]
-        self.train_set = FolderData(cfg["dataDir"], "train", self.tasks, h, w)
-        self.val_set = FolderData(cfg["dataDir"], "val", self.tasks, h, w) if self.rank == 0 else None
+        self.size = (h, w)
+        # training images at their own size, randomly scaled and cropped to h x w at every step (augment);
+        # validation images fitted into h x w with their aspect kept (as kemwb train)
+        self.train_set = FolderData(cfg["dataDir"], "train", self.tasks, None, None)
+        self.val_set = fitted(FolderData(cfg["dataDir"], "val", self.tasks, None, None), h, w) if self.rank == 0 else None
         for t, key in (("semseg", "semsegClasses"), ("parts", "partsClasses")):
             if t in self.tasks:
-                lab = self.train_set.labels[t]
+                lab = torch.cat([x.flatten() for x in self.train_set.labels[t]])
                 top = int(lab[lab != 255].max()) if (lab != 255).any() else -1
                 if top >= m[key]:
                     raise ConfigError(f"dataset {cfg['dataDir']}: {t} label {top} does not fit model.{key} = {m[key]}"
@@ -231,7 +234,7 @@ class Trainer:
         for i in indices:
             rng = np.random.default_rng([self.cfg["seed"], epoch, i])
             img, lab = augment(self.train_set.images[i], {t: self.train_set.labels[t][i] for t in self.tasks},
-                               rng, self.cfg["maxScale"])
+                               rng, self.cfg["minScale"], self.cfg["maxScale"], *self.size)
             images.append(img)
             for t in self.tasks:
                 labels[t].append(lab[t])

@@ -15,7 +15,9 @@ RGB PNG, n = rgb / max * 2 - 1 renormalised (black = invalid); edges and salienc
 sample is above half its range, (2^bits - 1) // 2) or .npy (1 where > 0.5). Every label map must have
 the image's size as displayed (EXIF orientation applied). Resizing to the model size: the image
 bilinearly, labels nearest-neighbour with source row y * H_src // H (FolderDataset.nearest).
+With h = w = None every map is kept at the image's own size (lists of tensors) for `augment` and `fit`.
 """
+import math
 import os
 import struct
 
@@ -73,7 +75,10 @@ def _first(folder, ident, exts):
 
 
 def _nearest(a, h, w):
-    """Nearest-neighbour resample of an (H, W) or (C, H, W) array: row y reads y * H_src // h (as Java)."""
+    """Nearest-neighbour resample of an (H, W) or (C, H, W) array: row y reads y * H_src // h (as Java;
+    h None: unchanged)."""
+    if h is None:
+        return a
     src_h, src_w = a.shape[-2:]
     ys = np.arange(h) * src_h // h
     xs = np.arange(w) * src_w // w
@@ -103,7 +108,7 @@ def _read_image(path, h, w):
     except OSError as e:
         raise ValueError(f"{path}: not a readable image ({e})") from e
     t = torch.from_numpy(rgb).permute(2, 0, 1).unsqueeze(0)
-    if t.shape[-2:] != (h, w):
+    if h is not None and t.shape[-2:] != (h, w):
         t = F.interpolate(t, size=(h, w), mode="bilinear", align_corners=False, antialias=True)
     return t[0]
 
@@ -297,38 +302,111 @@ class FolderData:
         self.tasks = list(tasks)
         images, labels = [], {t: [] for t in self.tasks}
         for ident in self.ids:
-            images.append(_read_image(image_file(root, ident), h, w))
+            image = _read_image(image_file(root, ident), h, w)
+            images.append(image)
             _, native = read_labels(root, ident, self.tasks)
-            for t, v in resized_labels(native, h, w).items():
+            hh, ww = (h, w) if h is not None else tuple(image.shape[-2:])  # own size: nearest is the identity
+            for t, v in resized_labels(native, hh, ww).items():
                 labels[t].append(v)
-        self.images = torch.stack(images)
-        self.labels = {t: torch.stack(v) for t, v in labels.items()}
+        stack = torch.stack if h is not None else list  # own sizes differ: a list per map
+        self.images = stack(images)
+        self.labels = {t: stack(v) for t, v in labels.items()}
 
     def __len__(self):
         return len(self.ids)
 
 
-def augment(image, labels, rng, max_scale):
-    """Flip (normals' x negated) and random zoom, nearest for every map (Java's train.Augment)."""
+PAD_RGB = (0.485, 0.456, 0.406)  # ImageNet mean: zero after the code bases' normalisation
+PAD_LABEL = {"semseg": IGNORE, "parts": IGNORE, "edges": IGNORE, "saliency": IGNORE, "depth": 0.0, "normals": 0.0}
+
+
+def _scaled(n, scale):
+    return max(1, int(math.floor(n * scale + 1e-9)))
+
+
+def _axis(n, scaled, out, offset, flip):
+    """Per output position: inside the content, nearest source index, bilinear pair and weight (Java Augment.Axis)."""
+    content = min(scaled, out)
+    ci = np.arange(out) - (out - content) // 2
+    valid = (ci >= 0) & (ci < content)
+    ci = np.clip(ci, 0, content - 1)
+    sc = (content - 1 - ci if flip else ci) + offset
+    x = (sc + 0.5) * (n / scaled)
+    near = np.minimum(x.astype(np.int64), n - 1)
+    f = np.maximum(x - 0.5, 0)
+    lo = np.minimum(f.astype(np.int64), n - 1)
+    hi = np.minimum(lo + 1, n - 1)
+    weight = np.where(hi == lo, 0.0, f - lo).astype(np.float32)
+    return valid, near, lo, hi, weight
+
+
+def crop(image, labels, out_h, out_w, scale, top, left, flip):
+    """Scale by `scale`, crop out_h x out_w at (top, left) of the scaled image, flip, pad centred (Java Augment.apply).
+
+    The image bilinear with half-pixel centres (cv2 INTER_LINEAR, no antialias), padded with PAD_RGB; labels
+    nearest under the same mapping, padded with 255 (0 for depth and normals); normals' x negated on flip and
+    renormalised; depth in metres unchanged.
+    """
     h, w = image.shape[-2:]
-    flip = rng.random() < 0.5
-    scale = 1 + rng.random() * (max_scale - 1)
-    fx, fy = rng.random(), rng.random()
-    ys = np.arange(h)
-    xs = np.arange(w)
-    if scale > 1:
-        wh, ww = h / scale, w / scale
-        y0, x0 = fy * (h - wh), fx * (w - ww)
-        ys = np.minimum((y0 + (ys + 0.5) * wh / h).astype(np.int64), h - 1)
-        xs = np.minimum((x0 + (xs + 0.5) * ww / w).astype(np.int64), w - 1)
-    if flip:
-        xs = xs[::-1].copy()
-    yi, xi = torch.from_numpy(ys)[:, None], torch.from_numpy(xs)[None, :]
+    sh, sw = _scaled(h, scale), _scaled(w, scale)
+    if top < 0 or left < 0 or top > max(0, sh - out_h) or left > max(0, sw - out_w):
+        raise ValueError(f"augment: crop at ({top}, {left}) is outside the {sh}x{sw} scaled image")
+    vy, ny, y0, y1, wy = _axis(h, sh, out_h, top, False)
+    vx, nx, x0, x1, wx = _axis(w, sw, out_w, left, flip)
+    inside = torch.from_numpy(vy[:, None] & vx[None, :])
+    img = image.float()
+    wy_t, wx_t = torch.from_numpy(wy)[:, None], torch.from_numpy(wx)[None, :]
+    row0, row1 = img[:, torch.from_numpy(y0)], img[:, torch.from_numpy(y1)]
+    lo_x, hi_x = torch.from_numpy(x0), torch.from_numpy(x1)
+    upper = row0[:, :, lo_x] * (1 - wx_t) + row0[:, :, hi_x] * wx_t
+    lower = row1[:, :, lo_x] * (1 - wx_t) + row1[:, :, hi_x] * wx_t
+    out_img = upper * (1 - wy_t) + lower * wy_t
+    pad = torch.tensor(PAD_RGB, dtype=out_img.dtype)[:, None, None].expand_as(out_img)
+    out_img = torch.where(inside, out_img, pad)
+    yi, xi = torch.from_numpy(ny)[:, None], torch.from_numpy(nx)[None, :]
     out = {}
     for t, a in labels.items():
-        b = a[..., yi, xi]
-        if t == "normals" and flip:
-            b = b.clone()
-            b[0] = -b[0]
+        b = a[..., yi, xi].clone()
+        if t == "normals":
+            if flip:
+                b[0] = -b[0]
+            length = b.norm(dim=0, keepdim=True)
+            b = torch.where(length > 0, b / length.clamp_min(1e-12), torch.zeros_like(b))
+        b[..., ~inside] = PAD_LABEL[t]
         out[t] = b
-    return image[:, yi, xi], out
+    return out_img, out
+
+
+def augment(image, labels, rng, min_scale, max_scale, out_h, out_w):
+    """A random training crop as Java's Augment.draw: flip (p = 1/2), scale uniform in [min_scale, max_scale],
+    integer offsets uniform where the out_h x out_w crop fits; see `crop`."""
+    h, w = image.shape[-2:]
+    flip = bool(rng.random() < 0.5)
+    scale = min_scale + rng.random() * (max_scale - min_scale)
+    top = int(rng.integers(0, max(0, _scaled(h, scale) - out_h) + 1))
+    left = int(rng.integers(0, max(0, _scaled(w, scale) - out_w) + 1))
+    return crop(image, labels, out_h, out_w, scale, top, left, flip)
+
+
+def fit(image, labels, out_h, out_w):
+    """The whole image fitted into out_h x out_w with its aspect kept, centred and padded (Java Augment.fit).
+    A shrunk image is resampled with antialiasing (as Java's Pillow-style resize) so it does not alias."""
+    h, w = image.shape[-2:]
+    if (h, w) == (out_h, out_w):
+        return image, labels
+    scale = min(out_h / h, out_w / w)
+    img, out = crop(image, labels, out_h, out_w, scale, 0, 0, False)
+    if scale < 1:
+        sh, sw = _scaled(h, scale), _scaled(w, scale)
+        small = F.interpolate(image.float()[None], size=(sh, sw), mode="bilinear", align_corners=False, antialias=True)[0]
+        t, lf = (out_h - sh) // 2, (out_w - sw) // 2
+        img[:, t:t + sh, lf:lf + sw] = small.clamp(0, 1)
+    return img, out
+
+
+def fitted(data, out_h, out_w):
+    """A FolderData read at its own sizes with every sample fitted into out_h x out_w, stacked (validation)."""
+    pairs = [fit(data.images[i], {t: data.labels[t][i] for t in data.tasks}, out_h, out_w) for i in range(len(data))]
+    data.images = torch.stack([p[0] for p in pairs])
+    data.labels = {t: torch.stack([p[1][t] for p in pairs]) for t in data.tasks}
+    return data

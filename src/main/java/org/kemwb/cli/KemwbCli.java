@@ -231,6 +231,15 @@ public final class KemwbCli {
                 return inferCard(stems);
             }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
+                for (Path image : images) { // every image fits the token cap before anything is written
+                    ImageDecoder.Size s = ImageDecoder.size(image);
+                    try {
+                        var lb = size.letterbox(s.height(), s.width(), model.config());
+                        org.kemwb.infer.TokenCap.check(model.config(), lb.modelHeight(), lb.modelWidth());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("image " + image + " (" + s.width() + "x" + s.height() + "): " + e.getMessage(), e);
+                    }
+                }
                 for (int i = 0; i < images.size(); i++) {
                     Path image = images.get(i);
                     Picture img = ImageDecoder.read(image);
@@ -353,10 +362,16 @@ public final class KemwbCli {
                 List<Sample> samples = new ArrayList<>();
                 if (data != null) {
                     var tasks = java.util.EnumSet.copyOf(model.config().tasks());
-                    samples.addAll(new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
-                            model.config().partsClasses()).loadAll(model.config().imageSize()));
+                    var ds = new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
+                            model.config().partsClasses());
+                    for (int i = 0; i < ds.size(); i++) { // aspect kept, padding ignored: as validation during training
+                        samples.add(org.kemwb.train.Augment.fit(ds.loadNative(i), model.config().height(), model.config().width()));
+                    }
                 } else {
-                    samples.addAll(scenes.render(model.config().imageSize()));
+                    int side = Math.max(model.config().height(), model.config().width());
+                    for (Sample s : scenes.render(side)) {
+                        samples.add(org.kemwb.train.Augment.fit(s, model.config().height(), model.config().width()));
+                    }
                 }
                 var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
                 System.out.println("convention " + conv.id());

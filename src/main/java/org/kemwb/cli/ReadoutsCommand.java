@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.kemwb.io.ImageDecoder;
 import org.kemwb.infer.MemoryReadouts;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.Task;
@@ -40,9 +39,7 @@ public final class ReadoutsCommand implements Callable<Integer> {
             if (images.isEmpty()) {
                 scenes.render(size).forEach(s -> rgb.add(s.rgb()));
             } else {
-                for (Path p : images) {
-                    rgb.add(ImageDecoder.read(p).resize(size, size).rgb());
-                }
+                rgb.addAll(MemoryReadouts.readImages(images, model.config()));
             }
             MemoryReadouts.Report report = MemoryReadouts.measure(model, rgb, top);
             String text = String.format(Locale.ROOT, "%s (%s, N %d, k %d)%n", checkpoint, model.config().interaction().id(),
