@@ -98,6 +98,24 @@ public record TrainConfig(
         return this;
     }
 
+    /**
+     * {@link #validated} plus what only a new run must satisfy: kem/skem's top-k at most the tokens
+     * the memory slots read from (tasks x tokens per task). The model would read them all
+     * ({@code AttentionOps.topKSoftmax}), which a training setting must not hide; runs already
+     * written and models being loaded are not refused (at a smaller inference size fewer tokens
+     * than k are normal).
+     */
+    public TrainConfig validatedForNewRun(String where) {
+        validated(where);
+        long readable = (long) model.taskCount() * model.tokens();
+        if (model.interaction().usesMemory() && model.topK() > readable) {
+            throw new ConfigException(where + ".model.topK = " + model.topK() + ": more than the " + readable
+                    + " tokens the memory slots read from (" + model.taskCount() + " tasks x " + model.tokens() + " tokens of "
+                    + model.height() + "x" + model.width() + " at patch " + model.patch() + ")");
+        }
+        return this;
+    }
+
     /** Each training image keeps each task's label with this probability (1: all), as in partially supervised MTL. */
     public TrainConfig withLabelFraction(double fraction) {
         return Json.copy(this, TrainConfig.class, n -> n.put("labelFraction", fraction));

@@ -120,7 +120,7 @@ public final class TrainingRun {
             throw new IOException("run folder " + dir + " already holds a run (use resume)");
         }
         Files.createDirectories(dir);
-        TrainConfig valid = config.validated("config");
+        TrainConfig valid = config.validatedForNewRun("config");
         TrainingRun run = new TrainingRun(dir, valid, columns(valid));
         run.writeStatus(RunStatus.CREATED, 0, null);
         AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
@@ -425,7 +425,12 @@ public final class TrainingRun {
 
     private void writeStatus(RunStatus status, int step, String error) throws IOException {
         ObjectNode node = Json.MAPPER.createObjectNode();
-        node.set("config", Json.MAPPER.valueToTree(config));
+        ObjectNode written = Json.MAPPER.valueToTree(config);
+        if (!config.dataDir().isEmpty()) {
+            // the synthetic-scene counts are not used when a dataset folder gives the images
+            written.remove(List.of("trainImages", "valImages"));
+        }
+        node.set("config", written);
         node.put("status", status.id());
         node.put("step", step);
         if (error != null) {
@@ -433,7 +438,7 @@ public final class TrainingRun {
         }
         node.put("updated", Instant.now().toString());
         ObjectNode versions = node.putObject("versions");
-        versions.put("kemwb", String.valueOf(TrainingRun.class.getPackage().getImplementationVersion()));
+        versions.put("kemwb", org.kemwb.util.Version.get());
         versions.put("djl", "0.33.0");
         versions.put("pytorch", "2.5.1");
         versions.put("java", System.getProperty("java.version"));

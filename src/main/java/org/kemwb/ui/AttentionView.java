@@ -87,8 +87,7 @@ public final class AttentionView extends VBox {
         var top = Layouts.row(new Label("Target task"), target, new Label("Heads"), head, status);
         HBox body = new HBox(16, picture, maps);
         whatIf = new WhatIfView(state);
-        whatIf.bindSizes(javafx.beans.binding.Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getWidth(),
-                scroll.viewportBoundsProperty()));
+        whatIf.bindSizes(Layouts.viewportWidth(scroll)); // never the bounds themselves: see Layouts.viewportWidth
         javafx.scene.control.TitledPane probing = new javafx.scene.control.TitledPane("What-if probing: corrupt a region, see where outputs change", whatIf);
         readouts = new SlotReadoutsView(state);
         // a card model (any PyTorch model with a model card) shows its own attention outputs instead
@@ -174,7 +173,7 @@ public final class AttentionView extends VBox {
         scroll.layout();
         double content = scroll.getContent().getLayoutBounds().getHeight();
         double viewport = scroll.getViewportBounds().getHeight();
-        double y = memory.getBoundsInParent().getMinY();
+        double y = memory.getBoundsInParent().getMinY() + memory.slotsTitle().getBoundsInParent().getMinY();
         scroll.setVvalue(!memorySlots || content <= viewport ? 0 : Math.min(1, y / (content - viewport)));
     }
 

@@ -37,6 +37,7 @@ final class MemoryView extends VBox {
     private final BarChart<String, Number> mass = new BarChart<>(new CategoryAxis(), new NumberAxis(0, 1, 0.2));
     private final List<VBox> slotBoxes = new ArrayList<>();
     private final List<Label> slotCaptions = new ArrayList<>();
+    private final Label slotsTitle;
     private Prediction shown;
     private Image image;
     /** Head whose reads the slot thumbnails show (-1: all heads); MIN_VALUE: not built yet. */
@@ -48,6 +49,7 @@ final class MemoryView extends VBox {
         setSpacing(6);
         setPadding(new Insets(6, 0, 0, 0));
         mass.setTitle("Attention mass each task (axis) takes from each task");
+        mass.setLegendVisible(false); // the task colour legend below says which colour is which task
         mass.setPrefWidth(520);
         mass.setPrefHeight(230);
         mass.setAnimated(false);
@@ -57,9 +59,10 @@ final class MemoryView extends VBox {
         tokenSlots.setId("token-slots");
         Layouts.wrapping(diagnostics);
         Layouts.wrapping(tokenSlots);
-        getChildren().addAll(new HBox(16, mass), legendBox,
-                Layouts.wrapping(new Label("Memory slots and the tokens each one read: k per head (marker colour = task)")),
-                diagnostics, tokenSlots, slots);
+        slotsTitle = Layouts.wrapping(new Label("Memory slots and the tokens each one read: k per head (marker colour = task)"));
+        Label barColours = Layouts.wrapping(new Label("Bar colour: the task the mass comes from (task colours below)."));
+        barColours.getStyleClass().add("caption");
+        getChildren().addAll(new HBox(16, mass), barColours, legendBox, slotsTitle, diagnostics, tokenSlots, slots);
     }
 
     /** How many distinct tokens (task, position) at least one slot read (retrieve weight > 0) in head {@code head} (-1: any head). */
@@ -95,8 +98,16 @@ final class MemoryView extends VBox {
         for (int s = 0; s < k; s++) {
             XYChart.Series<String, Number> series = new XYChart.Series<>();
             series.setName("from " + p.tasks().get(s).id());
+            String fill = String.format(Locale.ROOT, "-fx-bar-fill: #%06x;", TaskColours.rgb(s));
             for (int t = 0; t < k; t++) {
-                series.getData().add(new XYChart.Data<>(p.tasks().get(t).id(), p.taskMass()[t * k + s]));
+                XYChart.Data<String, Number> bar = new XYChart.Data<>(p.tasks().get(t).id(), p.taskMass()[t * k + s]);
+                // the task colour scheme, not the chart's default colours
+                bar.nodeProperty().addListener((o, a, node) -> {
+                    if (node != null) {
+                        node.setStyle(fill);
+                    }
+                });
+                series.getData().add(bar);
             }
             mass.getData().add(series);
         }
@@ -145,9 +156,14 @@ final class MemoryView extends VBox {
             slotBoxes.get(n).getStyleClass().add("slot-highlight");
             list.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "slot %d (%.1f %%)", n, 100 * weights[n]));
         }
-        tokenSlots.setText(String.format(Locale.ROOT, "Token (%d, %d) of %s writes back mostly from %s (write weights, %s); "
-                + "they are framed below, each with the tokens it read.", gx, gy, p.tasks().get(target).id(), list,
-                h < 0 ? "mean of " + p.config().heads() + " heads" : "head " + h));
+        tokenSlots.setText(String.format(Locale.ROOT, "Token (%d, %d) of %s: its write-back reads %s most (write weights of %s; "
+                + "uniform over %d slots: %.1f %%); framed below, each with the tokens it read.", gx, gy, p.tasks().get(target).id(),
+                list, h < 0 ? "the mean of " + p.config().heads() + " heads" : "head " + h, weights.length, 100.0 / weights.length));
+    }
+
+    /** The title above the slot thumbnails (where the page scrolls to show the slots). */
+    javafx.scene.Node slotsTitle() {
+        return slotsTitle;
     }
 
     /** The highlighted slots, most-read first (tests). */

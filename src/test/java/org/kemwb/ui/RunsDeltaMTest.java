@@ -40,7 +40,7 @@ class RunsDeltaMTest {
         values.put("depth_absrel", 0.15234);
         values.put("normals_mean_deg", 24.06);
         values.put("edges_odsf", 55.54);
-        assertEquals("semseg mIoU 41.3 %  ·  depth RMSE 0.213 m  ·  depth log RMSE 0.07123  ·  depth abs rel 0.1523  ·  "
-                + "normals mean angle 24.1°  ·  edges ODS F 55.5 %", RunsView.evalText(values));
+        assertEquals("semseg mIoU 41.3 %\ndepth RMSE 0.213 m · log RMSE 0.07123 · abs rel 0.1523\nnormals mean angle 24.1°\n"
+                + "edges ODS F 55.5 %", RunsView.evalText(values));
     }
 }
