@@ -87,11 +87,16 @@ public final class AttentionView extends VBox {
         var top = Layouts.row(new Label("Target task"), target, new Label("Heads"), head, status);
         HBox body = new HBox(16, picture, maps);
         whatIf = new WhatIfView(state);
-        whatIf.bindSizes(javafx.beans.binding.Bindings.createDoubleBinding(() -> scroll.getViewportBounds().getWidth(),
-                scroll.viewportBoundsProperty()));
+        whatIf.bindSizes(Layouts.viewportWidth(scroll)); // never the bounds themselves: see Layouts.viewportWidth
         javafx.scene.control.TitledPane probing = new javafx.scene.control.TitledPane("What-if probing: corrupt a region, see where outputs change", whatIf);
         readouts = new SlotReadoutsView(state);
-        scroll.setContent(new VBox(10, body, probing, memory, readouts));
+        // a card model (any PyTorch model with a model card) shows its own attention outputs instead
+        CardAttentionPane cards = new CardAttentionPane(state, side);
+        for (javafx.scene.Node own : new javafx.scene.Node[] {top, body, probing, memory, readouts}) {
+            own.visibleProperty().bind(cards.activeProperty().not());
+            own.managedProperty().bind(own.visibleProperty());
+        }
+        scroll.setContent(new VBox(10, cards, body, probing, memory, readouts));
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(top, scroll);

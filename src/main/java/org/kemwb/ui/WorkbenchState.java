@@ -11,6 +11,8 @@ import javafx.concurrent.Task;
 import org.kemwb.io.ImageDecoder;
 import org.kemwb.io.Picture;
 import org.kemwb.infer.MemoryReadouts;
+import org.kemwb.infer.CardModel;
+import org.kemwb.infer.CardPrediction;
 import org.kemwb.infer.ModelHandle;
 import org.kemwb.infer.Prediction;
 import org.kemwb.model.Devices;
@@ -33,6 +35,8 @@ public final class WorkbenchState implements AutoCloseable {
     private final StringProperty comparisonTrainedOn = new SimpleStringProperty();
     private final ObjectProperty<Prediction> primary = new SimpleObjectProperty<>();
     private final ObjectProperty<Prediction> comparison = new SimpleObjectProperty<>();
+    private final ObjectProperty<CardPrediction> primaryCard = new SimpleObjectProperty<>();
+    private final ObjectProperty<CardPrediction> comparisonCard = new SimpleObjectProperty<>();
     private final StringProperty device = new SimpleStringProperty("auto");
     private final StringProperty deviceName = new SimpleStringProperty("…");
     private final StringProperty error = new SimpleStringProperty();
@@ -45,6 +49,9 @@ public final class WorkbenchState implements AutoCloseable {
     /** The open image as decoded (full precision); {@link #image} is its 8-bit display copy. */
     private volatile Picture picture;
     private ModelHandle comparisonModel;
+    /** A model with a model card (any PyTorch model, {@code infer.CardModel}) in a slot, instead of a native model. */
+    private CardModel primaryCardModel;
+    private CardModel comparisonCardModel;
 
     /** One entry of the message log: when, and the one-line message. */
     public record Message(java.time.LocalTime time, String text) {
@@ -99,6 +106,14 @@ public final class WorkbenchState implements AutoCloseable {
         return slot == Slot.PRIMARY ? primary : comparison;
     }
 
+    /**
+     * The prediction of a card model (TorchScript + model card) in a slot; null when the slot
+     * holds a native model or nothing. A slot has either this or {@link #predictionProperty}.
+     */
+    public ObjectProperty<CardPrediction> cardPredictionProperty(Slot slot) {
+        return slot == Slot.PRIMARY ? primaryCard : comparisonCard;
+    }
+
     /** Labels of the open image when it belongs to a dataset folder (at the primary model's size), else null. */
     public ObjectProperty<org.kemwb.data.Sample> groundTruthProperty() {
         return groundTruth;
@@ -139,6 +154,8 @@ public final class WorkbenchState implements AutoCloseable {
             imagePath.set(file);
             primary.set(null);
             comparison.set(null);
+            primaryCard.set(null);
+            comparisonCard.set(null);
             groundTruth.set(null);
             image.set(task.getValue());
             if (!openedImages.contains(file)) {
@@ -158,25 +175,40 @@ public final class WorkbenchState implements AutoCloseable {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Loading " + file.getFileName());
-                ModelHandle loaded = ModelHandle.open(file, Devices.resolve(device.get()));
-                trainedOn[0] = loaded.trainedOn();
+                ModelHandle loaded = null;
+                CardModel card = null;
+                // a model with a card (export_model.py) or a native/own export: each opens as what it is
+                if (CardModel.isCardModel(file)) {
+                    card = CardModel.load(file, Devices.resolve(device.get()));
+                    trainedOn[0] = "unknown data (a model card does not record it)";
+                } else {
+                    loaded = ModelHandle.open(file, Devices.resolve(device.get()));
+                    trainedOn[0] = loaded.trainedOn();
+                }
                 ModelHandle old = slot == Slot.PRIMARY ? primaryModel : comparisonModel;
+                CardModel oldCard = slot == Slot.PRIMARY ? primaryCardModel : comparisonCardModel;
                 if (slot == Slot.PRIMARY) {
                     primaryModel = loaded;
                     primaryModelFile = file;
+                    primaryCardModel = card;
                 } else {
                     comparisonModel = loaded;
+                    comparisonCardModel = card;
                 }
                 if (old != null) {
                     old.close();
                 }
-                String name = Devices.describe(loaded.device());
+                if (oldCard != null) {
+                    oldCard.close();
+                }
+                String name = Devices.describe(loaded != null ? loaded.device() : card.device());
                 javafx.application.Platform.runLater(() -> deviceName.set(name));
                 return null;
             }
         };
         task.setOnSucceeded(e -> {
             predictionProperty(slot).set(null); // the old model's outputs: never shown under the new model's name
+            cardPredictionProperty(slot).set(null);
             trainedOnProperty(slot).set(trainedOn[0]);
             modelPathProperty(slot).set(file);
             error.set(null);
@@ -195,16 +227,17 @@ public final class WorkbenchState implements AutoCloseable {
         Path path = imagePath.get();
         Picture decoded = picture;
         org.kemwb.data.Sample[] labels = new org.kemwb.data.Sample[1];
+        CardPrediction[] cards = new CardPrediction[2];
         Task<Prediction[]> task = new Task<>() {
             @Override
-            protected Prediction[] call() {
+            protected Prediction[] call() throws java.io.IOException {
                 updateMessage("Inference");
-                // labels at the image's own size, where predictions now come back (label samples are square)
-                if (primaryModel != null && path != null && img.getWidth() == img.getHeight()) {
+                // labels at the image's own size (any aspect), where predictions come back
+                if (primaryModel != null && path != null) {
                     var cfg = primaryModel.config();
                     try {
                         labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
-                                cfg.semsegClasses(), cfg.partsClasses(), img.getWidth()).orElse(null);
+                                cfg.semsegClasses(), cfg.partsClasses()).orElse(null);
                     } catch (java.io.IOException ex) {
                         labels[0] = null; // unlabelled or unreadable labels: show predictions only
                     }
@@ -212,7 +245,12 @@ public final class WorkbenchState implements AutoCloseable {
                 updateProgress(-1, 1);
                 Prediction[] out = new Prediction[2];
                 ModelHandle[] models = {primaryModel, comparisonModel};
+                CardModel[] cardModels = {primaryCardModel, comparisonCardModel};
                 for (int i = 0; i < 2; i++) {
+                    if (cardModels[i] != null) {
+                        // every task of the card at the photo's size, attention read through the card
+                        cards[i] = cardModels[i].predict(decoded != null ? decoded : ImageDecoder.fromBufferedImage(img));
+                    }
                     if (models[i] != null) {
                         Picture input = decoded != null ? decoded : ImageDecoder.fromBufferedImage(img);
                         // letterboxed into the model's size, outputs back at the image's own size
@@ -227,6 +265,8 @@ public final class WorkbenchState implements AutoCloseable {
         };
         task.setOnSucceeded(e -> {
             groundTruth.set(labels[0]);
+            primaryCard.set(cards[0]);
+            comparisonCard.set(cards[1]);
             primary.set(task.getValue()[0]);
             comparison.set(task.getValue()[1]);
         });
@@ -331,6 +371,11 @@ public final class WorkbenchState implements AutoCloseable {
             }
             if (comparisonModel != null) {
                 comparisonModel.close();
+            }
+            for (CardModel c : new CardModel[] {primaryCardModel, comparisonCardModel}) {
+                if (c != null) {
+                    c.close();
+                }
             }
         });
     }
