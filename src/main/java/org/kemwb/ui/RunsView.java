@@ -55,7 +55,7 @@ public final class RunsView extends VBox {
     }
 
     /** Start of the "Last eval" text of a run evaluated under the pooled convention (older runs). */
-    static final String POOLED_TAG = "pooled convention:\n";
+    static final String POOLED_TAG = "(pooled) ";
     /** How often folders are polled while the page is shown. */
     static final Duration POLL = Duration.seconds(2);
     private static final java.time.Duration STALL_AFTER = java.time.Duration.ofMinutes(10);

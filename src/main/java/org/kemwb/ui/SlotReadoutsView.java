@@ -56,7 +56,9 @@ final class SlotReadoutsView extends VBox {
         folder = Files.isDirectory(samples) ? samples : null;
         folderLabel.setText(folder == null ? "no folder chosen" : folder.toString());
         folderLabel.setMaxWidth(360);
-        getChildren().addAll(title, Layouts.row(new Label("Images:"), choose, again), folderLabel, status, results);
+        var controls = Layouts.row(new Label("Images:"), choose, again, folderLabel);
+        folderLabel.setMinWidth(0); // a long path is shortened (full path in its tooltip), never widens the page
+        getChildren().addAll(title, controls, status, results);
         state.modelPathProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> {
             clear("Results cleared: the model changed.");
             measure();
@@ -206,6 +208,8 @@ final class SlotReadoutsView extends VBox {
         Label headTitle = Layouts.wrapping(new Label(rep.readsPerImage() > 0
                 ? "Per head: share of its slot reads on each task's tokens (1/K = no preference), distinct tokens it reads per image"
                 : "Per head: mean attention mass on each task's tokens (1/K = no preference)"));
+        mass.setMaxWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // the table's frame hugs its cells
+        heads.setMaxWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         results.getChildren().addAll(massTitle, mass, headTitle, heads);
     }
 }

@@ -241,6 +241,24 @@ class AttentionHeadsTest {
         checkReadouts(skem);
     }
 
+    @Test
+    @Order(5)
+    void aFolderWithoutImagesIsReportedByNameAndShowsNoNumbers() throws Exception {
+        Path empty = Files.createTempDirectory("kemwb-no-images");
+        Files.writeString(empty.resolve("notes.txt"), "not an image");
+        int before = app.state().messages().size();
+        fx(() -> {
+            view.readouts().setFolder(empty);
+            return null;
+        });
+        waitFor(() -> app.state().messages().size() > before);
+        String message = app.state().messages().getLast().text();
+        assertEquals("image folder " + empty + " has no .png or .jpg images", message);
+        waitFor(() -> robot.lookup("#readouts-status").queryLabeled().getText().startsWith("Slot read-outs failed"));
+        assertEquals(null, view.readouts().shown(), "no numbers of the previous folder stay on the page");
+        assertFalse(robot.lookup("#readouts-distinct").tryQuery().isPresent());
+    }
+
     static void checkReadouts(Path checkpoint) throws Exception {
         List<Path> files;
         try (var list = Files.list(Path.of("samples", "images"))) {
