@@ -340,23 +340,19 @@ public final class KemwbCli {
         Path perClass;
         @Option(names = "--confusion", description = "Write the confusion matrices of semseg/parts to this CSV (task,label,predicted,pixels).")
         Path confusion;
+        @Option(names = "--readouts", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Print where the interaction reads from over the set (task mass; for kem/skem distinct tokens, "
+                        + "position repeat, per-head task share), as `kemwb readouts` does (default: on; --no-readouts skips).")
+        boolean readouts;
 
         @Override
         public Integer call() throws Exception {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = org.kemwb.model.NpzWeights.readAny(checkpoint, Devices.resolve(device))) {
-                List<Sample> samples = new ArrayList<>();
-                if (data != null) {
-                    var tasks = java.util.EnumSet.copyOf(model.config().tasks());
-                    samples.addAll(new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
-                            model.config().partsClasses()).loadAll(model.config().imageSize()));
-                } else {
-                    SyntheticScenes scenes = new SyntheticScenes(dataSeed);
-                    for (int i = 0; i < count; i++) {
-                        samples.add(scenes.render(first + i, model.config().imageSize()));
-                    }
-                }
-                var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
+                var set = data != null ? org.kemwb.job.EvalJob.Data.folder(data)
+                        : org.kemwb.job.EvalJob.Data.synthetic(count, dataSeed, first);
+                List<Sample> samples = org.kemwb.job.EvalJob.samples(model.config(), set, org.kemwb.job.JobListener.NONE);
+                var result = org.kemwb.train.Evaluator.run(model, samples, org.kemwb.job.EvalJob.BATCH, conv);
                 System.out.println("convention " + conv.id());
                 result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
                 if (perClass != null) {
@@ -366,6 +362,10 @@ public final class KemwbCli {
                 if (confusion != null) {
                     AtomicFiles.writeString(confusion, org.kemwb.metrics.ClassTables.confusionCsv(result.semseg(), result.parts()));
                     System.out.println("written " + confusion);
+                }
+                if (readouts && ReadoutsCommand.hasReadouts(model.config().interaction())) {
+                    System.out.println();
+                    System.out.print(ReadoutsCommand.report(checkpoint, model, samples.stream().map(Sample::rgb).toList(), 10));
                 }
             }
             return 0;
