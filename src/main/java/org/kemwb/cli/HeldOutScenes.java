@@ -24,13 +24,23 @@ final class HeldOutScenes {
 
     /** The scenes at {@code size} x {@code size} pixels; a bad count or first index fails naming the option. */
     List<Sample> render(int size) {
-        ConfigException.checkRange("--count", count, 1, 1_000_000);
-        ConfigException.checkRange("--first", first, 0, Integer.MAX_VALUE - (long) count);
+        check();
         SyntheticScenes scenes = new SyntheticScenes(dataSeed);
         List<Sample> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             out.add(scenes.render(first + i, size));
         }
         return out;
+    }
+
+    /** The same scenes as a set for {@link org.kemwb.job.EvalJob} (which renders them at the model's H x W). */
+    org.kemwb.job.EvalJob.Data asEvalSet() {
+        check();
+        return org.kemwb.job.EvalJob.Data.synthetic(count, dataSeed, first);
+    }
+
+    private void check() {
+        ConfigException.checkRange("--count", count, 1, 1_000_000);
+        ConfigException.checkRange("--first", first, 0, Integer.MAX_VALUE - (long) count);
     }
 }

@@ -354,26 +354,18 @@ public final class KemwbCli {
         Path perClass;
         @Option(names = "--confusion", description = "Write the confusion matrices of semseg/parts to this CSV (task,label,predicted,pixels).")
         Path confusion;
+        @Option(names = "--readouts", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Print where the interaction reads from over the set (task mass; for kem/skem distinct tokens, "
+                        + "position repeat, per-head task share), as `kemwb readouts` does (default: on; --no-readouts skips).")
+        boolean readouts;
 
         @Override
         public Integer call() throws Exception {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = modelOptions.open()) {
-                List<Sample> samples = new ArrayList<>();
-                if (data != null) {
-                    var tasks = java.util.EnumSet.copyOf(model.config().tasks());
-                    var ds = new org.kemwb.data.FolderDataset(data, "val", tasks, model.config().semsegClasses(),
-                            model.config().partsClasses());
-                    for (int i = 0; i < ds.size(); i++) { // aspect kept, padding ignored: as validation during training
-                        samples.add(org.kemwb.train.Augment.fit(ds.loadNative(i), model.config().height(), model.config().width()));
-                    }
-                } else {
-                    int side = Math.max(model.config().height(), model.config().width());
-                    for (Sample s : scenes.render(side)) {
-                        samples.add(org.kemwb.train.Augment.fit(s, model.config().height(), model.config().width()));
-                    }
-                }
-                var result = org.kemwb.train.Evaluator.run(model, samples, 8, conv);
+                var set = data != null ? org.kemwb.job.EvalJob.Data.folder(data) : scenes.asEvalSet();
+                List<Sample> samples = org.kemwb.job.EvalJob.samples(model.config(), set, org.kemwb.job.JobListener.NONE);
+                var result = org.kemwb.train.Evaluator.run(model, samples, org.kemwb.job.EvalJob.BATCH, conv);
                 System.out.println("convention " + conv.id());
                 result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));
                 if (perClass != null) {
@@ -383,6 +375,10 @@ public final class KemwbCli {
                 if (confusion != null) {
                     AtomicFiles.writeString(confusion, org.kemwb.metrics.ClassTables.confusionCsv(result.semseg(), result.parts()));
                     System.out.println("written " + confusion);
+                }
+                if (readouts && ReadoutsCommand.hasReadouts(model.config().interaction())) {
+                    System.out.println();
+                    System.out.print(ReadoutsCommand.report(modelOptions.checkpoint, model, samples.stream().map(Sample::rgb).toList(), 10));
                 }
             }
             return 0;

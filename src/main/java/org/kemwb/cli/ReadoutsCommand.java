@@ -41,15 +41,30 @@ public final class ReadoutsCommand implements Callable<Integer> {
             } else {
                 rgb.addAll(MemoryReadouts.readImages(images, model.config()));
             }
-            MemoryReadouts.Report report = MemoryReadouts.measure(model, rgb, top);
-            String text = String.format(Locale.ROOT, "%s (%s, N %d, k %d)%n", checkpoint, model.config().interaction().id(),
-                    model.config().slots(), model.config().topK())
-                    + MemoryReadouts.format(report, model.config().tasks().stream().map(Task::id).toList());
+            String text = report(checkpoint, model, rgb, top);
             System.out.print(text);
             if (out != null) {
                 AtomicFiles.writeString(out, text);
             }
         }
         return 0;
+    }
+
+    /**
+     * The read-outs report as {@code kemwb readouts} and {@code kemwb eval} print it: a heading
+     * naming the checkpoint and its interaction, then {@link MemoryReadouts#format}.
+     *
+     * @param rgb planar RGB in [0, 1] at the model's size, one per image
+     */
+    static String report(Path checkpoint, LoadedModel model, List<float[]> rgb, int top) {
+        MemoryReadouts.Report report = MemoryReadouts.measure(model, rgb, top);
+        return String.format(Locale.ROOT, "%s (%s, N %d, k %d)%n", checkpoint, model.config().interaction().id(),
+                model.config().slots(), model.config().topK())
+                + MemoryReadouts.format(report, model.config().tasks().stream().map(Task::id).toList());
+    }
+
+    /** Whether the interaction has attention to read out (ca, kem, skem, ctal; not none or nexusflow). */
+    static boolean hasReadouts(org.kemwb.model.InteractionKind kind) {
+        return kind != org.kemwb.model.InteractionKind.NONE && kind != org.kemwb.model.InteractionKind.NEXUSFLOW;
     }
 }

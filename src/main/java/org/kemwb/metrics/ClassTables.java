@@ -1,5 +1,7 @@
 package org.kemwb.metrics;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** CSV tables of a set's segmentation results: per-class IoU and the confusion matrix. */
@@ -18,12 +20,17 @@ public final class ClassTables {
         return sb.toString();
     }
 
-    private static void appendIou(StringBuilder sb, String task, SegmentationMetrics m) {
-        if (m == null) {
-            return;
-        }
+    /**
+     * One class of a set: {@code iou} in [0, 1] under the matrix's convention (NaN for a class
+     * absent from the set under POOLED); tp, fp, fn pixel counts.
+     */
+    public record ClassRow(int classId, double iou, long tp, long fp, long fn) {}
+
+    /** Per-class rows of one confusion matrix, class 0 first (what {@link #perClassCsv} writes). */
+    public static List<ClassRow> rows(SegmentationMetrics m) {
         long[][] c = m.confusion();
         double[] iou = m.iou();
+        List<ClassRow> out = new ArrayList<>();
         for (int k = 0; k < m.classes(); k++) {
             long fp = 0;
             long fn = 0;
@@ -33,9 +40,39 @@ public final class ClassTables {
                     fp += c[o][k];
                 }
             }
-            sb.append(task).append(',').append(k).append(',')
-                    .append(Double.isNaN(iou[k]) ? "" : String.format(Locale.ROOT, "%.6f", iou[k]))
-                    .append(',').append(c[k][k]).append(',').append(fp).append(',').append(fn).append('\n');
+            out.add(new ClassRow(k, iou[k], c[k][k], fp, fn));
+        }
+        return out;
+    }
+
+    /**
+     * The confusion matrix with each row (labelled class) divided by its pixels: entry [a][b] is
+     * the share of class a's labelled pixels predicted as b; a class without labelled pixels has
+     * a row of NaN.
+     */
+    public static double[][] rowNormalised(long[][] confusion) {
+        double[][] out = new double[confusion.length][];
+        for (int a = 0; a < confusion.length; a++) {
+            long sum = 0;
+            for (long v : confusion[a]) {
+                sum += v;
+            }
+            out[a] = new double[confusion[a].length];
+            for (int b = 0; b < out[a].length; b++) {
+                out[a][b] = sum == 0 ? Double.NaN : (double) confusion[a][b] / sum;
+            }
+        }
+        return out;
+    }
+
+    private static void appendIou(StringBuilder sb, String task, SegmentationMetrics m) {
+        if (m == null) {
+            return;
+        }
+        for (ClassRow r : rows(m)) {
+            sb.append(task).append(',').append(r.classId()).append(',')
+                    .append(Double.isNaN(r.iou()) ? "" : String.format(Locale.ROOT, "%.6f", r.iou()))
+                    .append(',').append(r.tp()).append(',').append(r.fp()).append(',').append(r.fn()).append('\n');
         }
     }
 

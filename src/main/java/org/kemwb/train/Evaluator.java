@@ -59,6 +59,17 @@ public final class Evaluator {
 
     /** Runs the model over {@code samples} in batches and scores every task it has. */
     public static Result run(LoadedModel model, List<Sample> samples, int batchSize, MetricConvention convention) {
+        return run(model, samples, batchSize, convention, done -> { }, () -> false);
+    }
+
+    /**
+     * As {@link #run(LoadedModel, List, int, MetricConvention)}, reporting the images scored so
+     * far after each batch and stopping between batches once {@code cancelled} turns true.
+     *
+     * @return the result, or null when cancelled
+     */
+    public static Result run(LoadedModel model, List<Sample> samples, int batchSize, MetricConvention convention,
+            java.util.function.IntConsumer imagesDone, java.util.function.BooleanSupplier cancelled) {
         List<Task> tasks = model.config().tasks();
         SegmentationMetrics seg = SegmentationMetrics.semseg(model.config().semsegClasses(), convention);
         SegmentationMetrics parts = SegmentationMetrics.humanParts(model.config().partsClasses(), convention);
@@ -67,6 +78,9 @@ public final class Evaluator {
         SaliencyMetrics saliency = new SaliencyMetrics(convention);
         EdgeMetrics edges = new EdgeMetrics();
         for (int start = 0; start < samples.size(); start += batchSize) {
+            if (cancelled.getAsBoolean()) {
+                return null;
+            }
             List<Sample> chunk = samples.subList(start, Math.min(samples.size(), start + batchSize));
             try (NDManager scope = model.manager().newSubManager()) {
                 Batch batch = Batches.of(scope, chunk, List.of());
@@ -86,6 +100,7 @@ public final class Evaluator {
                     }
                 }
             }
+            imagesDone.accept(start + chunk.size());
         }
         Map<String, Double> m = new LinkedHashMap<>();
         for (Task task : tasks) {

@@ -106,6 +106,11 @@ final class ConfigSheet extends PropertySheet {
         settings.stream().filter(s -> s.path.equals(path)).findFirst().orElseThrow().setValue(value);
     }
 
+    /** The value of one setting by its config key (e.g. "steps"). */
+    Object get(String path) {
+        return settings.stream().filter(s -> s.path.equals(path)).findFirst().orElseThrow().getValue();
+    }
+
     /** The settings as train-config JSON (keys the sheet does not show keep their defaults). */
     ObjectNode json() {
         ObjectNode root = Json.MAPPER.createObjectNode();

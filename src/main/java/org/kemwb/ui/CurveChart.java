@@ -62,6 +62,8 @@ public final class CurveChart extends VBox {
     private final Map<String, Integer> runColours = new HashMap<>();
     private List<Line> shown = List.of();
     private String yLabel = "";
+    /** Steps the x axis spans at least, from 0 (0: the data decide). */
+    private double plannedSteps;
 
     private final JobCenter jobs;
 
@@ -75,6 +77,9 @@ public final class CurveChart extends VBox {
         plot.setDataset(1, bands);
         plot.setRenderer(1, bandRenderer);
         ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits()); // steps are whole
+        plot.setNoDataMessage("No curves yet");
+        fitAxes(true);
         ChartStyle.apply(chart);
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setId(idPrefix + "-chart");
@@ -129,6 +134,22 @@ public final class CurveChart extends VBox {
         redraw();
     }
 
+    /**
+     * The x axis spans steps 0 to {@code steps} (further when a curve does), e.g. a run's planned
+     * steps before its first point; 0 lets the data decide. Without curves and without a plan
+     * the axes show no numbers (rather than a meaningless 0 to 1).
+     */
+    public void setPlannedSteps(double steps) {
+        if (steps != plannedSteps) {
+            plannedSteps = Math.max(0, steps);
+            redraw();
+        }
+    }
+
+    public double plannedSteps() {
+        return plannedSteps;
+    }
+
     /** Lines given to the chart (raw). */
     public List<Line> lines() {
         return shown;
@@ -173,6 +194,7 @@ public final class CurveChart extends VBox {
         }
         plot.setRangeAxis(axis);
         ChartStyle.axis(axis, ChartStyle.palette());
+        fitAxes(shown.isEmpty());
     }
 
     private void redraw() {
@@ -237,9 +259,32 @@ public final class CurveChart extends VBox {
                 b++;
             }
             bandRenderer.setAlpha(0.25f);
+            fitAxes(lines.getSeriesCount() == 0 && bands.getSeriesCount() == 0);
         } finally {
             chart.setNotify(true);
         }
+    }
+
+    /** The x axis spans the planned steps (or the data); an axis with nothing to show has no numbers. */
+    private void fitAxes(boolean empty) {
+        NumberAxis x = (NumberAxis) plot.getDomainAxis();
+        if (plannedSteps > 0) {
+            double last = plannedSteps;
+            for (Line l : shown) {
+                if (l.curve().size() > 0) {
+                    last = Math.max(last, l.curve().steps()[l.curve().size() - 1]);
+                }
+            }
+            x.setRange(0, last); // also turns auto range off
+        } else {
+            x.setAutoRange(true);
+        }
+        boolean xNumbers = !empty || plannedSteps > 0;
+        x.setTickLabelsVisible(xNumbers);
+        x.setTickMarksVisible(xNumbers);
+        ValueAxis y = plot.getRangeAxis();
+        y.setTickLabelsVisible(!empty);
+        y.setTickMarksVisible(!empty);
     }
 
     private static String groupName(List<Line> g) {

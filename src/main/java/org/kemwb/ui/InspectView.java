@@ -111,7 +111,7 @@ public final class InspectView extends VBox {
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, Priority.ALWAYS);
         side = Layouts.panelSide(scroll, COLUMNS, grid.getHgap(), COLUMNS * 14, MIN_PANEL, MAX_PANEL);
-        getChildren().addAll(Layouts.row(new Label("Output opacity"), opacity, figure, export), caption, warning, strip, scroll);
+        getChildren().addAll(Layouts.row(new Label("Output opacity"), opacity, figure, export, EvalView.openButton(state)), caption, warning, strip, scroll);
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> show(p));
         state.imageProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
         state.groundTruthProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));

@@ -58,6 +58,7 @@ public final class JobCenter implements AutoCloseable {
     private final List<Entry> all = new CopyOnWriteArrayList<>();
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong submitted = new java.util.concurrent.atomic.AtomicLong();
+    private final javafx.beans.property.ReadOnlyLongWrapper succeeded = new javafx.beans.property.ReadOnlyLongWrapper();
 
     private static Thread daemon(Runnable r, String name) {
         Thread t = new Thread(r, name);
@@ -204,6 +205,19 @@ public final class JobCenter implements AutoCloseable {
         return training.getReadOnlyProperty();
     }
 
+    /** How many jobs were submitted so far; a job's number ({@link #lastSucceededProperty}) is its place in that count, from 1. */
+    public long submittedCount() {
+        return submitted.get();
+    }
+
+    /**
+     * The number of the user job that succeeded last (0 before any): a page can tell whether an
+     * error it shows is older than a later success (FX thread).
+     */
+    public javafx.beans.property.ReadOnlyLongProperty lastSucceededProperty() {
+        return succeeded.getReadOnlyProperty();
+    }
+
     /** Runs a user task on the engine thread, after the engine jobs before it. */
     public <T> Task<T> onEngine(Task<T> task) {
         return onEngine(task, "Working");
@@ -317,6 +331,9 @@ public final class JobCenter implements AutoCloseable {
             if (isDone(s)) {
                 jobs.remove(e);
                 all.remove(e);
+            }
+            if (s == Worker.State.SUCCEEDED && kind == Kind.USER && e.order > succeeded.get()) {
+                succeeded.set(e.order);
             }
         });
         fx(() -> {

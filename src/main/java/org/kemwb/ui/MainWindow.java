@@ -223,6 +223,7 @@ public final class MainWindow extends BorderPane {
     private StatusBar statusBar() {
         StatusBar status = new StatusBar();
         status.setId("status-bar");
+        status.setText(""); // ControlsFX shows "OK" by default, even beside an error
         Label device = new Label();
         device.textProperty().bind(state.deviceNameProperty().concat("  "));
         Label memory = new Label();

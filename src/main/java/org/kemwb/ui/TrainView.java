@@ -128,8 +128,20 @@ public final class TrainView extends VBox {
         reason.setMaxWidth(420);
         getChildren().addAll(top, chart);
         drainTimer.setCycleCount(Animation.INDEFINITE);
+        // an empty chart shows the steps the run will take (the sheet's, or the running run's)
+        edits.addListener((o, a, b) -> planSteps());
         state.jobs().trainingProperty().addListener((o, a, t) -> follow(t));
         follow(state.jobs().trainingProperty().get());
+        planSteps();
+    }
+
+    /** The chart's step axis: the running run's planned steps, else the steps set on the sheet. */
+    private void planSteps() {
+        double total = running() == null ? -1 : running().getTotalWork();
+        if (total <= 0 && sheet.get("steps") instanceof Integer steps) {
+            total = steps;
+        }
+        chart.setPlannedSteps(Math.max(0, total));
     }
 
     private void chooseDataset() {
@@ -221,6 +233,8 @@ public final class TrainView extends VBox {
             }
         });
         training.subscribe(rowSink);
+        training.entry().task().totalWorkProperty().addListener((o, a, b) -> planSteps());
+        planSteps();
         drainTimer.play();
     }
 

@@ -61,11 +61,21 @@ public final class WorkbenchState implements AutoCloseable {
         }
     }
 
+    /** Jobs submitted before the error shown was reported: a success of a later user job makes it stale. */
+    private long errorAfterJob;
+
     public WorkbenchState() {
         // every error any page reports stays in the log, however fast the next one replaces it
         error.addListener((o, a, b) -> {
             if (b != null) {
                 messages.add(new Message(java.time.LocalTime.now(), b));
+                errorAfterJob = jobs.submittedCount();
+            }
+        });
+        // an error leaves the status bar once a user job started after it succeeds (it stays in the log)
+        jobs.lastSucceededProperty().addListener((o, a, b) -> {
+            if (error.get() != null && b.longValue() > errorAfterJob) {
+                error.set(null);
             }
         });
     }

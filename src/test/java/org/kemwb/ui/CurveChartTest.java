@@ -2,6 +2,7 @@ package org.kemwb.ui;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -193,5 +194,44 @@ class CurveChartTest {
             return (String) sheet.validate("cpu");
         });
         assertEquals("Width d = 30: must be divisible by heads (4)", message);
+    }
+
+    @Test
+    void anEmptyChartShowsThePlannedStepsOrNoNumbers() throws Exception {
+        CurveChart chart = fx(() -> new CurveChart("t", JOBS));
+        var plot = chart.chart().getXYPlot();
+        // nothing to show and no plan: no numbers on either axis (not a meaningless 0.00 to 1.05)
+        assertFalse(plot.getDomainAxis().isTickLabelsVisible());
+        assertFalse(plot.getRangeAxis().isTickLabelsVisible());
+        // a planned run: the step axis spans its steps, in whole steps
+        fx(() -> {
+            chart.setPlannedSteps(300);
+            return null;
+        });
+        assertTrue(plot.getDomainAxis().isTickLabelsVisible());
+        assertEquals(0, plot.getDomainAxis().getLowerBound());
+        assertEquals(300, plot.getDomainAxis().getUpperBound());
+        assertFalse(plot.getRangeAxis().isTickLabelsVisible(), "no values yet");
+        assertEquals(1.0, ((org.jfree.chart.axis.NumberAxis) plot.getDomainAxis()).getStandardTickUnits().getCeilingTickUnit(0.3).getSize(),
+                "step ticks are whole steps");
+        // the first points: values get numbers, the step axis keeps the plan (and grows past it)
+        fx(() -> {
+            chart.setLines("loss", List.of(new CurveChart.Line("a", "", "", new Curve(new double[] {10, 20}, new double[] {2, 1}))));
+            return null;
+        });
+        assertTrue(plot.getRangeAxis().isTickLabelsVisible());
+        assertEquals(300, plot.getDomainAxis().getUpperBound());
+        fx(() -> {
+            chart.setLines("loss", List.of(new CurveChart.Line("a", "", "", new Curve(new double[] {10, 450}, new double[] {2, 1}))));
+            return null;
+        });
+        assertEquals(450, plot.getDomainAxis().getUpperBound());
+        // the log axis follows the same rule
+        fx(() -> {
+            chart.clear();
+            chart.logScaleBox().fire();
+            return null;
+        });
+        assertFalse(plot.getRangeAxis().isTickLabelsVisible());
     }
 }

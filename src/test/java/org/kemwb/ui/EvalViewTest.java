@@ -1,0 +1,210 @@
+package org.kemwb.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.TableColumn;
+import javafx.scene.image.PixelReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.kemwb.data.ClassNames;
+import org.kemwb.data.Sample;
+import org.kemwb.infer.OutputImages;
+import org.kemwb.job.EvalJob;
+import org.kemwb.job.JobListener;
+import org.kemwb.metrics.ClassTables;
+import org.kemwb.metrics.MetricConvention;
+import org.kemwb.model.Checkpoint;
+import org.kemwb.model.InteractionKind;
+import org.kemwb.model.LoadedModel;
+import org.kemwb.model.ModelConfig;
+import org.kemwb.model.NpzWeights;
+import org.kemwb.model.Task;
+import org.kemwb.train.Evaluator;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * "Evaluate on a set": the per-class table and the confusion heatmap are those of the set's
+ * predictions, counted here pixel by pixel from the model's own outputs, and equal to what
+ * {@link ClassTables} makes of a direct {@link Evaluator} run; the CSV export is the CLI's.
+ */
+@Timeout(600)
+class EvalViewTest {
+    static final int SCENES = 4;
+    static final int SEMSEG_CLASSES = 6;
+    static WorkbenchState state;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void toolkit() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        state = fx(WorkbenchState::new);
+    }
+
+    @AfterAll
+    static void close() {
+        state.close();
+    }
+
+    static <T> T fx(Callable<T> c) throws Exception {
+        return WaitForAsyncUtils.asyncFx(c).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theClassTableAndHeatmapAreThoseOfTheSetsPredictions() throws Exception {
+        ModelConfig config = new ModelConfig(List.of(Task.SEMSEG, Task.PARTS, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 2, 1, 1,
+                2, 4, 2, 1.0, SEMSEG_CLASSES, 5, 7L, ModelConfig.STEM, 0, false);
+        Path checkpoint = dir.resolve("kem.params");
+        try (LoadedModel model = LoadedModel.create(config, Device.cpu(), 3, null)) {
+            Checkpoint.save(model, checkpoint, Map.of());
+        }
+        EvalView view = fx(() -> {
+            EvalView v = new EvalView(state);
+            v.setCheckpoint(checkpoint);
+            v.useSyntheticScenes(SCENES);
+            return v;
+        });
+        assertNotNull(fx(view::start));
+        WaitForAsyncUtils.waitFor(600, TimeUnit.SECONDS, () -> view.outcomeProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        // the same scenes, the same weights: every labelled pixel's arg-max class counted by hand
+        List<Sample> samples = EvalJob.samples(config, EvalJob.Data.synthetic(SCENES, 1, 100_000), JobListener.NONE);
+        long[][] c = new long[SEMSEG_CLASSES][SEMSEG_CLASSES];
+        Evaluator.Result direct;
+        try (LoadedModel model = NpzWeights.readAny(checkpoint, Device.cpu())) {
+            for (Sample s : samples) {
+                try (NDManager scope = model.manager().newSubManager()) {
+                    float[] logits = model.infer(scope, scope.create(s.rgb(), new Shape(1, 3, 32, 32)), false).outputs().get(0).toFloatArray();
+                    int n = 32 * 32;
+                    for (int p = 0; p < n; p++) {
+                        int label = s.semseg()[p];
+                        if (label == Sample.IGNORE) {
+                            continue;
+                        }
+                        int best = 0;
+                        for (int k = 1; k < SEMSEG_CLASSES; k++) {
+                            if (logits[k * n + p] > logits[best * n + p]) {
+                                best = k;
+                            }
+                        }
+                        c[label][best]++;
+                    }
+                }
+            }
+            direct = Evaluator.run(model, samples, 8, MetricConvention.PUBLISHED);
+        }
+        List<ClassTables.ClassRow> rows = fx(() -> List.copyOf(view.table().getItems()));
+        assertEquals(SEMSEG_CLASSES, rows.size());
+        String[] names = ClassNames.of(Task.SEMSEG, SEMSEG_CLASSES);
+        @SuppressWarnings("unchecked")
+        TableColumn<ClassTables.ClassRow, String> nameColumn = (TableColumn<ClassTables.ClassRow, String>) view.table().getColumns().get(1);
+        long labelled = 0;
+        for (int k = 0; k < SEMSEG_CLASSES; k++) {
+            long fp = 0;
+            long fn = 0;
+            for (int o = 0; o < SEMSEG_CLASSES; o++) {
+                if (o != k) {
+                    fp += c[o][k];
+                    fn += c[k][o];
+                }
+                labelled += c[k][o];
+            }
+            ClassTables.ClassRow r = rows.get(k);
+            assertEquals(k, r.classId());
+            assertEquals(c[k][k], r.tp(), "TP of class " + k);
+            assertEquals(fp, r.fp(), "FP of class " + k);
+            assertEquals(fn, r.fn(), "FN of class " + k);
+            long union = c[k][k] + fp + fn;
+            assertEquals(union == 0 ? 0 : (double) c[k][k] / union, r.iou(), 1e-12, "published: a class absent from the set scores 0");
+            assertEquals(names[k], nameColumn.getCellData(k));
+        }
+        assertTrue(labelled > 0, "the scenes have labelled pixels");
+        assertEquals(ClassTables.rows(direct.semseg()), rows, "the table is ClassTables of a direct evaluation");
+
+        // the heatmap: one pixel per cell, Turbo of the share of the row's labelled pixels
+        PixelReader px = view.heatmap().getImage().getPixelReader();
+        assertEquals(SEMSEG_CLASSES, (int) view.heatmap().getImage().getWidth());
+        for (int a = 0; a < SEMSEG_CLASSES; a++) {
+            long sum = 0;
+            for (long v : c[a]) {
+                sum += v;
+            }
+            for (int b = 0; b < SEMSEG_CLASSES; b++) {
+                int expected = sum == 0 ? 0xff808080 : 0xff000000 | OutputImages.turbo((float) ((double) c[a][b] / sum));
+                assertEquals(Integer.toHexString(expected), Integer.toHexString(px.getArgb(b, a)), "cell " + a + " -> " + b);
+            }
+        }
+        int a = 0;
+        while (c[a][0] + c[a][1] + c[a][2] + c[a][3] + c[a][4] + c[a][5] == 0) {
+            a++;
+        }
+        int row = a;
+        fx(() -> {
+            view.hoverCell(0.5 / SEMSEG_CLASSES, (row + 0.5) / SEMSEG_CLASSES);
+            return null;
+        });
+        assertTrue(view.cellText().getText().startsWith("label " + names[row] + " → predicted " + names[0] + ": "),
+                view.cellText().getText());
+        assertTrue(view.cellText().getText().endsWith("(" + c[row][0] + ")"), view.cellText().getText());
+
+        // sortable: by IoU, best first
+        List<Double> sorted = fx(() -> {
+            TableColumn<ClassTables.ClassRow, ?> iou = view.table().getColumns().get(2);
+            iou.setSortType(TableColumn.SortType.DESCENDING);
+            view.table().getSortOrder().setAll(List.of(iou));
+            return view.table().getItems().stream().map(ClassTables.ClassRow::iou).toList();
+        });
+        for (int i = 1; i < sorted.size(); i++) {
+            assertTrue(sorted.get(i - 1) >= sorted.get(i), "sorted by IoU: " + sorted);
+        }
+
+        // human parts: the same table as ClassTables of the direct run
+        List<ClassTables.ClassRow> parts = fx(() -> {
+            view.table().getSortOrder().clear();
+            view.taskChoice().getSelectionModel().select("parts");
+            return List.copyOf(view.table().getItems());
+        });
+        assertEquals(ClassTables.rows(direct.parts()), parts);
+
+        // CSV export: the files `kemwb eval --per-class/--confusion` writes
+        Path perClass = dir.resolve("per-class.csv");
+        Path confusion = dir.resolve("confusion.csv");
+        var t1 = fx(() -> view.exportTo(perClass, false));
+        var t2 = fx(() -> view.exportTo(confusion, true));
+        WaitForAsyncUtils.waitFor(600, TimeUnit.SECONDS, () -> t1.isDone() && t2.isDone());
+        assertEquals(ClassTables.perClassCsv(direct.semseg(), direct.parts()), Files.readString(perClass));
+        assertEquals(ClassTables.confusionCsv(direct.semseg(), direct.parts()), Files.readString(confusion));
+        assertNull(state.errorProperty().get());
+    }
+
+    @Test
+    void withoutAModelOrAFolderTheViewSaysWhatIsMissing() throws Exception {
+        EvalView view = fx(() -> new EvalView(state));
+        assertNull(fx(view::start));
+        assertTrue(view.status().getText().startsWith("No model"), view.status().getText());
+        fx(() -> {
+            view.setCheckpoint(dir.resolve("some.params"));
+            view.useFolder(null);
+            return null;
+        });
+        assertNull(fx(view::start));
+        assertTrue(view.status().getText().startsWith("No dataset folder"), view.status().getText());
+    }
+}
