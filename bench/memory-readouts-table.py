@@ -10,14 +10,15 @@ print("|---|---|---|---|---|---|---|---|")
 for report in sorted(out.glob("*.readouts.txt"), key=lambda p: p.stat().st_mtime):
     name = report.name.removesuffix(".readouts.txt")
     text = report.read_text()
-    metrics = (out / name / "metrics.csv").read_text().strip().splitlines()[-1].split(",")
+    lines = (out / name / "metrics.csv").read_text().strip().splitlines()
+    metrics = dict(zip(lines[0].split(","), lines[-1].split(",")))
     reads = re.search(r"reads per image \(N k h\): (\d+)", text).group(1)
     distinct = re.search(r"distinct tokens read per image: ([\d.]+) ± ([\d.]+); on any image: (\d+) of (\d+)", text)
     repeat = re.search(r"position repeat .*?: ([\d.]+) .*random reads: ([\d.]+)", text)
     heads = re.findall(r"head (\d+)\s+semseg ([\d.]+) depth ([\d.]+) normals ([\d.]+)\s+distinct ([\d.]+)", text)
     shares = "; ".join(f"{s}/{d}/{n}" for _, s, d, n, _ in heads)
     per_head = ", ".join(h[4] for h in heads)
-    print(f"| {name} | {float(metrics[7]):.1f} / {float(metrics[8]):.3f} / {float(metrics[9]):.2f} | {reads} | "
+    print(f"| {name} | {float(metrics['semseg_miou']):.1f} / {float(metrics['depth_rmse']):.3f} / {float(metrics['normals_mean_deg']):.2f} | {reads} | "
           f"{distinct.group(1)} ± {distinct.group(2)} | {per_head} | {distinct.group(3)} of {distinct.group(4)} | "
           f"{repeat.group(1)} ({repeat.group(2)}) | {shares} |")
 
@@ -29,13 +30,14 @@ if "--by-variant" in sys.argv[2:]:
         name = report.name.removesuffix(".readouts.txt")
         variant = re.sub(r"-s\d+$", "", name)
         text = report.read_text()
-        metrics = (out / name / "metrics.csv").read_text().strip().splitlines()[-1].split(",")
+        lines = (out / name / "metrics.csv").read_text().strip().splitlines()
+        metrics = dict(zip(lines[0].split(","), lines[-1].split(",")))
         distinct = float(re.search(r"distinct tokens read per image: ([\d.]+)", text).group(1))
         repeat = re.search(r"position repeat .*?: ([\d.]+) .*random reads: ([\d.]+)", text)
         heads = re.findall(r"head (\d+)\s+semseg ([\d.]+) depth ([\d.]+) normals ([\d.]+)\s+distinct ([\d.]+)", text)
         per_head = statistics.mean(float(h[4]) for h in heads)
         top_share = statistics.mean(max(float(h[1]), float(h[2]), float(h[3])) for h in heads)
-        groups.setdefault(variant, []).append((float(metrics[7]), distinct, per_head, float(repeat.group(1)),
+        groups.setdefault(variant, []).append((float(metrics['semseg_miou']), distinct, per_head, float(repeat.group(1)),
                                                float(repeat.group(2)), top_share))
 
     def ms(values, fmt):

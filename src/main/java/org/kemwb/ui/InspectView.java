@@ -173,7 +173,6 @@ public final class InspectView extends VBox {
         int ph = p.height();
         int mw = p.letterbox().modelWidth();
         int mh = p.letterbox().modelHeight();
-        int s = pw; // ground truth (square samples) is shown only when the image is square at that size
         String trainedOn = state.trainedOnProperty(WorkbenchState.Slot.PRIMARY).get();
         String mismatch = imagePath == null ? null
                 : org.kemwb.infer.TrainingData.mismatch(trainedOn, org.kemwb.infer.TrainingData.sourceOfImage(imagePath));
@@ -194,7 +193,7 @@ public final class InspectView extends VBox {
         seenPanel.setId("inspect-model-input");
         grid.add(seenPanel, 1, 0);
         Sample gt = state.groundTruthProperty().get();
-        boolean withTruth = gt != null && gt.size() == pw && gt.size() == ph;
+        boolean withTruth = gt != null && gt.width() == pw && gt.height() == ph; // labels at the image's own size
         java.util.Map<Task, String> metrics = withTruth ? org.kemwb.infer.ImageMetrics.of(p, gt) : java.util.Map.of();
         int cell = 2;
         for (int t = 0; t < p.tasks().size(); t++) {
@@ -215,7 +214,7 @@ public final class InspectView extends VBox {
             Image truth = Pictures.of(OutputImages.renderLabel(task, gt, range[0], range[1]));
             Label truthValue = new Label(" ");
             VBox truthPanel = panel("truth-" + task.id(), task.id() + " (ground truth)", input, truth, w, h, truthValue, legend(p, t, range, w));
-            readouts.add(() -> truthValue.setText(hovering() ? truthAt(task, gt, px(s), py(s)) : " "));
+            readouts.add(() -> truthValue.setText(hovering() ? truthAt(task, gt, px(pw), py(ph)) : " "));
             String metric = metrics.get(task);
             if (metric != null) {
                 Label m = new Label(metric);
@@ -225,10 +224,10 @@ public final class InspectView extends VBox {
             grid.add(truthPanel, 1, row);
             float[] err = ErrorMaps.of(task, p.outputs().get(t), p.channels(t), gt);
             float max = ErrorMaps.max(err);
-            Image errImage = Pictures.of(ErrorMaps.render(task, err, s, max));
+            Image errImage = Pictures.of(ErrorMaps.render(task, err, pw, ph, max));
             Label errValue = new Label(" ");
             VBox errPanel = panel("error-" + task.id(), task.id() + " error", input, errImage, w, h, errValue, errorLegend(task, err, max, w));
-            readouts.add(() -> errValue.setText(hovering() ? errorText(task, err[py(s) * s + px(s)]) : " "));
+            readouts.add(() -> errValue.setText(hovering() ? errorText(task, err[py(ph) * pw + px(pw)]) : " "));
             grid.add(errPanel, 2, row);
         }
     }
@@ -509,9 +508,8 @@ public final class InspectView extends VBox {
 
     /** A ground-truth label at an output pixel, in the same words as {@link #valueAt}. */
     static String truthAt(Task task, Sample gt, int x, int y) {
-        int s = gt.size();
-        int n = s * s;
-        int i = y * s + x;
+        int n = gt.pixels();
+        int i = y * gt.width() + x;
         return switch (task) {
             case SEMSEG -> gt.semseg()[i] == Sample.IGNORE ? "no label" : name(SyntheticScenes.CLASSES, gt.semseg()[i]);
             case PARTS -> gt.parts()[i] == Sample.IGNORE ? "no label" : name(SyntheticScenes.PARTS, gt.parts()[i]);

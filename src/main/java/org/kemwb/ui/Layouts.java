@@ -2,6 +2,8 @@ package org.kemwb.ui;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.DoubleBinding;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Control;
@@ -63,14 +65,28 @@ final class Layouts {
         // changes the viewport width the side is computed from: with the bar shown always the layout
         // cannot oscillate between the two widths
         scroll.setVbarPolicy(ScrollPane.ScrollBarPolicy.ALWAYS);
+        ReadOnlyDoubleProperty viewport = viewportWidth(scroll);
         return Bindings.createDoubleBinding(() -> {
-            double w = scroll.getViewportBounds().getWidth();
+            double w = viewport.get();
             if (w <= 0) {
                 return min;
             }
             double side = Math.floor((w - extra - gap * (columns - 1) - 4) / columns);
             return Math.max(min, Math.min(max, side));
-        }, scroll.viewportBoundsProperty());
+        }, viewport);
+    }
+
+    /**
+     * The width of a scroll pane's viewport, as a property that changes only when the width
+     * does. Bind sizes to this, never to {@code viewportBoundsProperty()}: the scroll pane sets a
+     * new bounds object on every layout pass, which invalidates everything bound to it even when
+     * nothing moved; a bound size (an image view's fit width, a region's pref width) then asks
+     * for layout again, and the page lays out and repaints on every pulse while idle.
+     */
+    static ReadOnlyDoubleProperty viewportWidth(ScrollPane scroll) {
+        ReadOnlyDoubleWrapper width = new ReadOnlyDoubleWrapper(scroll.getViewportBounds().getWidth());
+        scroll.viewportBoundsProperty().addListener((o, a, b) -> width.set(b.getWidth()));
+        return width.getReadOnlyProperty();
     }
 
     /**

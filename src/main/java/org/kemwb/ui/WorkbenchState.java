@@ -2,6 +2,7 @@ package org.kemwb.ui;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -9,6 +10,7 @@ import javafx.beans.property.StringProperty;
 import javafx.concurrent.Task;
 import org.kemwb.io.ImageDecoder;
 import org.kemwb.io.Picture;
+import org.kemwb.infer.MemoryReadouts;
 import org.kemwb.infer.CardModel;
 import org.kemwb.infer.CardPrediction;
 import org.kemwb.infer.ModelHandle;
@@ -42,6 +44,8 @@ public final class WorkbenchState implements AutoCloseable {
     private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
     private final javafx.collections.ObservableList<Message> messages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
+    /** The file {@link #primaryModel} came from (set on the engine thread with it). */
+    private volatile Path primaryModelFile;
     /** The open image as decoded (full precision); {@link #image} is its 8-bit display copy. */
     private volatile Picture picture;
     private ModelHandle comparisonModel;
@@ -185,6 +189,7 @@ public final class WorkbenchState implements AutoCloseable {
                 CardModel oldCard = slot == Slot.PRIMARY ? primaryCardModel : comparisonCardModel;
                 if (slot == Slot.PRIMARY) {
                     primaryModel = loaded;
+                    primaryModelFile = file;
                     primaryCardModel = card;
                 } else {
                     comparisonModel = loaded;
@@ -227,12 +232,12 @@ public final class WorkbenchState implements AutoCloseable {
             @Override
             protected Prediction[] call() throws java.io.IOException {
                 updateMessage("Inference");
-                // labels at the image's own size, where predictions now come back (label samples are square)
-                if (primaryModel != null && path != null && img.getWidth() == img.getHeight()) {
+                // labels at the image's own size (any aspect), where predictions come back
+                if (primaryModel != null && path != null) {
                     var cfg = primaryModel.config();
                     try {
                         labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
-                                cfg.semsegClasses(), cfg.partsClasses(), img.getWidth()).orElse(null);
+                                cfg.semsegClasses(), cfg.partsClasses()).orElse(null);
                     } catch (java.io.IOException ex) {
                         labels[0] = null; // unlabelled or unreadable labels: show predictions only
                     }
@@ -290,6 +295,62 @@ public final class WorkbenchState implements AutoCloseable {
         task.setOnSucceeded(e -> done.accept(task.getValue()));
         task.setOnFailed(e -> report(message(task.getException())));
         jobs.onEngine(task);
+    }
+
+    /** Most images of a folder that {@link #measureReadouts} reads (the first by name). */
+    public static final int MAX_READOUT_IMAGES = 64;
+
+    /**
+     * Slot read-outs ({@link MemoryReadouts}) of the primary model over a set of images.
+     *
+     * @param model the checkpoint measured
+     * @param folder where the images came from
+     * @param images the images measured, in order
+     * @param tasks the model's task ids, in its order (the report's rows and columns)
+     */
+    public record SetReadouts(Path model, Path folder, List<Path> images, List<String> tasks, MemoryReadouts.Report report) {}
+
+    /** The images of a folder read-outs use: .png, .jpg and .jpeg files, sorted by name, at most {@code max}. */
+    public static List<Path> imagesIn(Path folder, int max) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(folder)) {
+            throw new java.io.IOException("image folder " + folder + " does not exist");
+        }
+        try (var files = java.nio.file.Files.list(folder)) {
+            List<Path> found = files.filter(f -> {
+                String n = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+                return java.nio.file.Files.isRegularFile(f) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+            }).sorted().limit(max).toList();
+            if (found.isEmpty()) {
+                throw new java.io.IOException("image folder " + folder + " has no .png or .jpg images");
+            }
+            return found;
+        }
+    }
+
+    /**
+     * Measures the primary model's slot read-outs over the first {@link #MAX_READOUT_IMAGES}
+     * images of a folder, on the engine thread (images read there too); {@code done} gets the
+     * result on the FX thread, errors go to the message log.
+     */
+    public Task<SetReadouts> measureReadouts(Path folder, int top, java.util.function.Consumer<SetReadouts> done) {
+        Task<SetReadouts> task = new Task<>() {
+            @Override
+            protected SetReadouts call() throws Exception {
+                ModelHandle model = primaryModel;
+                if (model == null) {
+                    throw new IllegalStateException("slot read-outs: open a model first");
+                }
+                updateMessage("Reading images in " + folder.getFileName());
+                List<Path> files = imagesIn(folder, MAX_READOUT_IMAGES);
+                List<float[]> rgb = MemoryReadouts.readImages(files, model.config());
+                updateMessage("Slot read-outs over " + files.size() + " images");
+                return new SetReadouts(primaryModelFile, folder, files,
+                        model.config().tasks().stream().map(org.kemwb.model.Task::id).toList(), model.readouts(rgb, top));
+            }
+        };
+        task.setOnSucceeded(e -> done.accept(task.getValue()));
+        task.setOnFailed(e -> report(message(task.getException())));
+        return jobs.onEngine(task, "Slot read-outs");
     }
 
     static String message(Throwable t) {
