@@ -74,6 +74,7 @@ public final class CardModel implements AutoCloseable {
         }
         ModelCard card = ModelCard.load(cardFile);
         EngineSetup.init();
+        EngineSetup.engineLoaded();
         Model model = Model.newInstance("card", device, "PyTorch");
         try {
             model.load(file.toAbsolutePath().getParent(), file.getFileName().toString());

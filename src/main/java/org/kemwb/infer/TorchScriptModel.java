@@ -42,6 +42,7 @@ public final class TorchScriptModel implements ModelHandle {
             throw new IOException("TorchScript model " + file + ": no such file");
         }
         ModelConfig config = readConfig(file);
+        EngineSetup.engineLoaded();
         Model model = Model.newInstance("torchscript", device, "PyTorch");
         try {
             model.load(file.toAbsolutePath().getParent(), file.getFileName().toString());

@@ -32,6 +32,16 @@ public final class EngineSetup {
     }
 
     /**
+     * Loads the PyTorch engine (when not loaded yet) and applies what needs it loaded: libtorch
+     * zero-fills its CPU tensors ({@link NativeAllocator#zeroFillTorchAllocations}). Call before a
+     * model runs; every model loader and job thread does.
+     */
+    public static void engineLoaded() {
+        ai.djl.engine.Engine.getEngine("PyTorch");
+        NativeAllocator.zeroFillTorchAllocations();
+    }
+
+    /**
      * Intra-op threads for jobs started from the workbench window: KEMWB_THREADS when set, else
      * one fewer than the cores when there is more than one, so the JavaFX thread keeps a core
      * while a job runs (the CLI keeps libtorch's default, all cores).
@@ -56,7 +66,7 @@ public final class EngineSetup {
      * Loads the engine when it is not loaded yet; call on a background thread.
      */
     public static void useUiJobThreadsOnThisThread() {
-        ai.djl.engine.Engine.getEngine("PyTorch");
+        engineLoaded();
         ai.djl.pytorch.jni.JniUtils.setNumThreads(uiJobThreads(Runtime.getRuntime().availableProcessors(),
                 System.getenv("KEMWB_THREADS")));
     }

@@ -46,6 +46,7 @@ public final class LoadedModel implements AutoCloseable {
             if (!Files.isRegularFile(file)) {
                 throw new IOException("TorchScript backbone " + file + " not found");
             }
+            EngineSetup.engineLoaded();
             backbone = Model.newInstance("backbone", device, "PyTorch");
             try {
                 backbone.load(file.toAbsolutePath().getParent(), file.getFileName().toString());
@@ -55,6 +56,7 @@ public final class LoadedModel implements AutoCloseable {
             }
             frozen = backbone.getBlock();
         }
+        EngineSetup.engineLoaded(); // libtorch zero-fills tensors (NativeAllocator): DJL's Conv2d runs oneDNN too
         Model model = Model.newInstance("kemwb", device, "PyTorch");
         MultiTaskNet net = new MultiTaskNet(config, frozen);
         model.setBlock(net);

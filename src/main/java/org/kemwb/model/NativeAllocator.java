@@ -96,6 +96,50 @@ public final class NativeAllocator {
         }
     }
 
+    private static volatile Boolean zeroFill;
+
+    /**
+     * Has libtorch zero every CPU tensor it allocates (its own allocator flag
+     * {@code caffe2_cpu_allocator_do_zero_fill} in libc10), once the engine is loaded; once per
+     * process, on Linux with glibc, unless {@code -Dkemwb.zerofill=false}.
+     *
+     * <p>Why: libtorch 2.5.1's oneDNN 3x3 convolution over a channel count that is not a multiple
+     * of 16 (HRNet-18's 18, 36, 72, 144) reads bytes of a new tensor that it never wrote (the
+     * padding of a 16-channel block) and multiplies them by zero. Bytes of earlier tensors that read
+     * as NaN or infinity then make the whole output NaN (0 * NaN = NaN): MTI-Net/HRNet-18 gave NaN
+     * in every output through {@code kemwb infer}, and a plain {@code Conv2d(18, 18, 3)} on a
+     * 120x160 map gave 307200 of 345600 NaN on its first forward. glibc's defaults hid it (blocks
+     * above the mmap threshold are fresh zero pages); with no mmap per block ({@link #tune()})
+     * freed tensors are reused with their old bytes. Zeroing costs one memset per allocation
+     * (memory bandwidth, no page faults); bench/README.md has the measurement.
+     *
+     * @return true when the flag is set in this process
+     */
+    public static synchronized boolean zeroFillTorchAllocations() {
+        if (zeroFill != null) {
+            return zeroFill;
+        }
+        zeroFill = false;
+        if ("false".equalsIgnoreCase(System.getProperty("kemwb.zerofill", "")) || glibc("gnu_get_libc_version",
+                FunctionDescriptor.of(ValueLayout.ADDRESS)).isEmpty()) {
+            return false;
+        }
+        try {
+            // libc10 was loaded with System.load by DJL's classes, which share this class loader
+            Optional<MemorySegment> flag = java.lang.foreign.SymbolLookup.loaderLookup().find("FLAGS_caffe2_cpu_allocator_do_zero_fill");
+            if (flag.isEmpty()) {
+                LOG.warn("libtorch's zero-fill flag not found: tensors keep the bytes of reused memory");
+                return false;
+            }
+            flag.get().reinterpret(1).set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
+            zeroFill = true;
+            LOG.debug("libtorch zero-fills CPU allocations");
+        } catch (RuntimeException | LinkageError e) {
+            LOG.warn("could not set libtorch's zero fill: {}", e.toString());
+        }
+        return zeroFill;
+    }
+
     /** Whether {@link #tune()} has taken effect in this process. */
     public static boolean isTuned() {
         return Boolean.TRUE.equals(tuned);
