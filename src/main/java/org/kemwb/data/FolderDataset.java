@@ -28,7 +28,8 @@ import org.kemwb.model.Task;
  * In every layout: depth {@code depth/ID.npy} in metres or {@code depth/ID.png} 16-bit in
  * millimetres (0 = invalid); normals {@code normals/ID.npy} (3,H,W or H,W,3; all-zero = invalid)
  * or an RGB PNG; edges and saliency {@code .png} or {@code .npy}. Labels are read at the image's
- * own resolution ({@link #labels}); {@link #load} resizes to the model size (labels nearest).
+ * own resolution ({@link #labels}); {@link #loadNative} gives the sample at that size (training crops
+ * it, {@code train.Augment}); {@link #load} resizes to a square size (labels nearest).
  */
 public final class FolderDataset {
     private final Path root;
