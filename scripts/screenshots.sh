@@ -2,7 +2,7 @@
 # Regenerates the workbench screenshots: every page at 1024x700 and 1600x1000, light and dark,
 # on the bundled samples (Inspect on a synthetic dataset image, so its ground-truth rows show).
 # The app runs headless (Monocle) and snapshots its own scene, so no X server is needed;
-# `xvfb-run -a scripts/screenshots.sh` works as well. Writes all 24 PNGs to OUT (default
+# `xvfb-run -a scripts/screenshots.sh` works as well. Writes all 28 PNGs to OUT (default
 # /tmp/kemwb-screenshots); the few linked from the README are copied to docs/screenshots/ with
 # `--docs` (8-bit palette PNGs, each under 300 KB).
 set -euo pipefail
@@ -15,7 +15,7 @@ echo "screenshots in $out"
 if [[ "${1:-}" == "--docs" ]]; then
   mkdir -p docs/screenshots
   rm -f docs/screenshots/*.png
-  for shot in inspect-1024x700-light inspect-1600x1000-dark attention-1024x700-light attention-1024x700-dark \
+  for shot in inspect-1024x700-light inspect-1600x1000-dark attention-1024x700-dark attention-slots-1600x1000-light \
               imbalance-1024x700-dark runs-1024x700-light train-1024x700-dark toy-noise-1024x700-light; do
     convert "$out/$shot.png" -colors 64 "PNG8:docs/screenshots/$shot.png"
   done

@@ -213,8 +213,10 @@ def expected_channels(task):
     return 3 if kind == "normals" else 1
 
 
-def layout_tokens(layout):
-    return layout.get("prefix", 0) + sum(g["grid"][0] * g["grid"][1] for g in layout["groups"])
+def layout_tokens(layout, h, w):
+    """Tokens of a card layout for an h x w input: a group is a fixed "grid" [gh, gw] or a "patch" P (H // P x W // P)."""
+    return layout.get("prefix", 0) + sum(g["grid"][0] * g["grid"][1] if "grid" in g else (h // g["patch"]) * (w // g["patch"])
+                                         for g in layout["groups"])
 
 
 def check_outputs(outs, card, shape):
@@ -234,7 +236,7 @@ def check_outputs(outs, card, shape):
         i = len(tasks) + j
         if o.dtype != torch.float32:
             return f"output {i} ({a['name']}): dtype {o.dtype}, the card needs float32"
-        r, c = layout_tokens(a["rows"]), layout_tokens(a["columns"])
+        r, c = layout_tokens(a["rows"], h, w), layout_tokens(a["columns"], h, w)
         want = 4 if a["heads"] == "kept" else 3
         if o.dim() != want or o.shape[-2] != r or o.shape[-1] != c:
             need = f"({shape[0]}, heads, {r}, {c})" if want == 4 else f"({shape[0]}, {r}, {c})"

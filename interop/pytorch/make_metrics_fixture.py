@@ -16,12 +16,37 @@ from kemwb_torch.metrics import SetMetrics  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "..", "src", "test", "resources", "interop", "metrics-parity")
 H, W, N = 10, 12, 3
+EH, EW = 96, 128  # edge maps: the matching tolerance 0.0075 x diagonal is 1.2 pixels here
+
+
+def edge_image(rng, i):
+    """Ground-truth boundaries (0/1, 255 = no label) and a probability map near them: lines of the
+    label shifted by 0..2 pixels (some matched within the tolerance, some not), thick strokes (thinned),
+    noise; image 2 has no boundary at all (recall's degenerate cases)."""
+    gt = np.zeros((EH, EW), np.uint8)
+    prob = (rng.random((EH, EW)) * 0.3).astype(np.float32)
+    if i != 2:
+        for _ in range(4):
+            y, x = int(rng.integers(5, EH - 5)), int(rng.integers(5, EW - 5))
+            length = int(rng.integers(10, 60))
+            kind = int(rng.integers(0, 3))
+            shift = int(rng.integers(0, 3))
+            level = np.float32(rng.uniform(0.4, 1.0))
+            for t in range(length):
+                yy, xx = (y, x + t) if kind == 0 else (y + t, x) if kind == 1 else (y + t, x + t)
+                if yy < EH and xx < EW:
+                    gt[yy, xx] = 1
+                    py, px = min(EH - 1, yy + shift), xx
+                    prob[py, max(0, px - 1):px + 2] = level  # a 3-pixel-wide stroke
+    prob[rng.random((EH, EW)) < 0.01] = np.float32(0.95)  # isolated false positives
+    gt[:, :8] = 255  # a strip without label
+    return gt, np.clip(prob, 0, 1)
 
 
 def main():
     rng = np.random.default_rng(7)
     os.makedirs(OUT, exist_ok=True)
-    tasks = ["semseg", "parts", "depth", "normals", "saliency"]
+    tasks = ["semseg", "parts", "depth", "normals", "saliency", "edges"]
     m = SetMetrics(tasks, 6, 5)
     for i in range(N):
         seg_gt = rng.integers(0, 5, (H, W))  # class 5 never labelled: absent classes count 0
@@ -49,6 +74,12 @@ def main():
         m.add("depth", depth_pred, depth_gt)
         m.add("normals", normals_pred, normals_gt)
         m.add("saliency", sal_prob, sal_gt)
+    edge_rng = np.random.default_rng(8)  # its own generator: the arrays above stay as they were
+    for i in range(N):
+        edges_gt, edges_prob = edge_image(edge_rng, i)
+        np.save(os.path.join(OUT, f"edges_gt_{i}.npy"), edges_gt)
+        np.save(os.path.join(OUT, f"edges_prob_{i}.npy"), edges_prob[None])
+        m.add("edges", edges_prob[None], edges_gt)
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump(m.result(), f, indent=1, sort_keys=True)
     print(json.dumps(m.result(), sort_keys=True))

@@ -2,7 +2,7 @@
 
 Same train config JSON as `kemwb train` (keys over the defaults in kemwb_torch/defaults.json, which a
 Java test keeps equal to TrainConfig.defaults()), same dataset folders (`kemwb data synth`, NYUD-v2
-layout), same losses, learning-rate schedule (linear warm-up, poly decay), AdamW, metrics and run
+and PASCAL-Context layouts, read by the rules of data.FolderDataset), same losses, learning-rate schedule (linear warm-up, poly decay), AdamW, metrics and run
 folder (run.json, metrics.csv, last/best checkpoints as .npz that `kemwb convert` and the workbench
 open). Rank 0 writes; every file is replaced atomically; resume continues after a kill with no step
 lost or repeated (the data order depends only on seed and step).
@@ -31,11 +31,11 @@ try:
     from torch.nn.parallel import DistributedDataParallel
 except ImportError as missing:  # one line, not a traceback: which Python this is and what it lacks
     sys.exit(f"train.py: {sys.executable} has no {missing.name}: run it with a Python that has PyTorch"
-             " (Debian: apt install python3-torch python3-pil, then /usr/bin/python3; elsewhere: pip install torch pillow)")
+             " (Debian: apt install python3-torch python3-pil python3-scipy, then /usr/bin/python3; elsewhere: pip install torch pillow scipy)")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kemwb_torch import MultiTaskNet, load_npz, save_npz  # noqa: E402
-from kemwb_torch.data import FolderData, augment  # noqa: E402
+from kemwb_torch.data import FolderData, augment, fitted  # noqa: E402
 from kemwb_torch.losses import task_loss  # noqa: E402
 from kemwb_torch.metrics import SetMetrics  # noqa: E402
 from kemwb_torch.runfolder import RunFolder, RunLockedError, fmt  # noqa: E402
@@ -71,7 +71,9 @@ def resolve_config(path, data, steps, interaction):
         cfg = overlay(cfg, node, f"config {path}")
     if data:
         cfg["dataDir"] = os.path.abspath(data)
-    if steps:
+    if steps is not None:
+        if not 1 <= steps <= 10_000_000:
+            raise ConfigError(f"--steps = {steps}: must be in [1, 10000000]")
         cfg["steps"] = steps
         cfg["evalEvery"] = min(cfg["evalEvery"], steps)
         cfg["warmup"] = min(cfg["warmup"], steps)
@@ -79,6 +81,12 @@ def resolve_config(path, data, steps, interaction):
         cfg["model"]["interaction"] = interaction
     if not cfg["dataDir"]:
         raise ConfigError("no dataset: pass --data DIR (write synthetic scenes with `kemwb data synth --out DIR`)")
+    m = cfg["model"]
+    tokens = ((m.get("imageHeight") or m["imageSize"]) // m["patch"]) * ((m.get("imageWidth") or m["imageSize"]) // m["patch"])
+    if m["interaction"] in ("kem", "skem") and m["topK"] > len(m["tasks"]) * tokens:
+        # each memory slot reads its top-k among the tokens of every task (ModelConfig.validated)
+        raise ConfigError(f"config: model.topK = {m['topK']}: more than the {len(m['tasks']) * tokens} tokens the memory "
+                          f"slots read from ({len(m['tasks'])} tasks x {tokens} tokens)")
     if not 0 <= cfg["warmup"] <= cfg["steps"]:
         raise ConfigError(f"config: warmup = {cfg['warmup']}: must be in [0, {cfg['steps']}]")
     return cfg
@@ -94,11 +102,17 @@ def lr_at(cfg, update):
     return base * (1 - progress) ** cfg["polyPower"]
 
 
+# DeltaM.PRIMARY: the one metric of each task that "best" is chosen by
+PRIMARY = ("semseg_miou", "depth_rmse", "normals_mean_deg", "edges_odsf", "saliency_miou", "parts_miou")
+
+
 def score(metrics):
-    """TrainingRun.score: higher is better (used for best.npz only)."""
+    """TrainingRun.score: higher is better (used for best.npz only); the primary metrics only."""
     s = 0.0
-    for k, v in metrics.items():
-        s += v / 100 if k.endswith("miou") or k.endswith("maxf") else -v / (90 if "deg" in k else 1)
+    for k in PRIMARY:
+        if k in metrics:
+            v = metrics[k]
+            s += v / 100 if k.endswith(("miou", "maxf", "odsf")) else -v / (90 if "deg" in k else 1)
     return s
 
 
@@ -155,11 +169,14 @@ class Trainer:
         self.tasks = list(m["tasks"])
         h = m.get("imageHeight") or m["imageSize"]  # 0: square imageSize (ModelConfig.height/width)
         w = m.get("imageWidth") or m["imageSize"]
-        self.train_set = FolderData(cfg["dataDir"], "train", self.tasks, h, w)
-        self.val_set = FolderData(cfg["dataDir"], "val", self.tasks, h, w) if self.rank == 0 else None
+        self.size = (h, w)
+        # training images at their own size, randomly scaled and cropped to h x w at every step (augment);
+        # validation images fitted into h x w with their aspect kept (as kemwb train)
+        self.train_set = FolderData(cfg["dataDir"], "train", self.tasks, None, None)
+        self.val_set = fitted(FolderData(cfg["dataDir"], "val", self.tasks, None, None), h, w) if self.rank == 0 else None
         for t, key in (("semseg", "semsegClasses"), ("parts", "partsClasses")):
             if t in self.tasks:
-                lab = self.train_set.labels[t]
+                lab = torch.cat([x.flatten() for x in self.train_set.labels[t]])
                 top = int(lab[lab != 255].max()) if (lab != 255).any() else -1
                 if top >= m[key]:
                     raise ConfigError(f"dataset {cfg['dataDir']}: {t} label {top} does not fit model.{key} = {m[key]}"
@@ -217,7 +234,7 @@ class Trainer:
         for i in indices:
             rng = np.random.default_rng([self.cfg["seed"], epoch, i])
             img, lab = augment(self.train_set.images[i], {t: self.train_set.labels[t][i] for t in self.tasks},
-                               rng, self.cfg["maxScale"])
+                               rng, self.cfg["minScale"], self.cfg["maxScale"], *self.size)
             images.append(img)
             for t in self.tasks:
                 labels[t].append(lab[t])
@@ -269,7 +286,7 @@ class Trainer:
             outs = self.model(images)
             for k, t in enumerate(self.tasks):
                 o = outs[k].float()
-                if t == "saliency":
+                if t in ("saliency", "edges"):
                     o = torch.sigmoid(o)
                 o = o.cpu().numpy()
                 for i in range(o.shape[0]):
@@ -339,7 +356,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--run", required=True, help="run folder to create (or to continue with --resume)")
     ap.add_argument("--config", help="train config JSON, as for `kemwb train` (keys over the defaults)")
-    ap.add_argument("--data", help="dataset folder (NYUD-v2 layout; `kemwb data synth` writes one)")
+    ap.add_argument("--data", help="dataset folder: `kemwb data synth`'s, NYUD-v2 (gt_sets/) or PASCAL-Context (JPEGImages/) layout")
     ap.add_argument("--steps", type=int, help="training steps (overrides the config)")
     ap.add_argument("--interaction", help="none, ca, kem, skem, nexusflow or ctal (overrides the config)")
     ap.add_argument("--resume", action="store_true", help="continue the run in --run from its last checkpoint")

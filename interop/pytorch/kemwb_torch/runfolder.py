@@ -85,7 +85,9 @@ class RunFolder:
 
     # --- files ------------------------------------------------------------------------------
     def write_status(self, status, step, error=None, versions=None):
-        node = {"config": self.cfg, "status": status, "step": step}
+        # the synthetic-scene counts say nothing when a dataset folder gives the images (as TrainingRun)
+        cfg = {k: v for k, v in self.cfg.items() if not (self.cfg.get("dataDir") and k in ("trainImages", "valImages"))}
+        node = {"config": cfg, "status": status, "step": step}
         if error:
             node["error"] = error
         node["updated"] = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")

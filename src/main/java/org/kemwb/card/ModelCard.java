@@ -87,22 +87,34 @@ public record ModelCard(String name, Input input, List<TaskSpec> tasks, List<Att
     /**
      * Tokens along one axis of an attention map: {@code prefix} tokens first (class, register or
      * other tokens with no place in the image, dropped when drawing), then one group per grid,
-     * each gh x gw tokens in row-major order (row 0 left to right, then row 1, ...).
+     * each gh x gw tokens in row-major order (row 0 left to right, then row 1, ...). A group given
+     * by its {@code patch} has its grid from the model input: {@link #at} resolves it.
      */
     public record TokenLayout(int prefix, List<TokenGroup> groups) {
+        /** Tokens along this axis; the layout must be resolved ({@link #at}) when a group is given by its patch. */
         public int tokens() {
             int n = prefix;
             for (TokenGroup g : groups) {
-                n += g.height() * g.width();
+                n += g.tokens();
             }
             return n;
+        }
+
+        /** Whether every group has its grid (none waits for the input size). */
+        public boolean resolved() {
+            return groups.stream().allMatch(TokenGroup::resolved);
+        }
+
+        /** This layout for a model input of {@code height} x {@code width} pixels: grids of patch groups computed. */
+        public TokenLayout at(int height, int width) {
+            return resolved() ? this : new TokenLayout(prefix, groups.stream().map(g -> g.at(height, width)).toList());
         }
 
         /** Index of the first token of group {@code g}. */
         public int start(int g) {
             int n = prefix;
             for (int i = 0; i < g; i++) {
-                n += groups.get(i).height() * groups.get(i).width();
+                n += groups.get(i).tokens();
             }
             return n;
         }
@@ -117,10 +129,45 @@ public record ModelCard(String name, Input input, List<TaskSpec> tasks, List<Att
         }
     }
 
-    /** gh x gw tokens belonging to task {@code task} (a task name of the card, or null for shared tokens). */
-    public record TokenGroup(String task, int height, int width) {
+    /**
+     * gh x gw tokens belonging to task {@code task} (a task name of the card, or null for shared
+     * tokens). A group with {@code patch} P > 0 has one token per P x P pixels of the model input
+     * (a ViT's patch, a CNN stage's stride): gh = H / P, gw = W / P (rounded down, as a stride-P
+     * convolution gives), so its grid follows the input of a {@code multipleOf} model; until
+     * resolved by {@link #at}, height and width are 0.
+     */
+    public record TokenGroup(String task, int height, int width, int patch) {
+        /** A group with a fixed grid. */
+        public TokenGroup(String task, int height, int width) {
+            this(task, height, width, 0);
+        }
+
         public String label() {
             return task == null ? "image" : task;
+        }
+
+        /** Whether the grid is known (fixed, or resolved for an input size). */
+        public boolean resolved() {
+            return height > 0 && width > 0;
+        }
+
+        /** gh * gw. */
+        public int tokens() {
+            if (!resolved()) {
+                throw new IllegalStateException("the grid of a patch-" + patch + " group follows the input: resolve it with at(height, width)");
+            }
+            return height * width;
+        }
+
+        /** The grid for a model input of {@code h} x {@code w} pixels (this group when its grid is fixed). */
+        public TokenGroup at(int h, int w) {
+            if (patch == 0) {
+                return this;
+            }
+            if (h < patch || w < patch) {
+                throw new IllegalArgumentException("a " + h + "x" + w + " input is smaller than the " + patch + " px patch");
+            }
+            return new TokenGroup(task, h / patch, w / patch, patch);
         }
     }
 
@@ -130,7 +177,13 @@ public record ModelCard(String name, Input input, List<TaskSpec> tasks, List<Att
      * workbench averages heads for display; else it is (1, R, C). {@code source} documents where
      * it was captured (module path), free text.
      */
-    public record AttentionSpec(String name, boolean headsKept, TokenLayout rows, TokenLayout columns, String source) {}
+    public record AttentionSpec(String name, boolean headsKept, TokenLayout rows, TokenLayout columns, String source) {
+        /** This output for a model input of {@code height} x {@code width} pixels: every patch group's grid computed. */
+        public AttentionSpec at(int height, int width) {
+            return rows.resolved() && columns.resolved() ? this
+                    : new AttentionSpec(name, headsKept, rows.at(height, width), columns.at(height, width), source);
+        }
+    }
 
     /** The card of a model file: {@code dir/name.pt} -> {@code dir/name.card.json}. */
     public static Path cardPath(Path model) {
@@ -352,10 +405,24 @@ public record ModelCard(String name, Input input, List<TaskSpec> tasks, List<Att
         List<TokenGroup> groups = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             String p = path + ".groups[" + i + "]";
-            JsonNode g = r.object(nodes.get(i), p, Set.of("task", "grid"));
+            JsonNode g = r.object(nodes.get(i), p, Set.of("task", "grid", "patch"));
             String task = g.has("task") ? r.string(g, p, "task", null) : null;
             if (task != null && !tasks.contains(task)) {
                 throw r.error(p + ".task", "'" + task + "' is not a task of this card (" + String.join(", ", tasks.stream().sorted().toList()) + ")");
+            }
+            if (g.has("grid") == g.has("patch")) {
+                throw r.error(p, "give exactly one of \"grid\": [gh, gw] (fixed) or \"patch\": P (gh = H / P, gw = W / P of the model input)");
+            }
+            if (g.has("patch")) {
+                int limit = input.fixed() ? Math.min(input.height(), input.width()) : input.maxSide();
+                int patch = r.integer(g, p, "patch", 1, 4096, null);
+                if (patch > limit) {
+                    throw r.error(p + ".patch", patch + " px: larger than the input (" + (input.fixed() ? input.height() + "x" + input.width()
+                            : "at most " + input.maxSide() + " px a side") + ")");
+                }
+                TokenGroup grp = new TokenGroup(task, 0, 0, patch);
+                groups.add(input.fixed() ? grp.at(input.height(), input.width()) : grp);
+                continue;
             }
             List<JsonNode> grid = r.array(r.required(g, p, "grid"), p + ".grid", 2, 2);
             int gh = r.integer(grid.get(0), p + ".grid[0]", 1, 4096);

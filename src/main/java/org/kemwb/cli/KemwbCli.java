@@ -35,12 +35,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code kemwb}: the workbench engine from the command line. */
-@Command(name = "kemwb", mixinStandardHelpOptions = true, version = "kemwb 0.1.0",
+@Command(name = "kemwb", mixinStandardHelpOptions = true, versionProvider = KemwbCli.VersionProvider.class,
         description = "KEM Workbench: multi-task models with task-interaction modules (KEM, sKEM, cross-attention).",
         subcommands = {KemwbCli.Train.class, KemwbCli.Resume.class, KemwbCli.Infer.class, KemwbCli.Bench.class,
             KemwbCli.Data.class, ToyNoiseCommand.class, ReadoutsCommand.class, KemwbCli.Gui.class, KemwbCli.Eval.class,
             KemwbCli.Compare.class, KemwbCli.MemoryBench.class, KemwbCli.Convert.class, KemwbCli.Imbalance.class})
 public final class KemwbCli {
+
+    /** {@code kemwb --version}: the project version ({@link org.kemwb.util.Version}). */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"kemwb " + org.kemwb.util.Version.get()};
+        }
+    }
 
     public static void main(String[] args) {
         System.setProperty("kemwb.launchNanos", Long.toString(System.nanoTime()));
@@ -100,14 +108,17 @@ public final class KemwbCli {
                 }
                 node.put("dataDir", data.toAbsolutePath().toString());
             }
-            TrainConfig c = TrainConfig.fromJson(node, config == null ? "config" : config.toString());
+            String where = config == null ? "config" : config.toString();
+            TrainConfig c = TrainConfig.fromJson(node, where);
             if (interaction != null) {
-                c = c.withModel(c.model().withInteraction(InteractionKind.parse(interaction)).validated("--interaction"));
+                c = c.withModel(c.model().withInteraction(InteractionKind.parse(interaction))
+                        .validated("--interaction " + interaction + ": " + where + ".model"));
             }
             if (steps != null) {
-                c = c.withSteps(steps, Math.min(c.evalEvery(), steps)).validated("--steps");
+                org.kemwb.util.ConfigException.checkRange("--steps", steps, 1, 10_000_000);
+                c = c.withSteps(steps, Math.min(c.evalEvery(), steps)).validated(where);
             }
-            c = c.withDevice(device);
+            c = c.withDevice(device).validatedForNewRun(where);
             Devices.resolve(device);
             return runToEnd(org.kemwb.job.TrainingJob.start(run, c));
         }
@@ -132,7 +143,7 @@ public final class KemwbCli {
                 @Override
                 public void progress(long done, long total) {
                     if (bar[0] == null) {
-                        bar[0] = new ProgressBar("train " + job.name(), total);
+                        bar[0] = ConsoleProgress.bar("train " + job.name(), total);
                     }
                     bar[0].stepTo(done);
                 }
@@ -220,6 +231,15 @@ public final class KemwbCli {
                 return inferCard(stems);
             }
             try (var model = org.kemwb.infer.ModelHandle.open(checkpoint, Devices.resolve(device))) {
+                for (Path image : images) { // every image fits the token cap before anything is written
+                    ImageDecoder.Size s = ImageDecoder.size(image);
+                    try {
+                        var lb = size.letterbox(s.height(), s.width(), model.config());
+                        org.kemwb.infer.TokenCap.check(model.config(), lb.modelHeight(), lb.modelWidth());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("image " + image + " (" + s.width() + "x" + s.height() + "): " + e.getMessage(), e);
+                    }
+                }
                 for (int i = 0; i < images.size(); i++) {
                     Path image = images.get(i);
                     Picture img = ImageDecoder.read(image);
@@ -321,16 +341,10 @@ public final class KemwbCli {
     @Command(name = "eval", mixinStandardHelpOptions = true,
             description = "Metrics of a checkpoint on held-out synthetic scenes (never used for training by default settings).")
     static final class Eval implements Callable<Integer> {
-        @Option(names = "--checkpoint", required = true)
-        Path checkpoint;
-        @Option(names = "--count", defaultValue = "64")
-        int count;
-        @Option(names = "--data-seed", defaultValue = "1")
-        long dataSeed;
-        @Option(names = "--first", defaultValue = "100000", description = "Index of the first scene (default far from training scenes).")
-        int first;
-        @Option(names = "--device", defaultValue = "auto")
-        String device;
+        @CommandLine.Mixin
+        ModelOptions modelOptions;
+        @CommandLine.Mixin
+        HeldOutScenes scenes;
         @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
         Path data;
         @Option(names = "--convention", defaultValue = "published",
@@ -348,9 +362,8 @@ public final class KemwbCli {
         @Override
         public Integer call() throws Exception {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
-            try (LoadedModel model = org.kemwb.model.NpzWeights.readAny(checkpoint, Devices.resolve(device))) {
-                var set = data != null ? org.kemwb.job.EvalJob.Data.folder(data)
-                        : org.kemwb.job.EvalJob.Data.synthetic(count, dataSeed, first);
+            try (LoadedModel model = modelOptions.open()) {
+                var set = data != null ? org.kemwb.job.EvalJob.Data.folder(data) : scenes.asEvalSet();
                 List<Sample> samples = org.kemwb.job.EvalJob.samples(model.config(), set, org.kemwb.job.JobListener.NONE);
                 var result = org.kemwb.train.Evaluator.run(model, samples, org.kemwb.job.EvalJob.BATCH, conv);
                 System.out.println("convention " + conv.id());
@@ -365,7 +378,7 @@ public final class KemwbCli {
                 }
                 if (readouts && ReadoutsCommand.hasReadouts(model.config().interaction())) {
                     System.out.println();
-                    System.out.print(ReadoutsCommand.report(checkpoint, model, samples.stream().map(Sample::rgb).toList(), 10));
+                    System.out.print(ReadoutsCommand.report(modelOptions.checkpoint, model, samples.stream().map(Sample::rgb).toList(), 10));
                 }
             }
             return 0;
@@ -398,7 +411,7 @@ public final class KemwbCli {
             long t0 = System.nanoTime();
             int runs = c.model().tasks().size() + modules.size();
             List<org.kemwb.experiment.CompareExperiment.Row> rows;
-            try (ProgressBar bar = new ProgressBar("compare", (long) runs * steps)) {
+            try (ProgressBar bar = ConsoleProgress.bar("compare", (long) runs * steps)) {
                 long[] done = {0};
                 String[] current = {""};
                 rows = experiment.run(out, (name, row) -> {
@@ -525,7 +538,7 @@ public final class KemwbCli {
                     * ((steps + evalEvery - 1) / evalEvery);
             long t0 = System.nanoTime();
             List<org.kemwb.experiment.ImbalanceExperiment.Cell> cells;
-            try (ProgressBar bar = new ProgressBar("imbalance", total)) {
+            try (ProgressBar bar = ConsoleProgress.bar("imbalance", total)) {
                 cells = experiment.run(p -> {
                     points.add(p);
                     bar.step();
@@ -561,9 +574,10 @@ public final class KemwbCli {
     static final class Synth implements Callable<Integer> {
         @Option(names = "--out", required = true)
         Path out;
-        @Option(names = "--count", defaultValue = "100")
+        @Option(names = "--count", defaultValue = "100", description = "Scenes to write, 1..10000000 (default: ${DEFAULT-VALUE}).")
         int count;
-        @Option(names = "--size", defaultValue = "128")
+        @Option(names = "--size", defaultValue = "128",
+                description = "Side of the square scenes in pixels, " + MIN_SYNTH_SIZE + "..4096 (default: ${DEFAULT-VALUE}).")
         int size;
         @Option(names = "--seed", defaultValue = "1")
         long seed;
@@ -571,8 +585,13 @@ public final class KemwbCli {
                 description = "workbench (class ids, --size square) or nyud (NYUD-v2 layout at 480x640: JPEG, raw labels 0..40, gt_sets/).")
         String layout;
 
+        /** Smallest scene side: 2 x 2 tokens at the default patch of 8. */
+        static final int MIN_SYNTH_SIZE = 16;
+
         @Override
         public Integer call() throws Exception {
+            org.kemwb.util.ConfigException.checkRange("--count", count, 1, 10_000_000);
+            org.kemwb.util.ConfigException.checkRange("--size", size, MIN_SYNTH_SIZE, 4096);
             SyntheticScenes scenes = new SyntheticScenes(seed);
             StringBuilder train = new StringBuilder();
             StringBuilder val = new StringBuilder();
@@ -580,7 +599,7 @@ public final class KemwbCli {
             if (!layout.equals("workbench") && !layout.equals("nyud")) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--layout: workbench or nyud, not '" + layout + "'");
             }
-            try (ProgressBar bar = new ProgressBar("synth", count)) {
+            try (ProgressBar bar = ConsoleProgress.bar("synth", count)) {
                 for (int i = 0; i < count; i++) {
                     String id = String.format(Locale.ROOT, "%06d", i);
                     if (layout.equals("nyud")) {

@@ -5,14 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.kemwb.data.SyntheticScenes;
-import org.kemwb.io.ImageDecoder;
 import org.kemwb.infer.MemoryReadouts;
-import org.kemwb.model.Devices;
 import org.kemwb.model.LoadedModel;
 import org.kemwb.model.Task;
 import org.kemwb.util.AtomicFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,37 +19,27 @@ import picocli.CommandLine.Parameters;
         description = "Attention mass between tasks, and for kem/skem the tokens the memory slots read (distinct tokens, "
                 + "position repeat across images, most-read positions, per-head task share), over a set of images.")
 public final class ReadoutsCommand implements Callable<Integer> {
-    @Option(names = "--checkpoint", required = true)
-    Path checkpoint;
+    @Mixin
+    ModelOptions modelOptions;
     @Parameters(arity = "0..*", description = "Images to measure on; without any, --count held-out synthetic scenes.")
     List<Path> images = new ArrayList<>();
-    @Option(names = "--count", defaultValue = "64", description = "Synthetic scenes (default: ${DEFAULT-VALUE}).")
-    int count;
-    @Option(names = "--data-seed", defaultValue = "1")
-    long dataSeed;
-    @Option(names = "--first", defaultValue = "100000", description = "Index of the first synthetic scene (default: ${DEFAULT-VALUE}).")
-    int first;
+    @Mixin
+    HeldOutScenes scenes;
     @Option(names = "--top", defaultValue = "10", description = "Most-read tokens to list (default: ${DEFAULT-VALUE}).")
     int top;
-    @Option(names = "--device", defaultValue = "auto")
-    String device;
     @Option(names = "--out", description = "Also write the report to this text file.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        try (LoadedModel model = org.kemwb.model.NpzWeights.readAny(checkpoint, Devices.resolve(device))) {
+        Path checkpoint = modelOptions.checkpoint;
+        try (LoadedModel model = modelOptions.open()) {
             int size = model.config().imageSize();
             List<float[]> rgb = new ArrayList<>();
             if (images.isEmpty()) {
-                SyntheticScenes scenes = new SyntheticScenes(dataSeed);
-                for (int i = 0; i < count; i++) {
-                    rgb.add(scenes.render(first + i, size).rgb());
-                }
+                scenes.render(size).forEach(s -> rgb.add(s.rgb()));
             } else {
-                for (Path p : images) {
-                    rgb.add(ImageDecoder.read(p).resize(size, size).rgb());
-                }
+                rgb.addAll(MemoryReadouts.readImages(images, model.config()));
             }
             String text = report(checkpoint, model, rgb, top);
             System.out.print(text);

@@ -73,7 +73,7 @@ public final class ToyNoiseCommand implements Callable<Integer> {
         long total = (long) s.modules().size() * s.seeds() * s.pointsPerRun();
         long t0 = System.nanoTime();
         List<ToyNoiseExperiment.Summary> summary;
-        try (ProgressBar bar = new ProgressBar("toy-noise", total)) {
+        try (ProgressBar bar = ConsoleProgress.bar("toy-noise", total)) {
             summary = experiment.run(p -> {
                 points.append(p.csv()).append('\n');
                 bar.step();

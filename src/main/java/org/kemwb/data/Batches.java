@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.Map;
 import org.kemwb.model.Task;
 
-/** Stacks samples into a {@link Batch} on a manager. */
+/** Stacks samples of one size (height x width) into a {@link Batch} on a manager. */
 public final class Batches {
     private Batches() {}
 
     public static Batch of(NDManager manager, List<Sample> samples, List<Task> tasks) {
         int b = samples.size();
-        int s = samples.getFirst().size();
-        int n = s * s;
+        int h = samples.getFirst().height();
+        int w = samples.getFirst().width();
+        int n = h * w;
         float[] rgb = new float[b * 3 * n];
         float[] seg = new float[b * n];
         float[] depth = new float[b * n];
@@ -25,8 +26,9 @@ public final class Batches {
         float[] parts = new float[b * n];
         for (int i = 0; i < b; i++) {
             Sample x = samples.get(i);
-            if (x.size() != s) {
-                throw new IllegalArgumentException("samples of one batch must share a size: " + x.size() + " vs " + s);
+            if (x.height() != h || x.width() != w) {
+                throw new IllegalArgumentException("samples of one batch must share a size: " + x.width() + "x" + x.height()
+                        + " vs " + w + "x" + h);
             }
             System.arraycopy(x.rgb(), 0, rgb, i * 3 * n, 3 * n);
             System.arraycopy(x.depth(), 0, depth, i * n, n);
@@ -41,14 +43,14 @@ public final class Batches {
         Map<Task, NDArray> labels = new EnumMap<>(Task.class);
         for (Task t : tasks) {
             labels.put(t, switch (t) {
-                case SEMSEG -> manager.create(seg, new Shape(b, s, s));
-                case PARTS -> manager.create(parts, new Shape(b, s, s));
-                case DEPTH -> manager.create(depth, new Shape(b, 1, s, s));
-                case NORMALS -> manager.create(normals, new Shape(b, 3, s, s));
-                case EDGES -> manager.create(edges, new Shape(b, 1, s, s));
-                case SALIENCY -> manager.create(sal, new Shape(b, 1, s, s));
+                case SEMSEG -> manager.create(seg, new Shape(b, h, w));
+                case PARTS -> manager.create(parts, new Shape(b, h, w));
+                case DEPTH -> manager.create(depth, new Shape(b, 1, h, w));
+                case NORMALS -> manager.create(normals, new Shape(b, 3, h, w));
+                case EDGES -> manager.create(edges, new Shape(b, 1, h, w));
+                case SALIENCY -> manager.create(sal, new Shape(b, 1, h, w));
             });
         }
-        return new Batch(manager.create(rgb, new Shape(b, 3, s, s)), labels);
+        return new Batch(manager.create(rgb, new Shape(b, 3, h, w)), labels);
     }
 }

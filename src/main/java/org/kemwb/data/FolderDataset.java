@@ -72,10 +72,24 @@ public final class FolderDataset {
 
     /**
      * The labels of an image that sits in a dataset folder ({@code root/images/ID.ext} with label
-     * folders beside it), at the model size; empty when the image is not part of such a folder.
+     * folders beside it), at the image's own size (width x height as displayed, like
+     * {@link #loadNative}); empty when the image is not part of such a folder.
      */
+    public static java.util.Optional<Sample> labelsOf(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses)
+            throws IOException {
+        java.util.Optional<FolderDataset> single = single(imageFile, tasks, semsegClasses, partsClasses);
+        return single.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(single.get().loadNative(0));
+    }
+
+    /** {@link #labelsOf(Path, Set, int, int)} resized to size x size (image bilinear, labels nearest). */
     public static java.util.Optional<Sample> labelsOf(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses, int size)
             throws IOException {
+        java.util.Optional<FolderDataset> single = single(imageFile, tasks, semsegClasses, partsClasses);
+        return single.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(single.get().load(0, size));
+    }
+
+    /** The one-image dataset of an image in a dataset folder, with the label folders present. */
+    private static java.util.Optional<FolderDataset> single(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses) {
         Path dir = imageFile.toAbsolutePath().getParent();
         if (dir == null || !dir.getFileName().toString().equals("images") || dir.getParent() == null) {
             return java.util.Optional.empty();
@@ -93,8 +107,7 @@ public final class FolderDataset {
                 present.add(t);
             }
         }
-        FolderDataset single = new FolderDataset(root, List.of(id), present, semsegClasses, partsClasses);
-        return java.util.Optional.of(single.load(0, size));
+        return java.util.Optional.of(new FolderDataset(root, List.of(id), present, semsegClasses, partsClasses));
     }
 
     static String folder(Task t) {
@@ -205,6 +218,29 @@ public final class FolderDataset {
         byte[] edges = l.edges() == null ? new byte[n] : nearestBytes(l.edges(), w, h, size);
         byte[] sal = l.saliency() == null ? new byte[n] : nearestBytes(l.saliency(), w, h, size);
         return new Sample(size, rgb, semseg, depth, normals, edges, sal, parts);
+    }
+
+    /**
+     * Sample {@code index} at the image's own size (width x height as displayed), labels as
+     * {@link #labels}; a task without labels is filled with "no label" (255, or 0 for depth and
+     * normals). Training crops this with {@code train.Augment}.
+     */
+    public Sample loadNative(int index) throws IOException {
+        String id = ids.get(index);
+        Picture img = ImageDecoder.read(imageFile(id));
+        int w = img.width();
+        int h = img.height();
+        int n = w * h;
+        Labels l = labels(id, w, h);
+        byte[] noLabel = new byte[n];
+        java.util.Arrays.fill(noLabel, (byte) Sample.IGNORE);
+        return new Sample(w, h, img.rgb(),
+                l.semseg() == null ? filled(n, Sample.IGNORE) : l.semseg(),
+                l.depth() == null ? new float[n] : l.depth(),
+                l.normals() == null ? new float[3 * n] : l.normals(),
+                l.edges() == null ? noLabel : l.edges(),
+                l.saliency() == null ? noLabel.clone() : l.saliency(),
+                l.parts() == null ? filled(n, Sample.IGNORE) : l.parts());
     }
 
     private static int[] filled(int n, int v) {

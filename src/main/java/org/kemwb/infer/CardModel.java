@@ -162,7 +162,7 @@ public final class CardModel implements AutoCloseable {
                     throw new CardException(where + "shape " + a.getShape() + ", the card needs (1, " + c + ", <=" + h + ", <=" + w + ")");
                 }
             } else {
-                ModelCard.AttentionSpec spec = card.attention().get(i - k);
+                ModelCard.AttentionSpec spec = card.attention().get(i - k).at(h, w); // patch grids follow the input
                 int r = spec.rows().tokens();
                 int c = spec.columns().tokens();
                 boolean ok = spec.headsKept() ? s.length == 4 && s[0] == 1 && s[1] >= 1 : s.length == 3 && s[0] == 1;
@@ -205,8 +205,17 @@ public final class CardModel implements AutoCloseable {
 
     /** The photo in the model input, planar [0,1] RGB, padding in the card's mean colour (0 once normalised). */
     float[] draw(Letterbox lb, Picture photo) {
+        return modelInput(card.input(), lb, photo);
+    }
+
+    /**
+     * What the model sees of a photo before normalisation: the photo placed by {@code lb} into
+     * the model input, planar [0,1] RGB (3, modelHeight, modelWidth), the padding in the card's
+     * mean colour (0 once normalised).
+     */
+    public static float[] modelInput(ModelCard.Input in, Letterbox lb, Picture photo) {
         float[] out = lb.toModel(photo.rgb(), 3);
-        float[] pad = meanColour();
+        float[] pad = meanColour(in);
         int w = lb.modelWidth();
         int n = w * lb.modelHeight();
         for (int y = 0; y < lb.modelHeight(); y++) {
@@ -250,8 +259,7 @@ public final class CardModel implements AutoCloseable {
     }
 
     /** The mean colour as RGB in [0,1]: the padding, which normalises to zero. */
-    private float[] meanColour() {
-        ModelCard.Input in = card.input();
+    private static float[] meanColour(ModelCard.Input in) {
         float[] rgb = new float[3];
         for (int c = 0; c < 3; c++) {
             rgb[in.bgr() ? 2 - c : c] = (float) Math.clamp(in.mean()[c] / in.range(), 0, 1);
@@ -291,14 +299,14 @@ public final class CardModel implements AutoCloseable {
         }
         List<CardPrediction.AttentionMap> attention = new ArrayList<>();
         for (int i = 0; i < card.attention().size(); i++) {
-            ModelCard.AttentionSpec spec = card.attention().get(i);
+            ModelCard.AttentionSpec spec = card.attention().get(i).at(lb.modelHeight(), lb.modelWidth());
             long[] s = raw.shapes().get(k + i);
             float[] data = raw.data().get(k + i);
             int r = (int) s[s.length - 2];
             int c = (int) s[s.length - 1];
             int heads = spec.headsKept() ? (int) s[1] : 1;
             float[] mean = heads == 1 ? data : averageHeads(data, heads, r * c);
-            attention.add(new CardPrediction.AttentionMap(spec, heads, r, c, mean));
+            attention.add(new CardPrediction.AttentionMap(spec, heads, r, c, mean, heads == 1 ? null : data));
         }
         return new CardPrediction(card, pw, ph, List.copyOf(tasks), List.copyOf(attention), lb, raw.forwardMs());
     }

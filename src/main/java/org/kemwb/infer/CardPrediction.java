@@ -28,18 +28,51 @@ public record CardPrediction(ModelCard card, int width, int height, List<TaskMap
     public record TaskMap(ModelCard.TaskSpec spec, int channels, float[] values, int[] classMap, long[] outputShape) {}
 
     /**
-     * One attention output, heads averaged.
+     * One attention output, read through its card entry's token layouts (grids resolved for the
+     * input the model ran at).
      *
-     * @param weights rows x columns row-major (heads averaged when the card keeps them)
+     * @param spec the card entry, every patch group's grid computed for this input
      * @param heads heads in the output (1 when the card says averaged)
+     * @param weights rows x columns row-major (heads averaged when the card keeps them)
+     * @param perHead heads x rows x columns row-major when the output has more than one head, else null
      */
-    public record AttentionMap(ModelCard.AttentionSpec spec, int heads, int rows, int columns, float[] weights) {
-        /** Attention of row token {@code row} over the tokens of column group {@code group}: gh x gw row-major. */
+    public record AttentionMap(ModelCard.AttentionSpec spec, int heads, int rows, int columns, float[] weights, float[] perHead) {
+        /** An output with one head, or whose heads were averaged before. */
+        public AttentionMap(ModelCard.AttentionSpec spec, int heads, int rows, int columns, float[] weights) {
+            this(spec, heads, rows, columns, weights, null);
+        }
+
+        /** Attention of row token {@code row} over the tokens of column group {@code group}, heads averaged: gh x gw row-major. */
         public float[] grid(int row, int group) {
+            return grid(row, group, -1);
+        }
+
+        /**
+         * Attention of row token {@code row} over the tokens of column group {@code group} in one
+         * head ({@code head} in [0, heads)), or averaged over heads ({@code head} < 0): gh x gw
+         * row-major; the prefix tokens' share is left out.
+         */
+        public float[] grid(int row, int group, int head) {
             ModelCard.TokenGroup g = spec.columns().groups().get(group);
             float[] out = new float[g.height() * g.width()];
-            System.arraycopy(weights, row * columns + spec.columns().start(group), out, 0, out.length);
+            float[] src = head < 0 || perHead == null ? weights : perHead;
+            if (head >= heads) {
+                throw new IndexOutOfBoundsException("head " + head + " of " + heads);
+            }
+            long base = (head < 0 || perHead == null ? 0L : (long) head * rows * columns) + (long) row * columns;
+            System.arraycopy(src, Math.toIntExact(base + spec.columns().start(group)), out, 0, out.length);
             return out;
+        }
+
+        /** Weight row token {@code row} gives the prefix (class, register) tokens of the columns, in one head or averaged (head < 0). */
+        public float prefixMass(int row, int head) {
+            float[] src = head < 0 || perHead == null ? weights : perHead;
+            long base = (head < 0 || perHead == null ? 0L : (long) head * rows * columns) + (long) row * columns;
+            float sum = 0;
+            for (int c = 0; c < spec.columns().prefix(); c++) {
+                sum += src[Math.toIntExact(base + c)];
+            }
+            return sum;
         }
 
         /** Row of the token of row group {@code group} at cell (gy, gx). */

@@ -5,7 +5,7 @@ import org.kemwb.model.Task;
 
 /**
  * Per-pixel error of a prediction against its ground truth, for the error panels of Inspect.
- * Every map is n = S x S long (the prediction's size); pixels without a label are NaN.
+ * Every map is n = H x W long (the prediction's size, row-major); pixels without a label are NaN.
  * <ul>
  *   <li>depth: absolute error |d - d*| in metres where the label is positive;</li>
  *   <li>normals: angle between the predicted and the true normal in degrees (both normalised;
@@ -34,16 +34,16 @@ public final class ErrorMaps {
     }
 
     /**
-     * @param out the task's raw output (C, S, S) planar
+     * @param out the task's raw output (C, H, W) planar
      * @param channels C
-     * @param gt labels at the prediction's size S
-     * @return the error map, S*S long, NaN where unlabelled
+     * @param gt labels at the prediction's size H x W
+     * @return the error map, H*W long, NaN where unlabelled
      * @throws IllegalArgumentException when the label size differs from the output size
      */
     public static float[] of(Task task, float[] out, int channels, Sample gt) {
-        int n = gt.size() * gt.size();
+        int n = gt.pixels();
         if (out.length != channels * n) {
-            throw new IllegalArgumentException("ground truth is " + gt.size() + "x" + gt.size() + " but the " + task.id()
+            throw new IllegalArgumentException("ground truth is " + gt.width() + "x" + gt.height() + " but the " + task.id()
                     + " output has " + out.length / Math.max(1, channels) + " pixels");
         }
         float[] err = new float[n];
@@ -104,13 +104,19 @@ public final class ErrorMaps {
         return count == 0 ? Double.NaN : sum / count;
     }
 
-    /**
-     * Colour image of an error map, S x S: continuous errors on the Turbo map over [0, max],
-     * wrong pixels red and right ones dark grey; unlabelled pixels black.
-     */
+    /** {@link #render(Task, float[], int, int, float)} of a square map, size x size. */
     public static java.awt.image.BufferedImage render(Task task, float[] err, int size, float max) {
-        var img = new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        for (int p = 0; p < size * size; p++) {
+        return render(task, err, size, size, max);
+    }
+
+    /**
+     * Colour image of an error map, width x height (row-major, as {@link #of}): continuous errors
+     * on the Turbo map over [0, max], wrong pixels red and right ones dark grey; unlabelled pixels black.
+     */
+    public static java.awt.image.BufferedImage render(Task task, float[] err, int width, int height, float max) {
+        var img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        int size = width;
+        for (int p = 0; p < width * height; p++) {
             float v = err[p];
             int rgb;
             if (Float.isNaN(v)) {

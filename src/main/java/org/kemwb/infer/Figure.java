@@ -48,7 +48,7 @@ public final class Figure {
         this.aspect = (double) image.getWidth() / image.getHeight();
         int h = p.height();
         int w = p.width();
-        boolean truth = gt != null && gt.size() == h && gt.size() == w;
+        boolean truth = gt != null && gt.height() == h && gt.width() == w;
         rows.add(new Cell[] {new Cell("image (" + image.getWidth() + "x" + image.getHeight() + ")", image, List.of(), null, null, null)});
         for (int t = 0; t < p.tasks().size(); t++) {
             Task task = p.tasks().get(t);
@@ -76,12 +76,12 @@ public final class Figure {
             float max = ErrorMaps.max(err);
             Cell error;
             if (ErrorMaps.binary(task)) {
-                error = new Cell(task.id() + " error", ErrorMaps.render(task, err, w, max),
+                error = new Cell(task.id() + " error", ErrorMaps.render(task, err, w, h, max),
                         List.of(new String[] {Integer.toString(ErrorMaps.WRONG), "wrong"}, new String[] {Integer.toString(ErrorMaps.RIGHT), "right"},
                                 new String[] {"0", "no label"}), null, null,
                         String.format(Locale.ROOT, "%.1f %% of labelled pixels wrong", 100 * ErrorMaps.mean(err)));
             } else {
-                error = new Cell(task.id() + " error", ErrorMaps.render(task, err, w, max), List.of(), new double[] {0, max},
+                error = new Cell(task.id() + " error", ErrorMaps.render(task, err, w, h, max), List.of(), new double[] {0, max},
                         ErrorMaps.unit(task), String.format(Locale.ROOT, "mean %.3g %s", ErrorMaps.mean(err), ErrorMaps.unit(task)));
             }
             rows.add(new Cell[] {output, label, error});

@@ -16,8 +16,8 @@ public final class ImageMetrics {
     public static Map<Task, String> of(Prediction p, Sample gt) {
         Map<Task, String> out = new LinkedHashMap<>();
         int n = p.height() * p.width();
-        if (gt.size() * gt.size() != n) {
-            throw new IllegalArgumentException("ground truth is " + gt.size() + "x" + gt.size() + ", the prediction "
+        if (gt.height() != p.height() || gt.width() != p.width()) {
+            throw new IllegalArgumentException("ground truth is " + gt.height() + "x" + gt.width() + ", the prediction "
                     + p.height() + "x" + p.width());
         }
         for (int t = 0; t < p.tasks().size(); t++) {

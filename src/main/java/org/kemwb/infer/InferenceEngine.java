@@ -30,7 +30,7 @@ public final class InferenceEngine {
      *
      * @param rgb planar RGB in [0,1], (3, height, width)
      * @throws IllegalArgumentException when the model cannot run at that size (CTAL away from its
-     *     training size, a size that is not a multiple of the patch), with the reason
+     *     training size, a size that is not a multiple of the patch, attention over {@link TokenCap}), with the reason
      */
     public static Prediction predict(LoadedModel model, float[] rgb, int height, int width, InputSize size, boolean withAttention) {
         org.kemwb.util.UiThreadGuard.check("inference");
@@ -38,6 +38,7 @@ public final class InferenceEngine {
             throw new IllegalArgumentException("input has " + rgb.length + " values, expected 3x" + height + "x" + width);
         }
         Letterbox lb = size.letterbox(height, width, model.config());
+        TokenCap.check(model.config(), lb.modelHeight(), lb.modelWidth());
         Shape shape = new Shape(1, 3, lb.modelHeight(), lb.modelWidth());
         model.net().checkInput(shape);
         float[] input = lb.toModel(rgb, 3);
@@ -54,7 +55,8 @@ public final class InferenceEngine {
             float[] tokens = maps == null ? null : maps.tokenAttention().get(0).toFloatArray();
             float[] mass = maps == null ? null : maps.taskMass().get(0).toFloatArray();
             float[] retrieve = maps == null || maps.retrieve() == null ? null : maps.retrieve().get(0).toFloatArray();
-            return new Prediction(model.config(), lb, restore(model.config(), lb, arrays), tokens, mass, retrieve, ms);
+            return new Prediction(model.config(), lb, restore(model.config(), lb, arrays), tokens, mass, retrieve, ms,
+                    HeadMaps.of(maps));
         }
     }
 

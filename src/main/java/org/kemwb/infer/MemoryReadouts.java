@@ -52,11 +52,29 @@ public final class MemoryReadouts {
      * @param chanceRepeat k / (K L), the repeat of slots that read at random
      * @param topPositions the most-read tokens, most first
      * @param headTaskShare h x K
+     * @param headDistinctMean per head, the distinct tokens it reads per image (mean over images)
+     * @param slotRepeat h x N, the position repeat of each (head, slot) ({@link #positionRepeat}
+     *     is their mean); empty without slots, NaN with one image
      */
     public record Report(int images, int tasks, int tokensPerTask, int heads, double[][] taskMassMean,
             double[][] taskMassStd, double distinctMean, double distinctStd, int distinctUnion, int readsPerImage,
             double positionRepeat, double chanceRepeat, List<Position> topPositions, double[][] headTaskShare,
-            double[] headDistinctMean) {}
+            double[] headDistinctMean, double[][] slotRepeat) {}
+
+    /**
+     * Reads images for {@link #measure}: each decoded and resized (whole, no letterbox) to the
+     * model's input size, the way {@code kemwb readouts} and the Attention page both read them.
+     *
+     * @return planar RGB in [0, 1], (3, height, width) per image, in the order given
+     * @throws java.io.IOException naming the file that cannot be read
+     */
+    public static List<float[]> readImages(List<java.nio.file.Path> files, ModelConfig config) throws java.io.IOException {
+        List<float[]> rgb = new ArrayList<>();
+        for (java.nio.file.Path p : files) {
+            rgb.add(org.kemwb.io.ImageDecoder.read(p).resize(config.width(), config.height()).rgb());
+        }
+        return rgb;
+    }
 
     /**
      * Runs every image through the model (one at a time, attention on) and measures.
@@ -69,14 +87,13 @@ public final class MemoryReadouts {
             throw new IllegalArgumentException("no images to measure");
         }
         ModelConfig c = model.config();
-        int s = c.imageSize();
         List<float[]> mass = new ArrayList<>();
         List<float[]> reads = new ArrayList<>();
         List<float[]> headAttention = new ArrayList<>();
         int[] shape = null;
         for (float[] rgb : images) {
             try (NDManager scope = model.manager().newSubManager()) {
-                NetOutput out = model.infer(scope, scope.create(rgb, new Shape(1, 3, s, s)), true);
+                NetOutput out = model.infer(scope, scope.create(rgb, new Shape(1, 3, c.height(), c.width())), true);
                 AttentionMaps maps = out.attention();
                 if (maps == null) {
                     throw new IllegalArgumentException("interaction '" + c.interaction().id() + "' has no attention to read out");
@@ -142,7 +159,7 @@ public final class MemoryReadouts {
                 }
             }
             return new Report(n, k, l, attentionHeads, mean, std, Double.NaN, Double.NaN, 0, 0, Double.NaN, chance, List.of(),
-                    share, new double[0]);
+                    share, new double[0], new double[0][]);
         }
         int[] totalCounts = new int[kl];
         int[][] slotCounts = new int[heads * slots][kl];
@@ -180,17 +197,22 @@ public final class MemoryReadouts {
             unionCount += b ? 1 : 0;
         }
         double repeat = Double.NaN;
+        double[][] slotRepeat = new double[heads][slots];
+        for (double[] row : slotRepeat) {
+            Arrays.fill(row, Double.NaN);
+        }
         if (n > 1) {
             double sum = 0;
-            for (int[] counts : slotCounts) {
+            for (int row = 0; row < slotCounts.length; row++) {
                 double same = 0;
                 int readsOfSlot = 0;
-                for (int cnt : counts) {
+                for (int cnt : slotCounts[row]) {
                     same += cnt * (cnt - 1) / 2.0;
                     readsOfSlot += cnt;
                 }
                 double perImage = (double) readsOfSlot / n;
-                sum += same / (n * (n - 1) / 2.0 * perImage);
+                slotRepeat[row / slots][row % slots] = same / (n * (n - 1) / 2.0 * perImage);
+                sum += slotRepeat[row / slots][row % slots];
             }
             repeat = sum / slotCounts.length;
         }
@@ -209,7 +231,7 @@ public final class MemoryReadouts {
             }
         }
         return new Report(n, k, l, heads, mean, std, dMean, dStd, unionCount, (int) (allReads / n), repeat, chance, positions,
-                share, headDistinct);
+                share, headDistinct, slotRepeat);
     }
 
     /** The report as monospaced text; {@code taskNames} label rows and columns. */
@@ -238,6 +260,13 @@ public final class MemoryReadouts {
             sb.append(String.format(Locale.ROOT,
                     "position repeat (same tokens on two images, per slot): %.3f (1 = position-driven; random reads: %.3f)%n",
                     r.positionRepeat(), r.chanceRepeat()));
+            for (int h = 0; h < r.heads(); h++) {
+                sb.append(String.format(Locale.ROOT, "position repeat per slot, head %d:", h));
+                for (double v : r.slotRepeat()[h]) {
+                    sb.append(String.format(Locale.ROOT, " %.2f", v));
+                }
+                sb.append('\n');
+            }
             sb.append("most-read tokens (task row col: share of all reads)\n");
             for (Position p : r.topPositions()) {
                 sb.append(String.format(Locale.ROOT, "  %-10s %2d %2d: %.3f%n", taskNames.get(p.task()), p.row(), p.col(),

@@ -32,6 +32,16 @@ public interface ModelHandle extends AutoCloseable {
      */
     Prediction predict(float[] rgb, int height, int width, InputSize size, boolean withAttention);
 
+    /**
+     * {@link MemoryReadouts#measure} of this model over images at its input size.
+     *
+     * @throws IllegalArgumentException when the model keeps no attention maps to read out
+     */
+    default MemoryReadouts.Report readouts(java.util.List<float[]> images, int top) {
+        throw new IllegalArgumentException("slot read-outs need a native checkpoint (.params or .npz); this "
+                + config().interaction().id() + " model returns no per-head attention maps");
+    }
+
     @Override
     void close();
 
@@ -66,6 +76,11 @@ public interface ModelHandle extends AutoCloseable {
             @Override
             public Prediction predict(float[] rgb, int height, int width, InputSize size, boolean withAttention) {
                 return InferenceEngine.predict(model, rgb, height, width, size, withAttention);
+            }
+
+            @Override
+            public MemoryReadouts.Report readouts(java.util.List<float[]> images, int top) {
+                return MemoryReadouts.measure(model, images, top);
             }
 
             @Override

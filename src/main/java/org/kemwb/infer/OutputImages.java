@@ -53,9 +53,9 @@ public final class OutputImages {
      * range so it can share the prediction's colour scale. Ignored pixels are black.
      */
     public static BufferedImage renderLabel(Task task, org.kemwb.data.Sample s, float depthLo, float depthHi) {
-        int size = s.size();
-        int n = size * size;
-        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        int width = s.width();
+        int n = s.pixels();
+        BufferedImage img = new BufferedImage(width, s.height(), BufferedImage.TYPE_INT_RGB);
         for (int p = 0; p < n; p++) {
             int rgb = switch (task) {
                 case SEMSEG -> s.semseg()[p] == 255 ? 0 : classColour(s.semseg()[p]);
@@ -66,7 +66,7 @@ public final class OutputImages {
                 case EDGES -> s.edges()[p] != 0 ? 0xffffff : 0;
                 case SALIENCY -> s.saliency()[p] != 0 ? 0xffffff : 0;
             };
-            img.setRGB(p % size, p / size, rgb);
+            img.setRGB(p % width, p / width, rgb);
         }
         return img;
     }

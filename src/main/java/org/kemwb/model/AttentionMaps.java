@@ -19,14 +19,22 @@ import ai.djl.ndarray.index.NDIndex;
  *     mean (rows sum to 1), or null where the interaction does not keep it
  * @param retrieveHeads (B, h, N, K*L) KEM retrieve weights of every head; exactly k entries of
  *     each row are non-zero (the tokens that slot reads). Null for {@code ca}
+ * @param writeHeads (B, h, K*L, N) KEM write weights of every head (row i: how token i's
+ *     write-back reads the N slots of that head; rows sum to 1). Null for {@code ca}
  */
 public record AttentionMaps(InteractionKind kind, int tasks, int tokensPerTask, NDArray tokenAttention,
-        NDArray retrieve, NDArray write, NDArray headTokenAttention, NDArray retrieveHeads) {
+        NDArray retrieve, NDArray write, NDArray headTokenAttention, NDArray retrieveHeads, NDArray writeHeads) {
 
     /** Maps without per-head arrays. */
     public AttentionMaps(InteractionKind kind, int tasks, int tokensPerTask, NDArray tokenAttention, NDArray retrieve,
             NDArray write) {
-        this(kind, tasks, tokensPerTask, tokenAttention, retrieve, write, null, null);
+        this(kind, tasks, tokensPerTask, tokenAttention, retrieve, write, null, null, null);
+    }
+
+    /** Maps with per-head token attention and retrieve weights but no per-head write weights. */
+    public AttentionMaps(InteractionKind kind, int tasks, int tokensPerTask, NDArray tokenAttention, NDArray retrieve,
+            NDArray write, NDArray headTokenAttention, NDArray retrieveHeads) {
+        this(kind, tasks, tokensPerTask, tokenAttention, retrieve, write, headTokenAttention, retrieveHeads, null);
     }
 
     /**

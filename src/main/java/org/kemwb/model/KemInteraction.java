@@ -85,7 +85,7 @@ public final class KemInteraction extends TaskInteraction {
         if (withAttention) {
             NDArray perHead = write.matMul(retrieve); // (B, h, KL, KL)
             maps = new AttentionMaps(config.interaction(), config.taskCount(), (int) (x.getShape().get(1) / config.taskCount()),
-                    perHead.mean(new int[] {1}), retrieve.mean(new int[] {1}), write.mean(new int[] {1}), perHead, retrieve);
+                    perHead.mean(new int[] {1}), retrieve.mean(new int[] {1}), write.mean(new int[] {1}), perHead, retrieve, write);
         }
         return new InteractionResult(tokens, maps);
     }

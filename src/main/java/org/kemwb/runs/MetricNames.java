@@ -16,11 +16,14 @@ public final class MetricNames {
         if (c.startsWith("loss") || c.equals("lr")) {
             return "";
         }
-        if (c.endsWith("miou") || c.endsWith("maxf") || c.endsWith("_acc") || c.endsWith("_pct")) {
+        if (c.endsWith("miou") || c.endsWith("maxf") || c.endsWith("_acc") || c.endsWith("_pct") || c.startsWith("edges_")) {
             return "%";
         }
         if (c.endsWith("_deg") || c.endsWith("deg")) {
             return "°";
+        }
+        if (c.endsWith("log_rmse") || c.endsWith("absrel")) {
+            return ""; // log-RMSE and abs rel have no unit
         }
         if (c.endsWith("rmse") || c.endsWith("_m")) {
             return "m";
@@ -55,6 +58,12 @@ public final class MetricNames {
             case "rmse" -> "RMSE";
             case "mean_deg" -> "mean angle";
             case "median_deg" -> "median angle";
+            case "rmse_deg" -> "RMSE angle";
+            case "log_rmse" -> "log RMSE";
+            case "absrel" -> "abs rel";
+            case "odsf" -> "ODS F";
+            case "oisf" -> "OIS F";
+            case "ap" -> "AP";
             default -> rest.replace('_', ' ');
         };
         return task + " " + metric;
@@ -64,5 +73,20 @@ public final class MetricNames {
     public static String axisLabel(String column) {
         String u = unit(column);
         return u.isEmpty() ? label(column) : label(column) + " (" + u + ")";
+    }
+
+    /**
+     * A value with its label and unit, as a table shows it: "semseg mIoU 41.3 %", "depth RMSE
+     * 0.213 m", "normals mean angle 24.1°", "depth abs rel 0.152". Percentages and degrees with
+     * one decimal, metres with three, others with four significant digits.
+     */
+    public static String valueText(String column, double value) {
+        String u = unit(column);
+        String number = switch (u) {
+            case "%", "°" -> String.format(Locale.ROOT, "%.1f", value);
+            case "m" -> String.format(Locale.ROOT, "%.3f", value);
+            default -> String.format(Locale.ROOT, "%.4g", value);
+        };
+        return label(column) + " " + number + (u.isEmpty() ? "" : u.equals("°") ? "°" : " " + u);
     }
 }

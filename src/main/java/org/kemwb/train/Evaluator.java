@@ -95,7 +95,7 @@ public final class Evaluator {
                             case DEPTH -> depth.add(s.depth(), o.get(i).toFloatArray());
                             case NORMALS -> normals.add(s.normals(), o.get(i).toFloatArray());
                             case SALIENCY -> saliency.add(s.saliency(), ai.djl.nn.Activation.sigmoid(o.get(i)).toFloatArray());
-                            case EDGES -> edges.add(s.edges(), ai.djl.nn.Activation.sigmoid(o.get(i)).toFloatArray(), s.size(), s.size());
+                            case EDGES -> edges.add(s.edges(), ai.djl.nn.Activation.sigmoid(o.get(i)).toFloatArray(), s.width(), s.height());
                         }
                     }
                 }

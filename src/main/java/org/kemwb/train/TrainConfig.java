@@ -15,6 +15,13 @@ import org.kemwb.util.Json;
  * drawn from (dataSeed, image, task), and the losses of the other tasks skip it (partially
  * supervised MTL, as in NexusFlow). A single-task run with the same data seed sees exactly the
  * labels of its task that a multi-task run sees. Evaluation always uses fully labelled images.
+ *
+ * <p>Augmentation ({@link Augment}, as the public multi-task code bases): every training image is
+ * scaled by s uniform in [{@code minScale}, {@code maxScale}], randomly cropped to the model's
+ * imageHeight x imageWidth (padded where smaller) and flipped with probability 1/2. Synthetic
+ * scenes are rendered at max(height, width); dataset images keep their own size until this crop
+ * (NYUD-v2 480x640 with crop 448x576 and scales 0.5-2 as InvPT; PASCAL-Context 512x512). Validation
+ * images are fitted into the model size with their aspect kept (letterbox, padding ignored).
  */
 public record TrainConfig(
         ModelConfig model,
@@ -34,11 +41,20 @@ public record TrainConfig(
         Map<String, Double> lossWeights,
         String dataDir,
         double maxScale,
-        double labelFraction) {
+        double labelFraction,
+        double minScale) {
 
     public TrainConfig {
         lossWeights = lossWeights == null ? Map.of() : Map.copyOf(lossWeights);
         dataDir = dataDir == null ? "" : dataDir;
+    }
+
+    /** A config with scales from 1 (zoom in only, as before minScale existed). */
+    public TrainConfig(ModelConfig model, int steps, int batch, double lr, double weightDecay, int warmup, double polyPower,
+            int logEvery, int evalEvery, long seed, long dataSeed, int trainImages, int valImages, String device,
+            Map<String, Double> lossWeights, String dataDir, double maxScale, double labelFraction) {
+        this(model, steps, batch, lr, weightDecay, warmup, polyPower, logEvery, evalEvery, seed, dataSeed, trainImages,
+                valImages, device, lossWeights, dataDir, maxScale, labelFraction, 1.0);
     }
 
     /** A config where every training image has labels for every task. */
@@ -72,11 +88,30 @@ public record TrainConfig(
         ConfigException.checkRange(p + "evalEvery", evalEvery, 1, 10_000_000);
         ConfigException.checkRange(p + "trainImages", trainImages, 1, 10_000_000);
         ConfigException.checkRange(p + "valImages", valImages, 1, 1_000_000);
-        ConfigException.checkRange(p + "maxScale", maxScale, 1, 4);
+        ConfigException.checkRange(p + "minScale", minScale, 0.01, 4);
+        ConfigException.checkRange(p + "maxScale", maxScale, minScale, 4);
         ConfigException.checkRange(p + "labelFraction", labelFraction, 0.001, 1);
         for (var e : lossWeights.entrySet()) {
             org.kemwb.model.Task.parse(e.getKey());
             ConfigException.checkRange(p + "lossWeights." + e.getKey(), e.getValue(), 0, 1e6);
+        }
+        return this;
+    }
+
+    /**
+     * {@link #validated} plus what only a new run must satisfy: kem/skem's top-k at most the tokens
+     * the memory slots read from (tasks x tokens per task). The model would read them all
+     * ({@code AttentionOps.topKSoftmax}), which a training setting must not hide; runs already
+     * written and models being loaded are not refused (at a smaller inference size fewer tokens
+     * than k are normal).
+     */
+    public TrainConfig validatedForNewRun(String where) {
+        validated(where);
+        long readable = (long) model.taskCount() * model.tokens();
+        if (model.interaction().usesMemory() && model.topK() > readable) {
+            throw new ConfigException(where + ".model.topK = " + model.topK() + ": more than the " + readable
+                    + " tokens the memory slots read from (" + model.taskCount() + " tasks x " + model.tokens() + " tokens of "
+                    + model.height() + "x" + model.width() + " at patch " + model.patch() + ")");
         }
         return this;
     }

@@ -120,7 +120,7 @@ public final class TrainingRun {
             throw new IOException("run folder " + dir + " already holds a run (use resume)");
         }
         Files.createDirectories(dir);
-        TrainConfig valid = config.validated("config");
+        TrainConfig valid = config.validatedForNewRun("config");
         TrainingRun run = new TrainingRun(dir, valid, columns(valid));
         run.writeStatus(RunStatus.CREATED, 0, null);
         AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
@@ -186,29 +186,35 @@ public final class TrainingRun {
     private RunStatus runLocked(Listener listener, BooleanSupplier cancelled) throws IOException {
         removeTempFiles();
         Device device = Devices.resolve(config.device());
-        int size = config.model().imageSize();
-        if (!config.model().square()) {
-            throw new IOException("run " + dir + ": model.imageHeight x imageWidth = " + config.model().height() + " x "
-                    + config.model().width() + ": training reads square images only (synthetic scenes and folder datasets)");
-        }
-        List<Sample> train = new ArrayList<>();
+        int height = config.model().height();
+        int width = config.model().width();
+        PartialLabels partial = config.labelFraction() < 1
+                ? new PartialLabels(config.model().tasks(), config.labelFraction(), config.dataSeed()) : null;
+        TrainingImages train;
         List<Sample> val = new ArrayList<>();
         if (config.dataDir().isEmpty()) {
+            // square scenes at the larger side; augmentation crops them to height x width
+            int side = Math.max(height, width);
             SyntheticScenes scenes = new SyntheticScenes(config.dataSeed());
+            List<Sample> rendered = new ArrayList<>();
             for (int i = 0; i < config.trainImages(); i++) {
-                train.add(scenes.render(i, size));
+                rendered.add(scenes.render(i, side));
             }
+            train = TrainingImages.of(rendered, partial);
             for (int i = 0; i < config.valImages(); i++) {
-                val.add(scenes.render(config.trainImages() + i, size));
+                val.add(Augment.fit(scenes.render(config.trainImages() + i, side), height, width));
             }
         } else {
             var tasks = java.util.EnumSet.copyOf(config.model().tasks());
             Path data = Path.of(config.dataDir());
-            train.addAll(new FolderDataset(data, "train", tasks, config.model().semsegClasses(), config.model().partsClasses()).loadAll(size));
-            val.addAll(new FolderDataset(data, "val", tasks, config.model().semsegClasses(), config.model().partsClasses()).loadAll(size));
-        }
-        if (config.labelFraction() < 1) {
-            new PartialLabels(config.model().tasks(), config.labelFraction(), config.dataSeed()).applyTo(train);
+            int semseg = config.model().semsegClasses();
+            int parts = config.model().partsClasses();
+            // images at their own size: random scale and crop to the model size at every step
+            train = TrainingImages.of(new FolderDataset(data, "train", tasks, semseg, parts), partial);
+            FolderDataset valSet = new FolderDataset(data, "val", tasks, semseg, parts);
+            for (int i = 0; i < valSet.size(); i++) {
+                val.add(Augment.fit(valSet.loadNative(i), height, width));
+            }
         }
         Path last = dir.resolve("last.params");
         LoadedModel model = Files.exists(last) ? Checkpoint.load(last, device)
@@ -244,8 +250,8 @@ public final class TrainingRun {
                 SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + step);
                 List<Sample> picks = new ArrayList<>();
                 for (int i = 0; i < config.batch(); i++) {
-                    Sample s = Augment.flip(train.get(rnd.nextInt(train.size())), rnd.nextBoolean());
-                    picks.add(Augment.scaleCrop(s, 1 + rnd.nextDouble() * (config.maxScale() - 1), rnd.nextDouble(), rnd.nextDouble()));
+                    Sample s = train.get(rnd.nextInt(train.size()));
+                    picks.add(Augment.random(s, height, width, config.minScale(), config.maxScale(), rnd));
                 }
                 StepTrainer.StepLosses losses;
                 try (NDManager scope = model.manager().newSubManager()) {
@@ -419,7 +425,12 @@ public final class TrainingRun {
 
     private void writeStatus(RunStatus status, int step, String error) throws IOException {
         ObjectNode node = Json.MAPPER.createObjectNode();
-        node.set("config", Json.MAPPER.valueToTree(config));
+        ObjectNode written = Json.MAPPER.valueToTree(config);
+        if (!config.dataDir().isEmpty()) {
+            // the synthetic-scene counts are not used when a dataset folder gives the images
+            written.remove(List.of("trainImages", "valImages"));
+        }
+        node.set("config", written);
         node.put("status", status.id());
         node.put("step", step);
         if (error != null) {
@@ -427,7 +438,7 @@ public final class TrainingRun {
         }
         node.put("updated", Instant.now().toString());
         ObjectNode versions = node.putObject("versions");
-        versions.put("kemwb", String.valueOf(TrainingRun.class.getPackage().getImplementationVersion()));
+        versions.put("kemwb", org.kemwb.util.Version.get());
         versions.put("djl", "0.33.0");
         versions.put("pytorch", "2.5.1");
         versions.put("java", System.getProperty("java.version"));

@@ -1,5 +1,6 @@
 package org.kemwb.ui;
 
+import java.util.List;
 import java.util.Locale;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -18,19 +19,27 @@ import org.kemwb.infer.Prediction;
  * Where did a token's update come from? Move over (or click, to pin) a spot of the image: for
  * the chosen target task, one heatmap per source task shows the attention of that token on the
  * source task's tokens, for the primary model and the comparison model side by side (e.g. KEM
- * vs cross-attention). Uses the attention computed with the prediction: no forward pass per move.
+ * vs cross-attention), averaged over heads or of one chosen head (heads often specialise on
+ * one task, which the average hides). Below: the memory slots the token's write-back reads
+ * ({@link MemoryView}) and slot read-outs over a set of images ({@link SlotReadoutsView}).
+ * Uses the attention computed with the prediction: no forward pass per move.
  */
 public final class AttentionView extends VBox {
     /** Pixels of the heatmap images; they are drawn scaled to the panel size. */
     static final int HEAT = 200;
     private final WorkbenchState state;
     private final ComboBox<String> target = new ComboBox<>();
+    /** Item 0: the mean over heads; item h + 1: head h. */
+    private final ComboBox<String> head = new ComboBox<>();
     private final ImageView imageView = new ImageView();
     private StackPane picture;
     private final Rectangle marker = new Rectangle();
     private final GridPane maps = new GridPane();
     private final Label status = new Label("Move over the image; click to pin a spot.");
     private final MemoryView memory = new MemoryView();
+    private final SlotReadoutsView readouts;
+    /** The rows drawn last, by model id ("kem", "ca"): [source task][token] (tests). */
+    private final java.util.Map<String, float[][]> shownRows = new java.util.HashMap<>();
     private final WhatIfView whatIf;
     private int gx = -1;
     private int gy = -1;
@@ -46,6 +55,9 @@ public final class AttentionView extends VBox {
         setPadding(new Insets(12));
         target.setId("attention-target");
         target.valueProperty().addListener((o, a, b) -> redraw());
+        head.setId("attention-head");
+        head.setTooltip(new javafx.scene.control.Tooltip("Show the attention of one head, or the mean over heads"));
+        head.valueProperty().addListener((o, a, b) -> redraw());
         side = Layouts.panelSide(scroll, 4, 12, 110, 120, 420);
         imageView.setId("attention-image");
         marker.getStyleClass().add("spot-marker");
@@ -72,12 +84,19 @@ public final class AttentionView extends VBox {
         maps.getStyleClass().add("attention-maps");
         maps.setVgap(6);
         maps.setId("attention-maps");
-        var top = Layouts.row(new Label("Target task"), target, status);
+        var top = Layouts.row(new Label("Target task"), target, new Label("Heads"), head, status);
         HBox body = new HBox(16, picture, maps);
         whatIf = new WhatIfView(state);
         whatIf.bindSizes(Layouts.viewportWidth(scroll)); // never the bounds themselves: see Layouts.viewportWidth
         javafx.scene.control.TitledPane probing = new javafx.scene.control.TitledPane("What-if probing: corrupt a region, see where outputs change", whatIf);
-        scroll.setContent(new VBox(10, body, probing, memory));
+        readouts = new SlotReadoutsView(state);
+        // a card model (any PyTorch model with a model card) shows its own attention outputs instead
+        CardAttentionPane cards = new CardAttentionPane(state, side);
+        for (javafx.scene.Node own : new javafx.scene.Node[] {top, body, probing, memory, readouts}) {
+            own.visibleProperty().bind(cards.activeProperty().not());
+            own.managedProperty().bind(own.visibleProperty());
+        }
+        scroll.setContent(new VBox(10, cards, body, probing, memory, readouts));
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(top, scroll);
@@ -118,6 +137,17 @@ public final class AttentionView extends VBox {
         String keep = target.getValue();
         target.getItems().setAll(p.tasks().stream().map(t -> t.id()).toList());
         target.setValue(keep != null && target.getItems().contains(keep) ? keep : target.getItems().getFirst());
+        int keepHead = head();
+        List<String> heads = new java.util.ArrayList<>();
+        heads.add("mean of " + p.config().heads() + " heads");
+        for (int h = 0; h < p.headCount(); h++) {
+            heads.add("head " + h);
+        }
+        if (!heads.equals(head.getItems())) {
+            head.getItems().setAll(heads);
+        }
+        head.getSelectionModel().select(keepHead + 1 < heads.size() ? keepHead + 1 : 0);
+        head.setDisable(heads.size() == 1);
         if (gx < 0) {
             int centre = p.tokenAt(p.width() / 2, p.height() / 2);
             gx = centre % p.gridWidth();
@@ -128,6 +158,44 @@ public final class AttentionView extends VBox {
 
     WhatIfView whatIf() {
         return whatIf;
+    }
+
+    MemoryView memory() {
+        return memory;
+    }
+
+    SlotReadoutsView readouts() {
+        return readouts;
+    }
+
+    /** Scrolls the page to the memory slots ({@code true}) or back to the top (screenshots). */
+    void scrollToMemory(boolean memorySlots) {
+        scroll.layout();
+        double content = scroll.getContent().getLayoutBounds().getHeight();
+        double viewport = scroll.getViewportBounds().getHeight();
+        double y = memory.getBoundsInParent().getMinY() + memory.slotsTitle().getBoundsInParent().getMinY();
+        scroll.setVvalue(!memorySlots || content <= viewport ? 0 : Math.min(1, y / (content - viewport)));
+    }
+
+    /** The head shown: -1 for the mean over heads. */
+    int head() {
+        return Math.max(0, head.getSelectionModel().getSelectedIndex()) - 1;
+    }
+
+    /** Shows one head ({@code h < 0}: the mean over heads). */
+    void selectHead(int h) {
+        head.getSelectionModel().select(h + 1);
+    }
+
+    /** The selected token: {target task index, gx, gy}. */
+    int[] selectedToken() {
+        Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        return new int[] {p == null ? -1 : p.tasks().stream().map(t -> t.id()).toList().indexOf(target.getValue()), gx, gy};
+    }
+
+    /** The attention rows drawn last for a model ("kem", "ca"): [source task][token of the gh x gw grid]; null if none. */
+    float[][] shownRows(String model) {
+        return shownRows.get(model);
     }
 
     /** Selects the token under a point given as fractions of the image. */
@@ -169,6 +237,7 @@ public final class AttentionView extends VBox {
 
     private void redraw() {
         maps.getChildren().clear();
+        shownRows.clear();
         Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
         if (p == null || target.getValue() == null || gx < 0) {
             return;
@@ -198,13 +267,20 @@ public final class AttentionView extends VBox {
                     || !q.letterbox().equals(p.letterbox())) {
                 continue;
             }
-            Label rowTitle = new Label(q.interaction().id().toUpperCase(Locale.ROOT));
+            // a model without that head (fewer heads, no per-head maps) shows its head mean, and says so
+            int h = head() < q.headCount() ? head() : -1;
+            Label rowTitle = new Label(q.interaction().id().toUpperCase(Locale.ROOT) + ": "
+                    + (h >= 0 ? "head " + h + " of " + q.config().heads()
+                    : "mean of " + q.config().heads() + " heads" + (head() >= 0 ? " (no head " + head() + " to show)" : "")));
             rowTitle.getStyleClass().add("panel-title");
-            maps.add(rowTitle, 0, m * 2);
+            rowTitle.setId("attention-row-title-" + q.interaction().id());
+            Layouts.keepWidth(rowTitle);
+            maps.add(rowTitle, 0, m * 2, q.tasks().size() + 1, 1);
             float max = 0;
             float[][] rows = new float[q.tasks().size()][];
+            shownRows.put(q.interaction().id(), rows);
             for (int s = 0; s < rows.length; s++) {
-                rows[s] = q.attentionRow(t, s, gx, gy);
+                rows[s] = q.attentionRow(t, s, gx, gy, h);
                 for (float v : rows[s]) {
                     max = Math.max(max, v);
                 }
@@ -221,12 +297,14 @@ public final class AttentionView extends VBox {
                         (int) Math.round(shownHeight())));
                 heat.setId("heat-" + q.interaction().id() + "-" + q.tasks().get(s).id());
                 Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f %%", q.tasks().get(s).id(), mass * 100));
+                caption.setId("from-" + q.interaction().id() + "-" + q.tasks().get(s).id());
                 HBox title = new HBox(4, TaskColours.swatch(s), caption);
                 title.setAlignment(Pos.CENTER_LEFT);
                 maps.add(new VBox(2, title, new StackPane(under, heat)), s, m * 2 + 1);
             }
             maps.add(rowScale(q.interaction().id(), max), rows.length, m * 2 + 1);
         }
+        memory.select(t, gx, gy, head());
         status.setText(String.format(Locale.ROOT, "token (%d, %d) of %s%s", gx, gy, target.getValue(),
                 pinned ? " (pinned; click elsewhere to move)" : ""));
     }

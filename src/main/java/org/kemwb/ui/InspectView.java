@@ -115,6 +115,7 @@ public final class InspectView extends VBox {
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> show(p));
         state.imageProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
         state.groundTruthProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
+        state.cardPredictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
         hoverX.addListener((o, a, b) -> readouts.forEach(Runnable::run));
         hoverY.addListener((o, a, b) -> readouts.forEach(Runnable::run));
         show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get());
@@ -157,6 +158,11 @@ public final class InspectView extends VBox {
                 null);
         readouts.add(() -> pixel.setText(pixelText(img)));
         grid.add(imagePanel, 0, 0);
+        org.kemwb.infer.CardPrediction card = state.cardPredictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null && card != null) {
+            showCard(card, imageName, img, input, w, h);
+            return;
+        }
         if (p == null) {
             Path model = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
             caption.setText("Shown: " + imageName + (model == null ? "; no model open (Ctrl+Shift+O opens a checkpoint)."
@@ -167,7 +173,6 @@ public final class InspectView extends VBox {
         int ph = p.height();
         int mw = p.letterbox().modelWidth();
         int mh = p.letterbox().modelHeight();
-        int s = pw; // ground truth (square samples) is shown only when the image is square at that size
         String trainedOn = state.trainedOnProperty(WorkbenchState.Slot.PRIMARY).get();
         String mismatch = imagePath == null ? null
                 : org.kemwb.infer.TrainingData.mismatch(trainedOn, org.kemwb.infer.TrainingData.sourceOfImage(imagePath));
@@ -188,7 +193,7 @@ public final class InspectView extends VBox {
         seenPanel.setId("inspect-model-input");
         grid.add(seenPanel, 1, 0);
         Sample gt = state.groundTruthProperty().get();
-        boolean withTruth = gt != null && gt.size() == pw && gt.size() == ph;
+        boolean withTruth = gt != null && gt.width() == pw && gt.height() == ph; // labels at the image's own size
         java.util.Map<Task, String> metrics = withTruth ? org.kemwb.infer.ImageMetrics.of(p, gt) : java.util.Map.of();
         int cell = 2;
         for (int t = 0; t < p.tasks().size(); t++) {
@@ -209,7 +214,7 @@ public final class InspectView extends VBox {
             Image truth = Pictures.of(OutputImages.renderLabel(task, gt, range[0], range[1]));
             Label truthValue = new Label(" ");
             VBox truthPanel = panel("truth-" + task.id(), task.id() + " (ground truth)", input, truth, w, h, truthValue, legend(p, t, range, w));
-            readouts.add(() -> truthValue.setText(hovering() ? truthAt(task, gt, px(s), py(s)) : " "));
+            readouts.add(() -> truthValue.setText(hovering() ? truthAt(task, gt, px(pw), py(ph)) : " "));
             String metric = metrics.get(task);
             if (metric != null) {
                 Label m = new Label(metric);
@@ -219,10 +224,10 @@ public final class InspectView extends VBox {
             grid.add(truthPanel, 1, row);
             float[] err = ErrorMaps.of(task, p.outputs().get(t), p.channels(t), gt);
             float max = ErrorMaps.max(err);
-            Image errImage = Pictures.of(ErrorMaps.render(task, err, s, max));
+            Image errImage = Pictures.of(ErrorMaps.render(task, err, pw, ph, max));
             Label errValue = new Label(" ");
             VBox errPanel = panel("error-" + task.id(), task.id() + " error", input, errImage, w, h, errValue, errorLegend(task, err, max, w));
-            readouts.add(() -> errValue.setText(hovering() ? errorText(task, err[py(s) * s + px(s)]) : " "));
+            readouts.add(() -> errValue.setText(hovering() ? errorText(task, err[py(ph) * pw + px(pw)]) : " "));
             grid.add(errPanel, 2, row);
         }
     }
@@ -411,6 +416,15 @@ public final class InspectView extends VBox {
     /** Writes every task's raw output (.npy) and colour map (.png), named after the image, into a chosen folder. */
     private void export() {
         Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        org.kemwb.infer.CardPrediction card = state.cardPredictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        if (p == null && card != null) {
+            java.io.File dir = Folders.directoryChooser("Export outputs to folder").showDialog(getScene().getWindow());
+            if (dir != null) {
+                Folders.remember(dir);
+                exportCardTo(card, dir.toPath());
+            }
+            return;
+        }
         if (p == null) {
             state.report("Nothing to export yet: open an image and a model first.");
             return;
@@ -494,9 +508,8 @@ public final class InspectView extends VBox {
 
     /** A ground-truth label at an output pixel, in the same words as {@link #valueAt}. */
     static String truthAt(Task task, Sample gt, int x, int y) {
-        int s = gt.size();
-        int n = s * s;
-        int i = y * s + x;
+        int n = gt.pixels();
+        int i = y * gt.width() + x;
         return switch (task) {
             case SEMSEG -> gt.semseg()[i] == Sample.IGNORE ? "no label" : name(SyntheticScenes.CLASSES, gt.semseg()[i]);
             case PARTS -> gt.parts()[i] == Sample.IGNORE ? "no label" : name(SyntheticScenes.PARTS, gt.parts()[i]);
@@ -545,5 +558,58 @@ public final class InspectView extends VBox {
             }
             case EDGES, SALIENCY -> String.format(Locale.ROOT, "p = %.2f", 1 / (1 + Math.exp(-o[i])));
         };
+    }
+
+    /**
+     * A card model's outputs (any PyTorch model with a model card): the image, what the model
+     * sees, then every task of the card at the image's size with the card's class names and
+     * colours; a line names the kinds of output the card does not have.
+     */
+    private void showCard(org.kemwb.infer.CardPrediction p, String imageName, BufferedImage img, Image input, DoubleBinding w, DoubleBinding h) {
+        Path modelPath = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
+        org.kemwb.infer.Letterbox lb = p.letterbox();
+        int pw = p.width();
+        int ph = p.height();
+        caption.setText(String.format(Locale.ROOT, "Shown: %s through %s (%s; model card, %d tasks, %dx%d input, forward %.1f ms). %s",
+                imageName, modelPath == null ? "the model" : modelPath.getFileName(), p.card().name(), p.tasks().size(), lb.modelWidth(),
+                lb.modelHeight(), p.forwardMs(), CardPanels.missingKinds(p.card())).strip());
+        org.kemwb.io.Picture photo = org.kemwb.io.ImageDecoder.fromBufferedImage(img);
+        BufferedImage seen = new org.kemwb.io.Picture(lb.modelWidth(), lb.modelHeight(),
+                org.kemwb.infer.CardModel.modelInput(p.card().input(), lb, photo)).toBufferedImage();
+        Label seenNote = Layouts.wrapping(new Label(String.format(Locale.ROOT, "The %dx%d image %s the model's %dx%d input%s.", pw, ph,
+                p.card().input().fixed() ? "is fitted into" : "is scaled and padded to", lb.modelWidth(), lb.modelHeight(),
+                lb.contentWidth() == lb.modelWidth() && lb.contentHeight() == lb.modelHeight() ? "" : " (padding in the card's mean colour)")));
+        seenNote.getStyleClass().add("caption");
+        VBox seenPanel = panel("inspect-seen", "what the model sees (" + lb.modelWidth() + "x" + lb.modelHeight() + ")", Pictures.of(seen),
+                null, w, h, null, seenNote);
+        seenPanel.setId("inspect-model-input");
+        grid.add(seenPanel, 1, 0);
+        int cell = 2;
+        for (org.kemwb.infer.CardPrediction.TaskMap t : p.tasks()) {
+            Label value = new Label(" ");
+            Image out = Pictures.of(org.kemwb.infer.CardOutputs.render(t, pw, ph));
+            VBox outPanel = panel("output-" + t.spec().name(), CardPanels.title(t), input, out, w, h, value, CardPanels.legend(t, pw, ph, w));
+            readouts.add(() -> value.setText(hovering() ? CardPanels.valueAt(t, pw, ph, px(pw), py(ph)) : " "));
+            grid.add(outPanel, cell % COLUMNS, cell / COLUMNS);
+            cell++;
+        }
+    }
+
+    /** Writes a card model's outputs as {@code kemwb infer} does ({@code infer.CardOutputs}), in the background. */
+    javafx.concurrent.Task<Void> exportCardTo(org.kemwb.infer.CardPrediction p, Path dir) {
+        String stem = stem();
+        BufferedImage img = state.imageProperty().get();
+        javafx.concurrent.Task<Void> task = new javafx.concurrent.Task<>() {
+            @Override
+            protected Void call() throws Exception {
+                updateMessage("Exporting to " + dir);
+                var files = org.kemwb.infer.CardOutputs.write(p, org.kemwb.io.ImageDecoder.fromBufferedImage(img), dir, stem);
+                updateMessage("Exported " + files.size() + " files of " + stem + " to " + dir);
+                return null;
+            }
+        };
+        task.setOnFailed(e -> state.report(WorkbenchState.message(task.getException())));
+        state.jobs().onOwnThread(task, "kemwb-export");
+        return task;
     }
 }

@@ -55,7 +55,7 @@ public final class RunsView extends VBox {
     }
 
     /** Start of the "Last eval" text of a run evaluated under the pooled convention (older runs). */
-    static final String POOLED_TAG = "(pooled convention)  ";
+    static final String POOLED_TAG = "(pooled) ";
     /** How often folders are polled while the page is shown. */
     static final Duration POLL = Duration.seconds(2);
     private static final java.time.Duration STALL_AFTER = java.time.Duration.ofMinutes(10);
@@ -92,13 +92,14 @@ public final class RunsView extends VBox {
             }
         }
         table.setId("runs-table");
+        // the results first, one line per task in Last eval, so that they fit at 1024x700
         table.getColumns().add(column("Run", RunRow::name));
         table.getColumns().add(column("Interaction", RunRow::interaction));
-        table.getColumns().add(column("Tasks", RunRow::tasks));
-        table.getColumns().add(column("Status", RunRow::status));
-        table.getColumns().add(column("Step", RunRow::step));
         table.getColumns().add(column("Last eval", RunRow::metrics));
         table.getColumns().add(column("Δm vs single-task", RunRow::deltaM));
+        table.getColumns().add(column("Status", RunRow::status));
+        table.getColumns().add(column("Step", RunRow::step));
+        table.getColumns().add(column("Tasks", RunRow::tasks));
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setPrefHeight(240);
@@ -355,6 +356,25 @@ public final class RunsView extends VBox {
         return out;
     }
 
+    /**
+     * The "Last eval" text: every metric labelled with its unit ({@link MetricNames#valueText}),
+     * one line per task in the order logged: "semseg mIoU 41.3 %", "depth RMSE 0.213 m · log
+     * RMSE 0.0712 · abs rel 0.152".
+     */
+    static String evalText(Map<String, Double> values) {
+        Map<String, List<String>> byTask = new LinkedHashMap<>();
+        values.forEach((k, v) -> {
+            String text = MetricNames.valueText(k, v);
+            int us = k.indexOf('_');
+            String task = us < 0 ? "" : k.substring(0, us);
+            String rest = !task.isEmpty() && text.startsWith(task + " ") ? text.substring(task.length() + 1) : text;
+            byTask.computeIfAbsent(task, t -> new ArrayList<>()).add(rest);
+        });
+        List<String> lines = new ArrayList<>();
+        byTask.forEach((task, parts) -> lines.add((task.isEmpty() ? "" : task + " ") + String.join(" · ", parts)));
+        return String.join("\n", lines);
+    }
+
     /** A watched run as a table row. */
     static RunRow row(RunWatcher.RunInfo i) {
         JsonNode model = i.config().path("model");
@@ -364,7 +384,7 @@ public final class RunsView extends VBox {
         // an older run (no convention column) was scored pooled; Δm compares such runs only with each other
         boolean published = i.metrics().columns().contains(TrainingRun.CONVENTION);
         StringBuilder sb = new StringBuilder(published || values.isEmpty() ? "" : POOLED_TAG);
-        values.forEach((k, v) -> sb.append(k).append(' ').append(String.format(java.util.Locale.ROOT, "%.6g", v)).append("  "));
+        sb.append(evalText(values));
         String status = i.statusText() + (i.error().isEmpty() ? "" : ": " + i.error());
         return new RunRow(i.dir(), i.name(), model.path("interaction").asText("?"), String.join(", ", tasks), status, i.step(),
                 sb.toString().trim(), Map.copyOf(values), "");

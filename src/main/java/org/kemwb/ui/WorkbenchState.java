@@ -2,6 +2,7 @@ package org.kemwb.ui;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -9,6 +10,9 @@ import javafx.beans.property.StringProperty;
 import javafx.concurrent.Task;
 import org.kemwb.io.ImageDecoder;
 import org.kemwb.io.Picture;
+import org.kemwb.infer.MemoryReadouts;
+import org.kemwb.infer.CardModel;
+import org.kemwb.infer.CardPrediction;
 import org.kemwb.infer.ModelHandle;
 import org.kemwb.infer.Prediction;
 import org.kemwb.model.Devices;
@@ -31,6 +35,8 @@ public final class WorkbenchState implements AutoCloseable {
     private final StringProperty comparisonTrainedOn = new SimpleStringProperty();
     private final ObjectProperty<Prediction> primary = new SimpleObjectProperty<>();
     private final ObjectProperty<Prediction> comparison = new SimpleObjectProperty<>();
+    private final ObjectProperty<CardPrediction> primaryCard = new SimpleObjectProperty<>();
+    private final ObjectProperty<CardPrediction> comparisonCard = new SimpleObjectProperty<>();
     private final StringProperty device = new SimpleStringProperty("auto");
     private final StringProperty deviceName = new SimpleStringProperty("…");
     private final StringProperty error = new SimpleStringProperty();
@@ -38,9 +44,14 @@ public final class WorkbenchState implements AutoCloseable {
     private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
     private final javafx.collections.ObservableList<Message> messages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
+    /** The file {@link #primaryModel} came from (set on the engine thread with it). */
+    private volatile Path primaryModelFile;
     /** The open image as decoded (full precision); {@link #image} is its 8-bit display copy. */
     private volatile Picture picture;
     private ModelHandle comparisonModel;
+    /** A model with a model card (any PyTorch model, {@code infer.CardModel}) in a slot, instead of a native model. */
+    private CardModel primaryCardModel;
+    private CardModel comparisonCardModel;
 
     /** One entry of the message log: when, and the one-line message. */
     public record Message(java.time.LocalTime time, String text) {
@@ -105,6 +116,14 @@ public final class WorkbenchState implements AutoCloseable {
         return slot == Slot.PRIMARY ? primary : comparison;
     }
 
+    /**
+     * The prediction of a card model (TorchScript + model card) in a slot; null when the slot
+     * holds a native model or nothing. A slot has either this or {@link #predictionProperty}.
+     */
+    public ObjectProperty<CardPrediction> cardPredictionProperty(Slot slot) {
+        return slot == Slot.PRIMARY ? primaryCard : comparisonCard;
+    }
+
     /** Labels of the open image when it belongs to a dataset folder (at the primary model's size), else null. */
     public ObjectProperty<org.kemwb.data.Sample> groundTruthProperty() {
         return groundTruth;
@@ -145,6 +164,8 @@ public final class WorkbenchState implements AutoCloseable {
             imagePath.set(file);
             primary.set(null);
             comparison.set(null);
+            primaryCard.set(null);
+            comparisonCard.set(null);
             groundTruth.set(null);
             image.set(task.getValue());
             if (!openedImages.contains(file)) {
@@ -164,24 +185,40 @@ public final class WorkbenchState implements AutoCloseable {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Loading " + file.getFileName());
-                ModelHandle loaded = ModelHandle.open(file, Devices.resolve(device.get()));
-                trainedOn[0] = loaded.trainedOn();
+                ModelHandle loaded = null;
+                CardModel card = null;
+                // a model with a card (export_model.py) or a native/own export: each opens as what it is
+                if (CardModel.isCardModel(file)) {
+                    card = CardModel.load(file, Devices.resolve(device.get()));
+                    trainedOn[0] = "unknown data (a model card does not record it)";
+                } else {
+                    loaded = ModelHandle.open(file, Devices.resolve(device.get()));
+                    trainedOn[0] = loaded.trainedOn();
+                }
                 ModelHandle old = slot == Slot.PRIMARY ? primaryModel : comparisonModel;
+                CardModel oldCard = slot == Slot.PRIMARY ? primaryCardModel : comparisonCardModel;
                 if (slot == Slot.PRIMARY) {
                     primaryModel = loaded;
+                    primaryModelFile = file;
+                    primaryCardModel = card;
                 } else {
                     comparisonModel = loaded;
+                    comparisonCardModel = card;
                 }
                 if (old != null) {
                     old.close();
                 }
-                String name = Devices.describe(loaded.device());
+                if (oldCard != null) {
+                    oldCard.close();
+                }
+                String name = Devices.describe(loaded != null ? loaded.device() : card.device());
                 javafx.application.Platform.runLater(() -> deviceName.set(name));
                 return null;
             }
         };
         task.setOnSucceeded(e -> {
             predictionProperty(slot).set(null); // the old model's outputs: never shown under the new model's name
+            cardPredictionProperty(slot).set(null);
             trainedOnProperty(slot).set(trainedOn[0]);
             modelPathProperty(slot).set(file);
             error.set(null);
@@ -200,16 +237,17 @@ public final class WorkbenchState implements AutoCloseable {
         Path path = imagePath.get();
         Picture decoded = picture;
         org.kemwb.data.Sample[] labels = new org.kemwb.data.Sample[1];
+        CardPrediction[] cards = new CardPrediction[2];
         Task<Prediction[]> task = new Task<>() {
             @Override
-            protected Prediction[] call() {
+            protected Prediction[] call() throws java.io.IOException {
                 updateMessage("Inference");
-                // labels at the image's own size, where predictions now come back (label samples are square)
-                if (primaryModel != null && path != null && img.getWidth() == img.getHeight()) {
+                // labels at the image's own size (any aspect), where predictions come back
+                if (primaryModel != null && path != null) {
                     var cfg = primaryModel.config();
                     try {
                         labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
-                                cfg.semsegClasses(), cfg.partsClasses(), img.getWidth()).orElse(null);
+                                cfg.semsegClasses(), cfg.partsClasses()).orElse(null);
                     } catch (java.io.IOException ex) {
                         labels[0] = null; // unlabelled or unreadable labels: show predictions only
                     }
@@ -217,7 +255,12 @@ public final class WorkbenchState implements AutoCloseable {
                 updateProgress(-1, 1);
                 Prediction[] out = new Prediction[2];
                 ModelHandle[] models = {primaryModel, comparisonModel};
+                CardModel[] cardModels = {primaryCardModel, comparisonCardModel};
                 for (int i = 0; i < 2; i++) {
+                    if (cardModels[i] != null) {
+                        // every task of the card at the photo's size, attention read through the card
+                        cards[i] = cardModels[i].predict(decoded != null ? decoded : ImageDecoder.fromBufferedImage(img));
+                    }
                     if (models[i] != null) {
                         Picture input = decoded != null ? decoded : ImageDecoder.fromBufferedImage(img);
                         // letterboxed into the model's size, outputs back at the image's own size
@@ -232,6 +275,8 @@ public final class WorkbenchState implements AutoCloseable {
         };
         task.setOnSucceeded(e -> {
             groundTruth.set(labels[0]);
+            primaryCard.set(cards[0]);
+            comparisonCard.set(cards[1]);
             primary.set(task.getValue()[0]);
             comparison.set(task.getValue()[1]);
         });
@@ -262,6 +307,62 @@ public final class WorkbenchState implements AutoCloseable {
         jobs.onEngine(task);
     }
 
+    /** Most images of a folder that {@link #measureReadouts} reads (the first by name). */
+    public static final int MAX_READOUT_IMAGES = 64;
+
+    /**
+     * Slot read-outs ({@link MemoryReadouts}) of the primary model over a set of images.
+     *
+     * @param model the checkpoint measured
+     * @param folder where the images came from
+     * @param images the images measured, in order
+     * @param tasks the model's task ids, in its order (the report's rows and columns)
+     */
+    public record SetReadouts(Path model, Path folder, List<Path> images, List<String> tasks, MemoryReadouts.Report report) {}
+
+    /** The images of a folder read-outs use: .png, .jpg and .jpeg files, sorted by name, at most {@code max}. */
+    public static List<Path> imagesIn(Path folder, int max) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(folder)) {
+            throw new java.io.IOException("image folder " + folder + " does not exist");
+        }
+        try (var files = java.nio.file.Files.list(folder)) {
+            List<Path> found = files.filter(f -> {
+                String n = f.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+                return java.nio.file.Files.isRegularFile(f) && (n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg"));
+            }).sorted().limit(max).toList();
+            if (found.isEmpty()) {
+                throw new java.io.IOException("image folder " + folder + " has no .png or .jpg images");
+            }
+            return found;
+        }
+    }
+
+    /**
+     * Measures the primary model's slot read-outs over the first {@link #MAX_READOUT_IMAGES}
+     * images of a folder, on the engine thread (images read there too); {@code done} gets the
+     * result on the FX thread, errors go to the message log.
+     */
+    public Task<SetReadouts> measureReadouts(Path folder, int top, java.util.function.Consumer<SetReadouts> done) {
+        Task<SetReadouts> task = new Task<>() {
+            @Override
+            protected SetReadouts call() throws Exception {
+                ModelHandle model = primaryModel;
+                if (model == null) {
+                    throw new IllegalStateException("slot read-outs: open a model first");
+                }
+                updateMessage("Reading images in " + folder.getFileName());
+                List<Path> files = imagesIn(folder, MAX_READOUT_IMAGES);
+                List<float[]> rgb = MemoryReadouts.readImages(files, model.config());
+                updateMessage("Slot read-outs over " + files.size() + " images");
+                return new SetReadouts(primaryModelFile, folder, files,
+                        model.config().tasks().stream().map(org.kemwb.model.Task::id).toList(), model.readouts(rgb, top));
+            }
+        };
+        task.setOnSucceeded(e -> done.accept(task.getValue()));
+        task.setOnFailed(e -> report(message(task.getException())));
+        return jobs.onEngine(task, "Slot read-outs");
+    }
+
     static String message(Throwable t) {
         if (t == null) {
             return "unknown error";
@@ -280,6 +381,11 @@ public final class WorkbenchState implements AutoCloseable {
             }
             if (comparisonModel != null) {
                 comparisonModel.close();
+            }
+            for (CardModel c : new CardModel[] {primaryCardModel, comparisonCardModel}) {
+                if (c != null) {
+                    c.close();
+                }
             }
         });
     }

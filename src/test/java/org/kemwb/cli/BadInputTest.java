@@ -145,6 +145,33 @@ class BadInputTest {
     }
 
     @Test
+    void synthRefusesNoScenesAndScenesTooSmallAndWritesNothing() {
+        Path out = dir.resolve("synth");
+        assertOneLineError(run("data", "synth", "--out", out.toString(), "--count", "0"), "--count = 0", "[1, 10000000]");
+        assertOneLineError(run("data", "synth", "--out", out.toString(), "--size", "7"), "--size = 7", "[16, 4096]");
+        assertTrue(!Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void rangeMessagesNameTheOptionOnce() {
+        Result r = run("train", "--run", dir.resolve("s0").toString(), "--steps", "0");
+        assertOneLineError(r, "--steps = 0", "[1, ");
+        assertTrue(!r.err().contains("--steps."), r.err());
+        assertTrue(!Files.exists(dir.resolve("s0").resolve("run.json")));
+    }
+
+    @Test
+    void topKAboveTheTokensTheSlotsReadIsRefusedNamingBoth() throws Exception {
+        // 16 x 16 at patch 8: 4 tokens per task, 3 tasks (the default semseg, depth, normals): 12 tokens
+        Path cfg = Files.writeString(dir.resolve("topk.json"), "{\"model\": {\"imageSize\": 16, \"topK\": 13}}");
+        assertOneLineError(run("train", "--run", dir.resolve("k").toString(), "--config", cfg.toString()),
+                "model.topK = 13", "12 tokens");
+        Path fits = Files.writeString(dir.resolve("fits.json"), "{\"model\": {\"imageSize\": 16, \"topK\": 12}}");
+        org.kemwb.train.TrainConfig.fromJson(org.kemwb.util.Json.MAPPER.readTree(fits.toFile()), "fits").validatedForNewRun("fits");
+        assertTrue(!Files.exists(dir.resolve("k").resolve("run.json")));
+    }
+
+    @Test
     void usageMistakesAreOneLine() {
         assertOneLineError(run("infer", "--checkpoint", checkpoint.toString(), image.toString(), "--frobnicate"),
                 "Unknown option: '--frobnicate'", "kemwb infer --help");

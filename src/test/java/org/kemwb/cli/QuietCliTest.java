@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI's stderr holds real errors only: a successful `infer` and `convert` in a fresh JVM
+ * The CLI's stderr holds real errors and progress only: a successful `infer` and `convert` in a fresh JVM
  * (where libtorch prints its one-time warnings) write nothing to stderr. In particular loading
  * weights does not trigger libtorch's "AutoNonVariableTypeMode is deprecated" warning.
  */
@@ -45,6 +45,16 @@ class QuietCliTest {
         try (var files = Files.list(out)) {
             assertTrue(files.anyMatch(f -> f.toString().endsWith(".png")), "the outputs were written");
         }
+    }
+
+    /** Progress off a terminal (stderr is a file here): plain ASCII lines, no ANSI codes or carriage returns. */
+    @Test
+    void progressToAFileIsPlainLines() throws Exception {
+        Result r = kemwb("data", "synth", "--out", dir.resolve("synth").toString(), "--count", "3", "--size", "16");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(!r.err().contains("\u001b") && !r.err().contains("\r"), "no terminal codes: " + r.err());
+        assertTrue(r.err().lines().anyMatch(l -> l.contains("synth") && l.contains("3/3")), r.err());
+        assertTrue(r.out().startsWith("3 scenes"), r.out());
     }
 
     @Test

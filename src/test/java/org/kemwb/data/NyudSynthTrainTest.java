@@ -72,7 +72,9 @@ class NyudSynthTrainTest {
         assertEquals(1, new FolderDataset(SET, "val", TASKS, FolderDataset.NYUD_CLASSES, 7).size());
         ModelConfig m = new ModelConfig(List.copyOf(TASKS), InteractionKind.KEM, 32, 8, 16, 1, 1, 1, 2, 4, 2, 1.0,
                 FolderDataset.NYUD_CLASSES, 7, 7L, ModelConfig.STEM, 0, false);
-        TrainConfig cfg = new TrainConfig(m, 12, 3, 2e-3, 1e-4, 2, 0.9, 1, 12, 1, 1, 3, 1, "cpu", Map.of(), SET.toString(), 1.0);
+        // images at their own 480x640, scaled by 0.06-0.08 and cropped to the model's 32x32
+        TrainConfig cfg = new TrainConfig(m, 12, 3, 2e-3, 1e-4, 2, 0.9, 1, 12, 1, 1, 3, 1, "cpu", Map.of(), SET.toString(), 0.08,
+                1.0, 0.06);
         Path run = dir.resolve("run");
         assertEquals(org.kemwb.train.RunStatus.FINISHED, TrainingRun.create(run, cfg).run(r -> { }, () -> false));
         List<Map<String, String>> rows = TrainingRun.readMetrics(run);
@@ -89,5 +91,34 @@ class NyudSynthTrainTest {
             }
         }
         assertTrue(metrics >= 3, "semseg, depth and normals metrics on the validation scene: " + eval);
+    }
+
+    /**
+     * NYUD-v2's training recipe at its real size: 480x640 images scaled by 0.5-2, cropped to
+     * 448x576 and flipped, a tiny model at 448x576 (28x36 tokens); validation fitted into 448x576.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void theCommittedSetTrainsAtNyudCropSize() throws Exception {
+        ModelConfig m = new ModelConfig(List.copyOf(TASKS), InteractionKind.KEM, 32, 16, 16, 1, 1, 1, 1, 4, 2, 1.0,
+                FolderDataset.NYUD_CLASSES, 7, 7L, ModelConfig.STEM, 0, false, 0, 448, 576);
+        TrainConfig cfg = new TrainConfig(m, 2, 1, 1e-3, 1e-4, 1, 0.9, 1, 2, 1, 1, 3, 1, "cpu", Map.of(), SET.toString(), 2.0,
+                1.0, 0.5);
+        Path run = dir.resolve("run448");
+        assertEquals(org.kemwb.train.RunStatus.FINISHED, TrainingRun.create(run, cfg).run(r -> { }, () -> false));
+        List<Map<String, String>> rows = TrainingRun.readMetrics(run);
+        assertEquals(2, rows.stream().filter(r -> r.get("kind").equals("train")).count());
+        for (Map<String, String> r : rows) {
+            if (r.get("kind").equals("train")) {
+                assertTrue(Double.isFinite(Double.parseDouble(r.get("loss"))), "loss " + r);
+            }
+        }
+        Map<String, String> eval = rows.stream().filter(r -> r.get("kind").equals("eval")).reduce((a, b) -> b).orElseThrow();
+        for (String k : List.of("semseg_miou", "depth_rmse", "normals_mean_deg")) {
+            assertTrue(Double.isFinite(Double.parseDouble(eval.get(k))), k + " in " + eval);
+        }
+        var saved = org.kemwb.model.Checkpoint.readHeader(run.resolve("last.params")).config();
+        assertEquals(448, saved.height());
+        assertEquals(576, saved.width());
     }
 }

@@ -52,8 +52,8 @@ class SyntheticScenesTest {
                 int q = y * 32 + 31 - x;
                 assertEquals(s.semseg()[p], f.semseg()[q]);
                 assertEquals(s.depth()[p], f.depth()[q]);
-                assertEquals(-s.normals()[p], f.normals()[q]);
-                assertEquals(s.normals()[n + p], f.normals()[n + q]);
+                assertEquals(-s.normals()[p], f.normals()[q], 1e-6f, "x negated (and renormalised)");
+                assertEquals(s.normals()[n + p], f.normals()[n + q], 1e-6f);
                 assertEquals(s.rgb()[2 * n + p], f.rgb()[2 * n + q]);
             }
         }

@@ -180,6 +180,8 @@ class CardBadInputTest {
         "group task|{'input': {'height': 8, 'width': 8}, 'tasks': [{'name': 'd', 'kind': 'depth', 'unit': 'metres'}], 'attention': [{'name': 'a', 'heads': 'kept', 'rows': {'groups': [{'task': 'semseg', 'grid': [2, 2]}]}, 'columns': {'groups': [{'grid': [2, 2]}]}}]}|attention[0].rows.groups[0].task: 'semseg' is not a task of this card (d)",
         "grid|{'input': {'height': 8, 'width': 8}, 'tasks': [{'name': 'd', 'kind': 'depth', 'unit': 'metres'}], 'attention': [{'name': 'a', 'heads': 'kept', 'rows': {'prefix': -1, 'groups': [{'grid': [2, 2]}]}, 'columns': {'groups': [{'grid': [2, 2]}]}}]}|attention[0].rows.prefix: -1: must be in [0, 4096]",
         "no tasks|{'input': {'height': 8, 'width': 8}, 'tasks': []}|tasks: has 0 entries, must have 1 to 64",
+        "grid and patch|{'input': {'multipleOf': 16}, 'tasks': [{'name': 'd', 'kind': 'depth', 'unit': 'metres'}], 'attention': [{'name': 'a', 'heads': 'kept', 'rows': {'groups': [{'grid': [2, 2], 'patch': 8}]}, 'columns': {'groups': [{'patch': 8}]}}]}|attention[0].rows.groups[0]: give exactly one of \"grid\": [gh, gw] (fixed) or \"patch\": P",
+        "patch over input|{'input': {'height': 8, 'width': 16}, 'tasks': [{'name': 'd', 'kind': 'depth', 'unit': 'metres'}], 'attention': [{'name': 'a', 'heads': 'kept', 'rows': {'groups': [{'patch': 4}]}, 'columns': {'groups': [{'patch': 16}]}}]}|attention[0].columns.groups[0].patch: 16 px: larger than the input (8x16)",
     })
     void badCardKeysAndValues(String what, String json, String expected) throws Exception {
         Path file = tmp.resolve("m.card.json");

@@ -63,6 +63,7 @@ class MemoryReadoutsTest {
                 }
             }
             sum += overlap / pairs;
+            assertEquals(overlap / pairs, r.slotRepeat()[h][0], 1e-12, "head " + h + " slot 0");
         }
         assertEquals(sum / heads, r.positionRepeat(), 1e-12);
         assertEquals(0.5, r.positionRepeat(), 1e-12, "(2/3 + 1/3) / 2");

@@ -149,8 +149,11 @@ class LayoutTest {
     @Test
     @Order(5)
     void attentionRowsCarryTheirScaleAndTheSlotDiagnosticsCountDistinctTokens() throws Exception {
+        // wait for the prediction of this image, not the previous one (the path changes a moment before it is cleared)
+        var before = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get();
         Platform.runLater(() -> app.state().openImage(Path.of("samples", "images", "scene-0.png")));
         waitFor(() -> app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != null
+                && app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != before
                 && Path.of("samples", "images", "scene-0.png").equals(app.state().imagePathProperty().get()), 60);
         AttentionView view = (AttentionView) WaitForAsyncUtils.asyncFx(() -> app.window().page("Attention")).get();
         Platform.runLater(() -> {

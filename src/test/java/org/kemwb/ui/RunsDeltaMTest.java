@@ -30,4 +30,17 @@ class RunsDeltaMTest {
         assertEquals("+5.00", out.get(5).deltaM());
         assertEquals("", out.get(0).deltaM());
     }
+
+    @Test
+    void lastEvalShowsEveryMetricLabelledWithItsUnit() {
+        Map<String, Double> values = new java.util.LinkedHashMap<>();
+        values.put("semseg_miou", 41.2765);
+        values.put("depth_rmse", 0.21349);
+        values.put("depth_log_rmse", 0.0712345);
+        values.put("depth_absrel", 0.15234);
+        values.put("normals_mean_deg", 24.06);
+        values.put("edges_odsf", 55.54);
+        assertEquals("semseg mIoU 41.3 %\ndepth RMSE 0.213 m · log RMSE 0.07123 · abs rel 0.1523\nnormals mean angle 24.1°\n"
+                + "edges ODS F 55.5 %", RunsView.evalText(values));
+    }
 }

@@ -16,7 +16,8 @@ import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * Not a test: writes a screenshot of every page at 1024x700 and 1600x1000, light and dark,
+ * Not a test: writes a screenshot of every page (and of the Attention page's memory slots) at
+ * 1024x700 and 1600x1000, light and dark,
  * into the folder named by {@code -Dkemwb.screenshots} (run by {@code scripts/screenshots.sh};
  * skipped otherwise). Inspect shows a synthetic dataset image so its ground-truth rows appear.
  */
@@ -58,12 +59,14 @@ class Screenshots {
         AttentionView attention = (AttentionView) fx(() -> app.window().page("Attention"));
         RunsView runs = (RunsView) fx(() -> app.window().page("Runs"));
         fx(() -> {
+            attention.selectHead(0); // one head: the page then shows what the head mean hides
             attention.select(0.3, 0.6);
             attention.whatIf().select(0.3, 0.3, 0.65, 0.7);
             attention.whatIf().apply();
             return null;
         });
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> attention.whatIf().hasResults());
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> attention.readouts().shown() != null);
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !runs.table().getItems().isEmpty());
         fx(() -> {
             var items = runs.table().getItems();
@@ -95,13 +98,30 @@ class Screenshots {
                     });
                     Thread.sleep(1500); // charts and images settle
                     WaitForAsyncUtils.waitForFxEvents();
-                    var image = fx(() -> stage.getScene().snapshot(null));
-                    String name = String.format(Locale.ROOT, "%s-%dx%d-%s.png", page.toLowerCase(Locale.ROOT).replace(' ', '-'), size[0],
-                            size[1], dark ? "dark" : "light");
-                    javax.imageio.ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", out.resolve(name).toFile());
+                    shoot(out, page.toLowerCase(Locale.ROOT).replace(' ', '-'), size, dark);
+                    if (page.equals("Attention")) {
+                        // the memory slots the selected token writes from, and the slot read-outs below them
+                        fx(() -> {
+                            attention.scrollToMemory(true);
+                            return null;
+                        });
+                        Thread.sleep(500);
+                        WaitForAsyncUtils.waitForFxEvents();
+                        shoot(out, "attention-slots", size, dark);
+                        fx(() -> {
+                            attention.scrollToMemory(false);
+                            return null;
+                        });
+                    }
                 }
             }
         }
+    }
+
+    static void shoot(Path out, String page, int[] size, boolean dark) throws Exception {
+        var image = fx(() -> stage.getScene().snapshot(null));
+        String name = String.format(Locale.ROOT, "%s-%dx%d-%s.png", page, size[0], size[1], dark ? "dark" : "light");
+        javax.imageio.ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", out.resolve(name).toFile());
     }
 
     /** The page names in navigation order. */
