@@ -24,7 +24,8 @@ final class HeldOutScenes {
 
     /** The scenes at {@code size} x {@code size} pixels; a bad count or first index fails naming the option. */
     List<Sample> render(int size) {
-        check();
+        ConfigException.checkRange("--count", count, 1, 1_000_000);
+        ConfigException.checkRange("--first", first, 0, Integer.MAX_VALUE - (long) count);
         SyntheticScenes scenes = new SyntheticScenes(dataSeed);
         List<Sample> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -33,14 +34,10 @@ final class HeldOutScenes {
         return out;
     }
 
-    /** The same scenes as a set for {@link org.kemwb.job.EvalJob} (which renders them at the model's H x W). */
+    /** The same scenes as the set of an evaluation job (rendered there at the model's size); bad options fail naming them. */
     org.kemwb.job.EvalJob.Data asEvalSet() {
-        check();
-        return org.kemwb.job.EvalJob.Data.synthetic(count, dataSeed, first);
-    }
-
-    private void check() {
         ConfigException.checkRange("--count", count, 1, 1_000_000);
         ConfigException.checkRange("--first", first, 0, Integer.MAX_VALUE - (long) count);
+        return org.kemwb.job.EvalJob.Data.synthetic(count, dataSeed, first);
     }
 }

@@ -69,26 +69,29 @@ public final class EvalJob implements Job<EvalJob.Outcome> {
     }
 
     /**
-     * The labelled samples of a set at the model's input size H x W, as validation during training sees
-     * them: each image fitted with its aspect kept and centred padding that is ignored in the metrics
-     * ({@link Augment#fit}); synthetic scenes are rendered square at max(H, W) first.
+     * The labelled samples of a set at the model's size (height x width), each fitted with its
+     * aspect kept and padded (letterbox, padding ignored by the metrics), as validation during
+     * training sees them ({@link Augment#fit}); synthetic scenes are rendered square at the
+     * model's larger side first.
      *
      * @throws IOException naming the folder or file that could not be read
      */
     public static List<Sample> samples(ModelConfig config, Data set, JobListener listener) throws IOException {
+        int h = config.height();
+        int w = config.width();
         List<Sample> out = new ArrayList<>();
         if (set.folder() != null) {
             FolderDataset data = new FolderDataset(set.folder(), "val", EnumSet.copyOf(config.tasks()), config.semsegClasses(),
                     config.partsClasses());
             for (int i = 0; i < data.size() && !listener.isCancelled(); i++) {
-                out.add(Augment.fit(data.loadNative(i), config.height(), config.width()));
+                out.add(Augment.fit(data.loadNative(i), h, w));
                 listener.progress(i + 1, 2L * data.size());
             }
         } else {
             SyntheticScenes scenes = new SyntheticScenes(set.dataSeed());
-            int side = Math.max(config.height(), config.width());
+            int side = Math.max(h, w);
             for (int i = 0; i < set.count() && !listener.isCancelled(); i++) {
-                out.add(Augment.fit(scenes.render(set.first() + i, side), config.height(), config.width()));
+                out.add(Augment.fit(scenes.render(set.first() + i, side), h, w));
                 listener.progress(i + 1, 2L * set.count());
             }
         }

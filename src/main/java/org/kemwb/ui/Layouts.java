@@ -56,6 +56,22 @@ final class Layouts {
     }
 
     /**
+     * Makes a combo box as wide as the widest of the items it may ever hold, so that items
+     * added later (e.g. a metric that appears mid-run) never change its width and never move
+     * the controls beside it.
+     */
+    static void fitComboBox(javafx.scene.control.ComboBox<String> box, java.util.Collection<String> possibleItems) {
+        javafx.scene.text.Font font = javafx.scene.text.Font.getDefault();
+        double widest = 0;
+        for (String item : possibleItems) {
+            widest = Math.max(widest, textWidth(item, font) * 1.15); // themes set a larger font than the default
+        }
+        // the arrow button takes about 30 px, the cell's padding about 24 px
+        box.setPrefWidth(Math.ceil(widest) + 60);
+        box.setMinWidth(Region.USE_PREF_SIZE);
+    }
+
+    /**
      * Side of a square image panel so that {@code columns} panels (with {@code gap} between
      * them and {@code extra} pixels of other content per row) fill the scroll pane's viewport,
      * between {@code min} and {@code max} pixels. Updates when the window is resized.

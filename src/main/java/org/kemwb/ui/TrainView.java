@@ -118,6 +118,11 @@ public final class TrainView extends VBox {
         family.getItems().setAll("losses", "learning rate");
         family.setValue("losses");
         family.setOnAction(e -> redraw());
+        List<String> possible = new ArrayList<>(family.getItems());
+        for (org.kemwb.model.Task t : org.kemwb.model.Task.values()) {
+            possible.addAll(org.kemwb.train.Evaluator.metricNames(t));
+        }
+        Layouts.fitComboBox(family, possible); // a metric appearing mid-run must not move the controls
         Button clear = new Button("Clear chart");
         clear.setId("train-clear");
         clear.setOnAction(e -> clearChart());
