@@ -33,12 +33,53 @@ public final class EngineSetup {
 
     /**
      * Loads the PyTorch engine (when not loaded yet) and applies what needs it loaded: libtorch
-     * zero-fills its CPU tensors ({@link NativeAllocator#zeroFillTorchAllocations}). Call before a
-     * model runs; every model loader and job thread does.
+     * zero-fills its CPU tensors ({@link NativeAllocator#zeroFillTorchAllocations}) and does not
+     * use oneDNN ({@link #oneDnnOff}). Call before a model runs; every model loader and job thread does.
      */
     public static void engineLoaded() {
         ai.djl.engine.Engine.getEngine("PyTorch");
         NativeAllocator.zeroFillTorchAllocations();
+        oneDnnOff();
+    }
+
+    private static volatile Boolean oneDnnOff;
+
+    /**
+     * Turns libtorch's oneDNN (mkldnn) kernels off ({@code at::globalContext().setUserEnabledMkldnn(false)},
+     * what {@code torch.backends.mkldnn.enabled = False} does), once per process, unless
+     * {@code -Dkemwb.onednn=true}. Why: in libtorch 2.5.1 (DJL's build, on this AVX-512 CPU)
+     * oneDNN's 3x3 convolution over a channel count that is not a multiple of 16 is wrong: a
+     * Conv2d(18, 18, 3) differs from PyTorch 1.13 and float64 by up to 0.33 (Conv2d(16, 16, 3):
+     * exact), and it reads never-written bytes of a new tensor, which made MTI-Net (HRNet-18)
+     * all NaN. Without oneDNN libtorch's own convolution matches PyTorch to 1.4e-6.
+     *
+     * @return true when oneDNN is off in this process
+     */
+    public static synchronized boolean oneDnnOff() {
+        if (oneDnnOff != null) {
+            return oneDnnOff;
+        }
+        oneDnnOff = false;
+        if ("true".equalsIgnoreCase(System.getProperty("kemwb.onednn", ""))) {
+            return false;
+        }
+        try {
+            java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+            java.lang.foreign.SymbolLookup torch = java.lang.foreign.SymbolLookup.loaderLookup(); // libtorch_cpu, loaded by DJL
+            var context = torch.find("_ZN2at13globalContextEv");
+            var set = torch.find("_ZN2at7Context20setUserEnabledMkldnnEb");
+            if (context.isEmpty() || set.isEmpty()) {
+                return false;
+            }
+            java.lang.foreign.MemorySegment ctx = (java.lang.foreign.MemorySegment) linker.downcallHandle(context.get(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.ADDRESS)).invokeExact();
+            linker.downcallHandle(set.get(), java.lang.foreign.FunctionDescriptor.ofVoid(java.lang.foreign.ValueLayout.ADDRESS,
+                    java.lang.foreign.ValueLayout.JAVA_BOOLEAN)).invokeExact(ctx, false);
+            oneDnnOff = true;
+        } catch (Throwable e) {
+            org.slf4j.LoggerFactory.getLogger(EngineSetup.class).warn("could not turn oneDNN off: {}", e.toString());
+        }
+        return oneDnnOff;
     }
 
     /**

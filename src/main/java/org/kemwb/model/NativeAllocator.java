@@ -111,7 +111,9 @@ public final class NativeAllocator {
      * 120x160 map gave 307200 of 345600 NaN on its first forward. glibc's defaults hid it (blocks
      * above the mmap threshold are fresh zero pages); with no mmap per block ({@link #tune()})
      * freed tensors are reused with their old bytes. Zeroing costs one memset per allocation
-     * (memory bandwidth, no page faults); bench/README.md has the measurement.
+     * (memory bandwidth, no page faults); bench/README.md has the measurement. The same
+     * convolution is also numerically wrong, so oneDNN is off as well ({@link EngineSetup#oneDnnOff});
+     * the zero fill stays for any other kernel that reads what it did not write.
      *
      * @return true when the flag is set in this process
      */

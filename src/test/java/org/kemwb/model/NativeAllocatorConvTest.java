@@ -20,7 +20,8 @@ import org.kemwb.io.Npy;
  * (interop/pytorch/tiny_conv18.py) is run once with libtorch's own junk fill (every allocation
  * NaN, then freed back to malloc, as a heap full of old tensors would be), then as the workbench
  * runs it: it must give PyTorch's output. Without {@link NativeAllocator#zeroFillTorchAllocations}
- * it is NaN.
+ * and {@link EngineSetup#oneDnnOff} it is NaN in some rounds; with oneDNN on (-Dkemwb.onednn=true)
+ * it differs from PyTorch by 4.5e-3.
  */
 class NativeAllocatorConvTest {
     static final Path DIR = Path.of("src", "test", "resources", "org", "kemwb", "card", "conv18");
@@ -54,9 +55,8 @@ class NativeAllocatorConvTest {
                 }
                 // the workbench's own run on the memory that run left behind
                 float[] out = model.forward(input, 48, 64).data().getFirst();
-                // libtorch 2.5.1 itself differs from PyTorch 1.13 (which matches float64 to 6e-8) by up to 4.5e-3 on
-                // this model in every allocator mode, a separate deviation: PyTorch bounds the output at 1e-2 here
-                assertTrue(maxDiff(out, pytorch) < 1e-2, "round " + round + " vs PyTorch: " + maxDiff(out, pytorch));
+                // PyTorch 1.13 matches float64 to 6e-8 on this model; libtorch 2.5.1 with oneDNN differed by 4.5e-3
+                assertTrue(maxDiff(out, pytorch) < 1e-4, "round " + round + " vs PyTorch: " + maxDiff(out, pytorch));
                 if (first == null) {
                     first = out;
                 }
