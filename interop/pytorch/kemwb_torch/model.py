@@ -235,7 +235,7 @@ class TaskHead(nn.Module):
         self.refine = nn.Linear(HEAD_HIDDEN + 3, HEAD_HIDDEN)
         self.out = nn.Linear(HEAD_HIDDEN, task_channels(task, cfg))
 
-    def forward(self, tokens, image):
+    def forward(self, tokens, image, skips=()):
         b, p, (h, w) = tokens.shape[0], self.patch, image.shape[2:]
         t = self.unfold(self.norm(tokens))
         m = t.reshape(b, h // p, w // p, p, p, HEAD_HIDDEN).permute(0, 1, 3, 2, 4, 5).reshape(b, h, w, HEAD_HIDDEN)
@@ -243,6 +243,86 @@ class TaskHead(nn.Module):
         if self.task == "normals":
             y = y / torch.sqrt((y * y).sum(3, keepdim=True) + 1e-6)
         return y.permute(0, 3, 1, 2)
+
+
+def conv_stem_width(k, d):
+    """ConvStem.width: channels of stem stage k."""
+    return max(8, min(d, 8 << k))
+
+
+def upsample_head_width(k, d):
+    """UpsampleHead.width: channels of head stage k (k = levels: the token grid)."""
+    return max(8, min(d // 2, 4 << k))
+
+
+def patch_levels(cfg):
+    return int(cfg["patch"]).bit_length() - 1
+
+
+def conv_stem(cfg):
+    return cfg.get("stem", "patch") == "conv" and cfg.get("backbone", "stem") == "stem"
+
+
+def upsample2x(x):
+    """Layers.upsample2x: bilinear, pixel-centre aligned."""
+    return F.interpolate(x, size=(2 * x.shape[2], 2 * x.shape[3]), mode="bilinear", align_corners=False)
+
+
+class UpsampleHead(nn.Module):
+    """org.kemwb.model.UpsampleHead: tokens -> grid -> (x2, [stem skip], 3x3 conv, GELU) per stage -> x2, image, linear."""
+
+    def __init__(self, task, cfg):
+        super().__init__()
+        self.task, self.levels, d = task, patch_levels(cfg), cfg["dim"]
+        self.skips = conv_stem(cfg)
+        self.norm = nn.LayerNorm(d)
+        self.proj = nn.Linear(d, upsample_head_width(self.levels, d))
+        c = upsample_head_width(self.levels, d)
+        self.stages = []
+        for k in range(self.levels - 1, 0, -1):
+            conv = nn.Conv2d(c + (conv_stem_width(k, d) if self.skips else 0), upsample_head_width(k, d), 3, padding=1)
+            setattr(self, f"up_{k}", conv)  # registration order = Java child order
+            self.stages.append((k, conv))
+            c = upsample_head_width(k, d)
+        self.out = nn.Linear(c + 3, task_channels(task, cfg))
+
+    def forward(self, tokens, image, skips):
+        b, (h, w) = tokens.shape[0], image.shape[2:]
+        y = self.proj(self.norm(tokens)).transpose(1, 2).reshape(b, -1, h >> self.levels, w >> self.levels)
+        for k, conv in self.stages:
+            y = upsample2x(y)
+            if self.skips:
+                y = torch.cat([y, skips[k - 1]], 1)
+            y = F.gelu(conv(y))
+        y = self.out(torch.cat([upsample2x(y), image], 1).permute(0, 2, 3, 1))
+        if self.task == "normals":
+            y = y / torch.sqrt((y * y).sum(3, keepdim=True) + 1e-6)
+        return y.permute(0, 3, 1, 2)
+
+
+class ConvStem(nn.Module):
+    """org.kemwb.model.ConvStem: log2(p) stride-2 3x3 convs + GELU, then a linear layer per grid cell."""
+
+    def __init__(self, cfg):
+        super().__init__()
+        d, self.levels = cfg["dim"], patch_levels(cfg)
+        self.convs = []
+        c = 3
+        for k in range(1, self.levels + 1):
+            conv = nn.Conv2d(c, conv_stem_width(k, d), 3, stride=2, padding=1)
+            setattr(self, f"conv_{k}", conv)
+            self.convs.append(conv)
+            c = conv_stem_width(k, d)
+        self.proj = nn.Linear(c, d)
+
+    def forward(self, x):
+        """(tokens (B, L, d), [stage-k maps for k = 1..n-1])."""
+        skips = []
+        for k, conv in enumerate(self.convs, 1):
+            x = F.gelu(conv(x))
+            if k < self.levels:
+                skips.append(x)
+        return self.proj(x.flatten(2).transpose(1, 2)), skips
 
 
 class PatchStem(nn.Module):
@@ -256,7 +336,7 @@ class PatchStem(nn.Module):
         b, p = x.shape[0], self.patch
         gh, gw = x.shape[2] // p, x.shape[3] // p
         patches = x.reshape(b, 3, gh, p, gw, p).permute(0, 2, 4, 1, 3, 5).reshape(b, gh * gw, 3 * p * p)
-        return self.mix(F.gelu(self.embed(patches)))
+        return self.mix(F.gelu(self.embed(patches))), []
 
 
 class MultiTaskNet(nn.Module):
@@ -273,18 +353,21 @@ class MultiTaskNet(nn.Module):
         self.position = nn.Parameter(torch.zeros(1, gh * gw, d))
         if cfg.get("learnedLossWeights"):
             self.loss_log_variance = nn.Parameter(torch.zeros(len(self.tasks)))  # training only
-        self.stem = PatchStem(cfg["patch"], d)
+        # "stem"/"head" absent (configs before these keys): the patch stem and linear heads
+        self.stem = ConvStem(cfg) if conv_stem(cfg) else PatchStem(cfg["patch"], d)
         self.encoders = nn.ModuleList([VitStack(cfg["encoderDepth"], d, cfg["heads"], cfg["mlpRatio"]) for _ in self.tasks])
         self.interaction = Interaction(cfg)
         self.decoders = nn.ModuleList([VitStack(cfg["decoderDepth"], d, cfg["heads"], cfg["mlpRatio"]) for _ in self.tasks])
-        self.heads = nn.ModuleList([TaskHead(t, cfg) for t in self.tasks])
+        head = UpsampleHead if cfg.get("head", "linear") == "upsample" else TaskHead
+        self.heads = nn.ModuleList([head(t, cfg) for t in self.tasks])
 
     def forward(self, image):
         x = (image - PIXEL_MEAN) / PIXEL_STD
-        shared = self.stem(x) + self.position
+        shared, skips = self.stem(x)
+        shared = shared + self.position
         tokens, attention = self.interaction(torch.cat([e(shared) for e in self.encoders], 1))
         per_task = tokens.split(shared.shape[1], 1)
-        outs = [h(dec(t), x) for h, dec, t in zip(self.heads, self.decoders, per_task)]
+        outs = [h(dec(t), x, skips) for h, dec, t in zip(self.heads, self.decoders, per_task)]
         if attention is None:
             attention = torch.zeros(image.shape[0], 0, 0)
         return tuple(outs) + (attention,)

@@ -17,12 +17,13 @@ import org.kemwb.util.Json;
  * (bench/infer-size.sh runs the cases). Uses only APIs that predate non-square inputs, so the
  * same class measures an older commit at square sizes.
  *
- * <p>Arguments: interaction height width dim patch [repeats]. Prints one CSV row:
+ * <p>Arguments: interaction height width dim patch [repeats [stem/head]], stem/head as in the
+ * model config ("patch/linear", the default, or "conv/upsample"). Prints one CSV row:
  * {@value #HEADER}.
  */
 public final class InferenceSizeBenchmark {
     public static final String HEADER = "interaction,height,width,dim,patch,tokens_per_task,forward_ms,forward_attention_ms,"
-            + "rss_model_mb,peak_rss_mb";
+            + "rss_model_mb,peak_rss_mb,architecture";
 
     private InferenceSizeBenchmark() {}
 
@@ -33,8 +34,9 @@ public final class InferenceSizeBenchmark {
         int dim = Integer.parseInt(args[3]);
         int patch = Integer.parseInt(args[4]);
         int repeats = args.length > 5 ? Integer.parseInt(args[5]) : 10;
+        String[] architecture = (args.length > 6 ? args[6] : ModelConfig.STEM_PATCH + "/" + ModelConfig.HEAD_LINEAR).split("/");
         var node = Json.MAPPER.createObjectNode().put("interaction", kind).put("imageSize", Math.max(h, w)).put("patch", patch)
-                .put("dim", dim).put("heads", 4);
+                .put("dim", dim).put("heads", 4).put("stem", architecture[0]).put("head", architecture[1]);
         node.set("tasks", Json.MAPPER.valueToTree(java.util.List.of("semseg", "depth", "normals")));
         if (h != w) {
             node.put("imageHeight", h).put("imageWidth", w);
@@ -59,8 +61,8 @@ public final class InferenceSizeBenchmark {
                 withAttention[i] = time(model, rgb, image, true);
             }
             long tokens = (long) (h / patch) * (w / patch);
-            System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.1f,%.1f,%d,%d%n", kind, h, w, dim, patch, tokens, median(plain),
-                    median(withAttention), rssModel >> 20, ProcessMemory.peakBytes() >> 20);
+            System.out.printf(Locale.ROOT, "%s,%d,%d,%d,%d,%d,%.1f,%.1f,%d,%d,%s%n", kind, h, w, dim, patch, tokens, median(plain),
+                    median(withAttention), rssModel >> 20, ProcessMemory.peakBytes() >> 20, architecture[0] + "/" + architecture[1]);
         }
     }
 

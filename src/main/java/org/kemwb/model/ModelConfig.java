@@ -25,7 +25,7 @@ import org.kemwb.util.Json;
  * @param semsegClasses semantic classes
  * @param partsClasses part classes
  * @param etfSeed seed of the fixed orthonormal basis U of the sKEM ETF
- * @param backbone "stem" for the trainable conv stem, else a TorchScript file (frozen backbone)
+ * @param backbone "stem" for the trainable stem (see {@code stem}), else a TorchScript file (frozen backbone)
  * @param backboneChannels channels a TorchScript backbone emits (ignored for the stem)
  * @param learnedLossWeights learn per-task loss weights by homoscedastic uncertainty (Kendall et
  *     al.): the model then carries one log-variance per task, used only by training
@@ -35,6 +35,13 @@ import org.kemwb.util.Json;
  * @param imageWidth input width in pixels the model is trained at (columns); 0 = imageSize. The
  *     model can also run at other sizes (multiples of patch): its position embeddings are then
  *     bilinearly interpolated to the new grid ({@link MultiTaskNet#forward}), except for CTAL
+ * @param stem the trainable backbone (when {@code backbone} is "stem"): {@value #STEM_PATCH} = each p x p patch
+ *     embedded on its own by a two-layer MLP ({@link PatchStem}; every config written before this key), or
+ *     {@value #STEM_CONV} = stride-2 3x3 convolutions down to the token grid ({@link ConvStem}), whose
+ *     intermediate feature maps also feed the upsampling heads. Ignored with a TorchScript backbone
+ * @param head the task heads: {@value #HEAD_LINEAR} = per-token linear unfold to p x p pixels ({@link TaskHead};
+ *     every config written before this key; outputs show the patch grid), or {@value #HEAD_UPSAMPLE} = learned
+ *     upsampling from the token grid, x2 per stage with 3x3 convolutions ({@link UpsampleHead})
  */
 public record ModelConfig(
         List<Task> tasks,
@@ -57,12 +64,34 @@ public record ModelConfig(
         boolean learnedLossWeights,
         int etfVertices,
         int imageHeight,
-        int imageWidth) {
+        int imageWidth,
+        String stem,
+        String head) {
 
     public static final String STEM = "stem";
+    /** {@link #stem}: patches embedded one by one (the architecture of every config without the key). */
+    public static final String STEM_PATCH = "patch";
+    /** {@link #stem}: stride-2 3x3 convolutions (Xiao et al. 2021, "Early convolutions help transformers see better"). */
+    public static final String STEM_CONV = "conv";
+    /** {@link #head}: per-token linear unfold (the architecture of every config without the key). */
+    public static final String HEAD_LINEAR = "linear";
+    /** {@link #head}: learned x2 upsampling stages with 3x3 convolutions. */
+    public static final String HEAD_UPSAMPLE = "upsample";
 
     public ModelConfig {
         tasks = List.copyOf(tasks);
+        stem = stem == null ? STEM_PATCH : stem;
+        head = head == null ? HEAD_LINEAR : head;
+    }
+
+    /** A config of the patch stem and linear heads (the architecture before the stem/head keys). */
+    public ModelConfig(List<Task> tasks, InteractionKind interaction, int imageSize, int patch, int dim, int heads,
+            int encoderDepth, int decoderDepth, int mlpRatio, int slots, int topK, double lambda, int semsegClasses,
+            int partsClasses, long etfSeed, String backbone, int backboneChannels, boolean learnedLossWeights,
+            int etfVertices, int imageHeight, int imageWidth) {
+        this(tasks, interaction, imageSize, patch, dim, heads, encoderDepth, decoderDepth, mlpRatio, slots, topK, lambda,
+                semsegClasses, partsClasses, etfSeed, backbone, backboneChannels, learnedLossWeights, etfVertices, imageHeight,
+                imageWidth, STEM_PATCH, HEAD_LINEAR);
     }
 
     /** A square config (imageHeight = imageWidth = imageSize). */
@@ -82,6 +111,12 @@ public record ModelConfig(
                 semsegClasses, partsClasses, etfSeed, backbone, backboneChannels, learnedLossWeights, 0);
     }
 
+    /**
+     * Defaults of a config read from JSON: the patch stem and linear heads, so that a checkpoint
+     * written before the {@code stem}/{@code head} keys loads as what it is. New trainings take
+     * their model defaults from {@code TrainConfig.defaults()}, which picks the conv stem and
+     * upsampling heads.
+     */
     public static ModelConfig defaults() {
         return new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), InteractionKind.KEM,
                 128, 8, 64, 1, 2, 2, 2, 20, 3, 1.0, 6, 5, 7L, STEM, 0, false);
@@ -140,6 +175,26 @@ public record ModelConfig(
 
     public boolean torchScriptBackbone() {
         return !STEM.equals(backbone);
+    }
+
+    /** True when the model's backbone is the trainable {@link ConvStem}. */
+    public boolean convStem() {
+        return !torchScriptBackbone() && STEM_CONV.equals(stem);
+    }
+
+    /** True when the task heads are {@link UpsampleHead}s. */
+    public boolean upsampleHead() {
+        return HEAD_UPSAMPLE.equals(head);
+    }
+
+    /** Number of x2 stages between pixels and tokens: log2(patch). */
+    public int patchLevels() {
+        return Integer.numberOfTrailingZeros(patch);
+    }
+
+    /** The same model with another stem ({@value #STEM_PATCH}, {@value #STEM_CONV}) and head ({@value #HEAD_LINEAR}, {@value #HEAD_UPSAMPLE}). */
+    public ModelConfig withArchitecture(String newStem, String newHead) {
+        return Json.copy(this, ModelConfig.class, n -> n.put("stem", newStem).put("head", newHead));
     }
 
     public ModelConfig withInteraction(InteractionKind kind) {
@@ -216,6 +271,12 @@ public record ModelConfig(
         }
         if (torchScriptBackbone()) {
             ConfigException.checkRange(p + "backboneChannels", backboneChannels, 1, 65536);
+        }
+        if (!STEM_PATCH.equals(stem) && !STEM_CONV.equals(stem)) {
+            throw new ConfigException(p + "stem = \"" + stem + "\": must be \"" + STEM_PATCH + "\" or \"" + STEM_CONV + "\"");
+        }
+        if (!HEAD_LINEAR.equals(head) && !HEAD_UPSAMPLE.equals(head)) {
+            throw new ConfigException(p + "head = \"" + head + "\": must be \"" + HEAD_LINEAR + "\" or \"" + HEAD_UPSAMPLE + "\"");
         }
         return this;
     }

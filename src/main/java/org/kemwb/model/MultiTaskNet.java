@@ -19,6 +19,9 @@ import org.kemwb.util.Resample;
 /**
  * image (B,3,H,W) in [0,1] -> backbone -> shared tokens (B,L,d) -> per task: 2-layer ViT
  * encoder -> interaction over all tasks -> per task: 2-layer ViT decoder -> full-resolution head.
+ * Backbone: {@link PatchStem} or {@link ConvStem} (config {@code stem}) or a frozen TorchScript
+ * model; heads: {@link TaskHead} or {@link UpsampleHead} (config {@code head}), the latter with
+ * the conv stem's feature maps as skip connections.
  * H x W is the config's training size or any other multiple of the patch (L = (H/p)(W/p) tokens,
  * row-major); at another size the learned position embeddings are resampled to the new grid.
  */
@@ -36,7 +39,7 @@ public final class MultiTaskNet extends AbstractBlock {
     private final List<VitStack> encoders = new ArrayList<>();
     private final TaskInteraction interaction;
     private final List<VitStack> decoders = new ArrayList<>();
-    private final List<TaskHead> heads = new ArrayList<>();
+    private final List<Block> heads = new ArrayList<>();
 
     /**
      * @param frozenBackbone a loaded TorchScript backbone when the config names one (its
@@ -52,7 +55,7 @@ public final class MultiTaskNet extends AbstractBlock {
             stem = null;
             backboneProjection = addChildBlock("backbone_projection", Layers.linear(config.dim(), true));
         } else {
-            stem = addChildBlock("stem", new PatchStem(config.patch(), config.dim()));
+            stem = addChildBlock("stem", config.convStem() ? new ConvStem(config) : new PatchStem(config.patch(), config.dim()));
             backboneProjection = null;
         }
         position = addParameter(Parameter.builder().setName("position").setType(Parameter.Type.WEIGHT)
@@ -73,7 +76,7 @@ public final class MultiTaskNet extends AbstractBlock {
                     new VitStack(config.decoderDepth(), config.dim(), config.heads(), config.mlpRatio())));
         }
         for (Task t : config.tasks()) {
-            heads.add(addChildBlock("head_" + t.id(), new TaskHead(t, config)));
+            heads.add(addChildBlock("head_" + t.id(), config.upsampleHead() ? new UpsampleHead(t, config) : new TaskHead(t, config)));
         }
     }
 
@@ -122,13 +125,19 @@ public final class MultiTaskNet extends AbstractBlock {
         return cols.transpose(1, 0, 2).reshape(1, gh * gw, d);
     }
 
-    /** Shared tokens (B, L, d) of the backbone for a normalised image (B, 3, H, W). */
-    NDArray sharedTokens(ParameterStore ps, NDArray image, boolean training) {
+    /**
+     * The backbone on a normalised image (B, 3, H, W): shared tokens (B, L, d) with position
+     * embeddings added, then (conv stem) its feature maps of stages 1..n-1 for the heads.
+     */
+    NDList backbone(ParameterStore ps, NDArray image, boolean training) {
         long gh = image.getShape().get(2) / config.patch();
         long gw = image.getShape().get(3) / config.patch();
         NDArray tokens;
+        NDList features = new NDList();
         if (stem != null) {
-            tokens = TaskInteraction.apply(stem, ps, image, training);
+            NDList out = stem.forward(ps, new NDList(image), training);
+            tokens = out.get(0);
+            features.addAll(out.subNDList(1));
         } else {
             NDArray grid = TaskInteraction.apply(frozenBackbone, ps, image, false).stopGradient();
             Shape g = grid.getShape();
@@ -139,7 +148,9 @@ public final class MultiTaskNet extends AbstractBlock {
             tokens = TaskInteraction.apply(backboneProjection, ps,
                     grid.reshape(g.get(0), g.get(1), gh * gw).swapAxes(1, 2), training);
         }
-        return tokens.add(positions(ps, image, training, gh, gw));
+        NDList result = new NDList(tokens.add(positions(ps, image, training, gh, gw)));
+        result.addAll(features);
+        return result;
     }
 
     /**
@@ -149,7 +160,8 @@ public final class MultiTaskNet extends AbstractBlock {
     public NetOutput forward(ParameterStore ps, NDArray image, boolean training, boolean withAttention) {
         checkInput(image.getShape());
         NDArray normalised = Scalars.div(Scalars.sub(image, PIXEL_MEAN), PIXEL_STD);
-        NDArray shared = sharedTokens(ps, normalised, training);
+        NDList backbone = backbone(ps, normalised, training);
+        NDArray shared = backbone.get(0);
         NDList encoded = new NDList();
         for (VitStack e : encoders) {
             encoded.add(TaskInteraction.apply(e, ps, shared, training));
@@ -159,7 +171,9 @@ public final class MultiTaskNet extends AbstractBlock {
         NDList outputs = new NDList();
         for (int t = 0; t < config.taskCount(); t++) {
             NDArray decoded = TaskInteraction.apply(decoders.get(t), ps, perTask.get(t), training);
-            outputs.add(heads.get(t).forward(ps, new NDList(decoded, normalised), training).singletonOrThrow());
+            NDList headInputs = new NDList(decoded, normalised);
+            headInputs.addAll(backbone.subNDList(1));
+            outputs.add(heads.get(t).forward(ps, headInputs, training).singletonOrThrow());
         }
         return new NetOutput(outputs, mixed.attention());
     }
@@ -214,7 +228,7 @@ public final class MultiTaskNet extends AbstractBlock {
         for (VitStack d : decoders) {
             d.initialize(manager, dataType, tokens);
         }
-        for (TaskHead h : heads) {
+        for (Block h : heads) {
             h.initialize(manager, dataType, tokens, inputShapes[0]);
         }
     }

@@ -12,10 +12,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The default trainable backbone: the image (B, 3, H, W) cut into p x p patches, each mapped by
- * a two-layer MLP to a d-dim token: (B, L, d) with L = (H/p)(W/p) tokens in row-major grid order
- * (token gy * W/p + gx holds the patch at rows gy p.., columns gx p..). Built from linear layers only: libtorch 2.5.1's
- * CPU convolution backward (through DJL 0.33) returned sporadic garbage/NaN input gradients.
+ * Patch-embedding backbone (config {@code "stem": "patch"}, the architecture of every config
+ * written before that key): the image (B, 3, H, W) cut into p x p patches, each mapped by a
+ * two-layer MLP to a d-dim token: (B, L, d) with L = (H/p)(W/p) tokens in row-major grid order
+ * (token gy * W/p + gx holds the patch at rows gy p.., columns gx p..). Each token sees only its
+ * own patch; {@link ConvStem} is the overlapping alternative. (It was built from linear layers
+ * when DJL convolutions seemed to give NaN gradients; the cause was the scalar use-after-free
+ * that {@link Scalars} avoids, see ConvUnderGcTest.)
  */
 public final class PatchStem extends AbstractBlock {
     private final int patch;

@@ -13,11 +13,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Full-resolution task head. Inputs: decoder tokens (B, L, d), L = (H/p)(W/p) in row-major grid
- * order, and the image (B, 3, H, W).
+ * Linear full-resolution task head (config {@code "head": "linear"}, the architecture of every
+ * config written before that key). Inputs: decoder tokens (B, L, d), L = (H/p)(W/p) in row-major
+ * grid order, and the image (B, 3, H, W).
  * Tokens are unfolded to a (B, c, H, W) map (pixel shuffle of a per-token linear layer), joined
- * with the image so that outputs can follow image edges, and refined by a 3x3 and a 1x1 conv.
- * Normals are returned unit length.
+ * with the image so that outputs can follow image edges, and refined per pixel by two linear
+ * layers (1x1). Each p x p block depends on one token only, so outputs show the patch grid;
+ * {@link UpsampleHead} is the smooth alternative. Normals are returned unit length.
  */
 public final class TaskHead extends AbstractBlock {
     static final int HIDDEN = 8;

@@ -65,8 +65,10 @@ public record TrainConfig(
                 valImages, device, lossWeights, dataDir, maxScale, 1.0);
     }
 
+    /** Defaults of a training config; a new model gets the conv stem and upsampling heads. */
     public static TrainConfig defaults() {
-        return new TrainConfig(ModelConfig.defaults().withSize(64, 64), 300, 8, 1e-3, 1e-4, 20, 0.9, 10, 100, 1, 1,
+        return new TrainConfig(ModelConfig.defaults().withSize(64, 64).withArchitecture(ModelConfig.STEM_CONV,
+                ModelConfig.HEAD_UPSAMPLE), 300, 8, 1e-3, 1e-4, 20, 0.9, 10, 100, 1, 1,
                 256, 32, "auto", new LinkedHashMap<>(), "", 1.25);
     }
 
@@ -74,6 +76,30 @@ public record TrainConfig(
         TrainConfig c = Json.overlay(defaults(), node, TrainConfig.class, where);
         c.model().validated(where + ".model");
         return c.validated(where);
+    }
+
+    /**
+     * A config stored by a trainer (a run folder's run.json): as {@link #fromJson}, except that a
+     * model without the {@code stem}/{@code head} keys, written before they existed, keeps the patch
+     * stem and linear heads it was trained with instead of today's defaults.
+     */
+    public static TrainConfig fromStoredJson(JsonNode node, String where) {
+        if (node != null && node.isObject()) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
+            JsonNode model = copy.get("model");
+            com.fasterxml.jackson.databind.node.ObjectNode m = model != null && model.isObject()
+                    ? (com.fasterxml.jackson.databind.node.ObjectNode) model : model == null ? copy.putObject("model") : null;
+            if (m != null) {
+                if (!m.has("stem")) {
+                    m.put("stem", ModelConfig.STEM_PATCH);
+                }
+                if (!m.has("head")) {
+                    m.put("head", ModelConfig.HEAD_LINEAR);
+                }
+            }
+            return fromJson(copy, where);
+        }
+        return fromJson(node, where);
     }
 
     public TrainConfig validated(String where) {

@@ -146,7 +146,7 @@ public final class TrainingRun {
             throw new IOException("run folder " + dir + " was trained by interop/pytorch/train.py: resume it with"
                     + " `train.py --resume --run " + dir + "` (under torchrun or launch.py)");
         }
-        TrainConfig config = TrainConfig.fromJson(node.get("config"), file + ": config");
+        TrainConfig config = TrainConfig.fromStoredJson(node.get("config"), file + ": config");
         return new TrainingRun(dir, config, existingColumns(dir, config));
     }
 

@@ -102,6 +102,65 @@ class PyTorchParityTest {
         }
     }
 
+    /**
+     * A model of the conv stem and upsampling heads born in PyTorch (interop/pytorch/make_conv_fixture.py,
+     * saved as train.py saves its checkpoints; non-square 24 x 40) opens in the workbench and gives the
+     * PyTorch eager outputs and attention to 1e-4; its stem and head parameters carry the PyTorch names.
+     */
+    @org.junit.jupiter.api.Test
+    void pytorchConvUpsampleModelOpensAndReproducesItsOutputs() throws Exception {
+        Path fixture = DIR.resolve("conv-upsample");
+        Npy.Array input = Npy.read(fixture.resolve("input.npy"));
+        try (LoadedModel model = NpzWeights.read(fixture.resolve("model.npz"), Device.cpu());
+                NDManager m = model.manager().newSubManager()) {
+            org.junit.jupiter.api.Assertions.assertTrue(model.config().convStem() && model.config().upsampleHead(), model.config().toString());
+            assertEquals(24, model.config().height());
+            assertEquals(40, model.config().width());
+            NetOutput out = model.infer(m, m.create(input.data(), new Shape(input.shape())), true);
+            for (int t = 0; t < out.outputs().size(); t++) {
+                Npy.Array expected = Npy.read(fixture.resolve("expected_" + t + ".npy"));
+                assertEquals(new Shape(expected.shape()), out.outputs().get(t).getShape());
+                assertClose(expected.data(), out.outputs().get(t).toFloatArray(), "conv-upsample task " + t);
+            }
+            Npy.Array attention = Npy.read(fixture.resolve("expected_" + out.outputs().size() + ".npy"));
+            assertClose(attention.data(), out.attention().tokenAttention().toFloatArray(), "conv-upsample token attention");
+
+            String[] torchNames;
+            try (var zip = new java.util.zip.ZipFile(fixture.resolve("model.npz").toFile())) {
+                torchNames = new String(zip.getInputStream(zip.getEntry("names.txt")).readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8).split("\n");
+            }
+            var params = model.net().getParameters();
+            assertEquals(params.size(), torchNames.length);
+            int checked = 0;
+            for (int i = 0; i < torchNames.length; i++) {
+                String[] parts = torchNames[i].split("\\.");
+                String module = parts.length >= 2 ? parts[parts.length - 2] : "";
+                if ((torchNames[i].startsWith("stem.") || torchNames[i].startsWith("heads."))
+                        && module.matches("conv_\\d+|up_\\d+|proj|out")) {
+                    String leaf = module + "_" + parts[parts.length - 1];
+                    org.junit.jupiter.api.Assertions.assertTrue(params.get(i).getKey().endsWith(leaf),
+                            "parameter " + i + ": workbench " + params.get(i).getKey() + ", PyTorch " + torchNames[i]);
+                    checked++;
+                }
+            }
+            assertEquals(2 * (3 + 1) + 3 * 2 * (1 + 2 + 1), checked, "stem: 3 convs + proj; 3 heads: proj, 2 stages, out");
+        }
+        // and back: npz -> params -> npz keeps every value
+        Path params = tmp.resolve("conv.params");
+        NpzWeights.convert(fixture.resolve("model.npz"), params);
+        try (LoadedModel a = NpzWeights.read(fixture.resolve("model.npz"), Device.cpu());
+                LoadedModel b = Checkpoint.load(params, Device.cpu())) {
+            assertEquals(a.config(), b.config());
+            var pa = a.net().getParameters();
+            var pb = b.net().getParameters();
+            for (int i = 0; i < pa.size(); i++) {
+                assertArrayEquals(pa.get(i).getValue().getArray().toFloatArray(), pb.get(i).getValue().getArray().toFloatArray(),
+                        pa.get(i).getKey());
+            }
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void foreignTorchScriptIsRefusedWithAMessage() throws Exception {
         Path pt = tmp.resolve("backbone.pt");
