@@ -57,6 +57,10 @@ public final class Conv3x3 extends AbstractBlock {
         Device device = x.getDevice();
         NDArray w = ps.getValue(weight, device, training);
         NDArray b = ps.getValue(bias, device, training);
+        // views of the parameters moved to the step's manager (as in MultiTaskNet.positions): what is
+        // computed from them then lives and dies with the step instead of accumulating in the model's manager
+        NDArray bias4 = b.reshape(1, filters, 1, 1);
+        bias4.attach(x.getManager());
         Shape s = x.getShape();
         long n = s.get(0);
         long c = s.get(1);
@@ -73,12 +77,16 @@ public final class Conv3x3 extends AbstractBlock {
                 }
             }
             NDArray patches = NDArrays.stack(taps, 2).reshape(n, c * 9, oh * ow); // row c*9 + ky*3 + kx
-            NDArray y = w.reshape(filters, c * 9).matMul(patches).add(b.reshape(1, filters, 1));
-            return new NDList(y.reshape(n, filters, oh, ow));
+            NDArray matrix = w.reshape(filters, c * 9);
+            matrix.attach(x.getManager());
+            NDArray y = matrix.matMul(patches).reshape(n, filters, oh, ow);
+            return new NDList(y.add(bias4));
         }
         // z[tap*O + o] = sum_c w[o, c, tap] x[c]; out[o, y, x] = sum_tap zpad[tap*O + o, s y + ky, s x + kx]
-        NDArray z = w.transpose(2, 3, 0, 1).reshape(9L * filters, c).matMul(x.reshape(n, c, h * wd))
-                .reshape(n, 9L * filters, h, wd);
+        NDArray taps = w.transpose(2, 3, 0, 1);
+        taps.attach(x.getManager());
+        NDArray matrix = taps.reshape(9L * filters, c);
+        NDArray z = matrix.matMul(x.reshape(n, c, h * wd)).reshape(n, 9L * filters, h, wd);
         NDArray padded = pad(z);
         NDArray y = null;
         for (int ky = 0; ky < 3; ky++) {
@@ -88,7 +96,7 @@ public final class Conv3x3 extends AbstractBlock {
                 y = y == null ? part : y.add(part);
             }
         }
-        return new NDList(y.add(b.reshape(1, filters, 1, 1)));
+        return new NDList(y.add(bias4));
     }
 
     /** (B, C, H, W) -> (B, C, H + 2, W + 2) with a border of zeros. */

@@ -259,6 +259,13 @@ class ConvUpsampleModelTest {
                 mean += v / lengths.length;
             }
             assertTrue(mean > 0.5, "normals are unit length where the head's output is not tiny: mean squared length " + mean);
+            int arrays = model.manager().getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                try (NDManager step = m.newSubManager()) {
+                    model.infer(step, step.randomUniform(0f, 1f, new Shape(1, 3, 24, 40)), false);
+                }
+            }
+            assertEquals(arrays, model.manager().getManagedArrays().size(), "no arrays accumulate in the model's manager");
             // at another size: 32 x 56 (4 x 7 grid), position embeddings resampled
             NetOutput other = model.infer(m, m.randomUniform(0f, 1f, new Shape(1, 3, 32, 56)), false);
             assertEquals(new Shape(1, 3, 32, 56), other.outputs().get(2).getShape());
