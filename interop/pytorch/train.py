@@ -126,6 +126,11 @@ class Trainer:
         self.device = torch.device(f"cuda:{self.local_rank}") if cuda else torch.device("cpu")
         if cuda:
             torch.cuda.set_device(self.device)
+        else:
+            # oneDNN's CPU convolution gave run-to-run different (up to 2e4 relative) gradients for the
+            # conv stem / upsampling heads on torch 1.13 here, and libtorch 2.5.1's is wrong for channel
+            # counts that are not multiples of 16 (the workbench turns it off too: EngineSetup.oneDnnOff)
+            torch.backends.mkldnn.enabled = False
         if self.world > 1:
             dist.init_process_group("nccl" if cuda else "gloo", init_method="env://")
         self.amp = cuda and args.amp != "off"
