@@ -56,8 +56,13 @@ public final class AttentionView extends VBox {
         target.setId("attention-target");
         target.valueProperty().addListener((o, a, b) -> redraw());
         head.setId("attention-head");
+        status.setId("attention-token");
         head.setTooltip(new javafx.scene.control.Tooltip("Show the attention of one head, or the mean over heads"));
         head.valueProperty().addListener((o, a, b) -> redraw());
+        // a fixed width: choosing a longer item never shifts the token label beside it
+        head.setPrefWidth(170);
+        head.setMinWidth(170);
+        head.setMaxWidth(170);
         side = Layouts.panelSide(scroll, 4, 12, 110, 120, 420);
         imageView.setId("attention-image");
         marker.getStyleClass().add("spot-marker");
@@ -305,7 +310,7 @@ public final class AttentionView extends VBox {
             maps.add(rowScale(q.interaction().id(), max), rows.length, m * 2 + 1);
         }
         memory.select(t, gx, gy, head());
-        status.setText(String.format(Locale.ROOT, "token (%d, %d) of %s%s", gx, gy, target.getValue(),
+        status.setText(String.format(Locale.ROOT, "token at row %d, column %d of %s%s", gy, gx, target.getValue(),
                 pinned ? " (pinned; click elsewhere to move)" : ""));
     }
 }

@@ -249,7 +249,7 @@ final class CardAttentionPane extends VBox {
             maps.getChildren().add(new VBox(2, title, view));
         }
         List<String> parts = new ArrayList<>();
-        parts.add(String.format(Locale.ROOT, "Row token (%d, %d) of the %s tokens, under pixel (%d, %d)", cell[0], cell[1], rows.label(), px, py));
+        parts.add(String.format(Locale.ROOT, "Row token at row %d, column %d of the %s tokens, under pixel x %d, y %d", cell[0], cell[1], rows.label(), px, py));
         if (a.perHead() != null) {
             parts.add(h < 0 ? "heads averaged" : "head " + h);
         }

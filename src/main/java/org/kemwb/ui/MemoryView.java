@@ -48,7 +48,7 @@ final class MemoryView extends VBox {
     MemoryView() {
         setSpacing(6);
         setPadding(new Insets(6, 0, 0, 0));
-        mass.setTitle("Attention mass each task (axis) takes from each task");
+        mass.setTitle("Attention mass each task (axis) takes from each task, mean over heads");
         mass.setLegendVisible(false); // the task colour legend below says which colour is which task
         mass.setPrefWidth(520);
         mass.setPrefHeight(230);
@@ -156,8 +156,8 @@ final class MemoryView extends VBox {
             slotBoxes.get(n).getStyleClass().add("slot-highlight");
             list.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "slot %d (%.1f %%)", n, 100 * weights[n]));
         }
-        tokenSlots.setText(String.format(Locale.ROOT, "Token (%d, %d) of %s: its write-back reads %s most (write weights of %s; "
-                + "uniform over %d slots: %.1f %%); framed below, each with the tokens it read.", gx, gy, p.tasks().get(target).id(),
+        tokenSlots.setText(String.format(Locale.ROOT, "Token at row %d, column %d of %s: its write-back reads %s most (write weights of %s; "
+                + "uniform over %d slots: %.1f %%); framed below, each with the tokens it read.", gy, gx, p.tasks().get(target).id(),
                 list, h < 0 ? "the mean of " + p.config().heads() + " heads" : "head " + h, weights.length, 100.0 / weights.length));
     }
 
@@ -201,7 +201,7 @@ final class MemoryView extends VBox {
                 m.setStroke(Color.rgb((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff));
                 m.setStrokeWidth(2.5);
                 markers.getChildren().add(m);
-                tip.append(String.format(Locale.ROOT, "%s (%d,%d) %.0f%%  ", p.tasks().get(r[0]).id(), r[1], r[2], r[3] / 10.0));
+                tip.append(String.format(Locale.ROOT, "%s row %d, column %d: %.0f%%  ", p.tasks().get(r[0]).id(), r[2], r[1], r[3] / 10.0));
             }
             StackPane thumb = new StackPane(under, markers);
             Label caption = new Label("slot " + n);

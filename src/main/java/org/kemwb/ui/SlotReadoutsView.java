@@ -23,6 +23,8 @@ import org.kemwb.infer.MemoryReadouts;
 final class SlotReadoutsView extends VBox {
     /** Most-read tokens listed. */
     static final int TOP = 5;
+    /** What the page says instead of read-outs when the primary model is a card (TorchScript) model. */
+    static final String NEEDS_NATIVE = "Slot read-outs need a native KEM/sKEM model.";
     private final WorkbenchState state;
     private final Label folderLabel = Layouts.elidable(new Label());
     private final Label status = Layouts.wrapping(new Label());
@@ -92,6 +94,10 @@ final class SlotReadoutsView extends VBox {
             status.setText(model == null ? "Open a model to measure its slot read-outs." : "Choose a folder of images.");
             return;
         }
+        if (!state.hasNativeModel(WorkbenchState.Slot.PRIMARY)) {
+            status.setText(NEEDS_NATIVE); // a card (TorchScript) model: its attention is not the workbench's own
+            return;
+        }
         if (measuring) {
             return; // the running one re-measures when it finds the model or folder changed
         }
@@ -100,6 +106,10 @@ final class SlotReadoutsView extends VBox {
         status.setText("Measuring " + model.getFileName() + " over the images in " + f + " …");
         state.measureReadouts(f, TOP, r -> {
             measuring = false;
+            if (r == null) {
+                measure(); // the model was replaced before the measurement ran: says what is open now
+                return;
+            }
             if (!r.folder().equals(folder) || !r.model().equals(state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get())) {
                 measure(); // measured on something no longer shown: again, on what is
                 return;
@@ -158,10 +168,10 @@ final class SlotReadoutsView extends VBox {
                     "Position repeat: %.3f of a slot's reads are the same tokens on two images (1 = position-driven; "
                             + "slots reading at random: %.3f).", rep.positionRepeat(), rep.chanceRepeat())));
             repeat.setId("readouts-repeat");
-            StringBuilder top = new StringBuilder("Most-read tokens (task, row, col: share of all reads): ");
+            StringBuilder top = new StringBuilder("Most-read tokens (task, row, column: share of all reads): ");
             for (int i = 0; i < rep.topPositions().size(); i++) {
                 MemoryReadouts.Position p = rep.topPositions().get(i);
-                top.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s (%d, %d): %s", tasks.get(p.task()), p.row(), p.col(),
+                top.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s row %d, column %d: %s", tasks.get(p.task()), p.row(), p.col(),
                         percent(p.share())));
             }
             Label topLabel = Layouts.wrapping(new Label(top.toString()));

@@ -52,6 +52,8 @@ public final class WorkbenchState implements AutoCloseable {
     /** A model with a model card (any PyTorch model, {@code infer.CardModel}) in a slot, instead of a native model. */
     private CardModel primaryCardModel;
     private CardModel comparisonCardModel;
+    /** Whether each slot (PRIMARY, COMPARISON) holds a native KEM/sKEM model (FX thread; false for a card model or none). */
+    private final boolean[] nativeModel = new boolean[2];
 
     /** One entry of the message log: when, and the one-line message. */
     public record Message(java.time.LocalTime time, String text) {
@@ -178,9 +180,18 @@ public final class WorkbenchState implements AutoCloseable {
         return jobs.onEngine(task);
     }
 
+    /**
+     * Whether the model in a slot is a native KEM/sKEM model (with the workbench's own attention and
+     * slot read-outs); false for a card (TorchScript) model or an empty slot. FX thread.
+     */
+    public boolean hasNativeModel(Slot slot) {
+        return nativeModel[slot.ordinal()] && modelPathProperty(slot).get() != null;
+    }
+
     /** Loads a checkpoint into a slot (closing the model it replaces) and runs it on the image. */
     public Task<Void> openCheckpoint(Path file, Slot slot) {
         String[] trainedOn = new String[1];
+        boolean[] isCard = new boolean[1];
         Task<Void> task = new Task<>() {
             @Override
             protected Void call() throws Exception {
@@ -190,6 +201,7 @@ public final class WorkbenchState implements AutoCloseable {
                 // a model with a card (export_model.py) or a native/own export: each opens as what it is
                 if (CardModel.isCardModel(file)) {
                     card = CardModel.load(file, Devices.resolve(device.get()));
+                    isCard[0] = true;
                     trainedOn[0] = "unknown data (a model card does not record it)";
                 } else {
                     loaded = ModelHandle.open(file, Devices.resolve(device.get()));
@@ -220,6 +232,7 @@ public final class WorkbenchState implements AutoCloseable {
             predictionProperty(slot).set(null); // the old model's outputs: never shown under the new model's name
             cardPredictionProperty(slot).set(null);
             trainedOnProperty(slot).set(trainedOn[0]);
+            nativeModel[slot.ordinal()] = !isCard[0]; // before the path: its listeners ask
             modelPathProperty(slot).set(file);
             error.set(null);
             rerun();
@@ -340,7 +353,8 @@ public final class WorkbenchState implements AutoCloseable {
     /**
      * Measures the primary model's slot read-outs over the first {@link #MAX_READOUT_IMAGES}
      * images of a folder, on the engine thread (images read there too); {@code done} gets the
-     * result on the FX thread, errors go to the message log.
+     * result on the FX thread (null when the primary slot holds no native model by the time it
+     * runs: a card model has no slot read-outs), errors go to the message log.
      */
     public Task<SetReadouts> measureReadouts(Path folder, int top, java.util.function.Consumer<SetReadouts> done) {
         Task<SetReadouts> task = new Task<>() {
@@ -348,7 +362,7 @@ public final class WorkbenchState implements AutoCloseable {
             protected SetReadouts call() throws Exception {
                 ModelHandle model = primaryModel;
                 if (model == null) {
-                    throw new IllegalStateException("slot read-outs: open a model first");
+                    return null; // the model was replaced by a card model (or none) before this ran: nothing to measure, no error
                 }
                 updateMessage("Reading images in " + folder.getFileName());
                 List<Path> files = imagesIn(folder, MAX_READOUT_IMAGES);

@@ -141,6 +141,17 @@ class AttentionHeadsTest {
                 });
                 int[] token = view.selectedToken();
                 int i = token[0] * d.l() + token[2] * (int) Math.round(Math.sqrt(d.l())) + token[1];
+                // one wording on the whole page: "row r, column c" (token[1] is the column, token[2] the row)
+                String where = String.format(Locale.ROOT, "row %d, column %d of %s", token[2], token[1], tasks.get(token[0]));
+                String tokenLabel = robot.lookup("#attention-token").queryLabeled().getText();
+                assertTrue(tokenLabel.startsWith("token at " + where), tokenLabel);
+                String slotsLine = robot.lookup("#token-slots").queryLabeled().getText();
+                assertTrue(slotsLine.startsWith("Token at " + where), slotsLine);
+                // the head box keeps its width whatever is chosen (the token label beside it never moves)
+                assertEquals(170, robot.lookup("#attention-head").query().getLayoutBounds().getWidth(), 0.5, "head box width");
+                // the task-mass chart is the head mean, and says so
+                String chart = ((javafx.scene.chart.Chart) robot.lookup("#task-mass-chart").query()).getTitle();
+                assertTrue(chart.endsWith("mean over heads"), chart);
                 float[][] shown = view.shownRows(model);
                 for (int s = 0; s < d.k(); s++) {
                     float[] want = row(d, h, i, s);
