@@ -189,7 +189,8 @@ public final class InspectView extends VBox {
                 p.letterbox().contentWidth() == mw && p.letterbox().contentHeight() == mh ? ""
                         : " with its aspect kept (grey bars are padding)")));
         seenNote.getStyleClass().add("caption");
-        VBox seenPanel = panel("inspect-seen", "what the model sees (" + mw + "x" + mh + ")", Pictures.of(seen), null, w, h, null, seenNote);
+        VBox seenPanel = panel("inspect-seen", "what the model sees (" + mw + "x" + mh + ")", Pictures.of(seen), null,
+                fitted(w, h, mw, mh, true), fitted(w, h, mw, mh, false), null, seenNote);
         seenPanel.setId("inspect-model-input");
         grid.add(seenPanel, 1, 0);
         Sample gt = state.groundTruthProperty().get();
@@ -258,6 +259,18 @@ public final class InspectView extends VBox {
      * One panel: title, the image (with an overlay whose opacity follows the slider), a
      * crosshair at the hovered point, a value line and a legend, all as wide as the image.
      */
+    /**
+     * Width ({@code width} true) or height of a {@code mw} x {@code mh} picture fitted into the square whose side is the
+     * longer of the photo panels' {@code w}, {@code h} (issue 3: the model input keeps its own shape, not the photo's).
+     */
+    static DoubleBinding fitted(DoubleBinding w, DoubleBinding h, int mw, int mh, boolean width) {
+        double a = (double) mw / mh;
+        return Bindings.createDoubleBinding(() -> {
+            double side = Math.max(w.get(), h.get());
+            return width ? (a >= 1 ? side : Math.floor(side * a)) : (a >= 1 ? Math.floor(side / a) : side);
+        }, w, h);
+    }
+
     private VBox panel(String id, String title, Image base, Image overlay, DoubleBinding w, DoubleBinding h, Label value, Node legend) {
         ImageView baseView = new ImageView(base);
         baseView.fitWidthProperty().bind(w);
@@ -581,7 +594,8 @@ public final class InspectView extends VBox {
                 lb.contentWidth() == lb.modelWidth() && lb.contentHeight() == lb.modelHeight() ? "" : " (padding in the card's mean colour)")));
         seenNote.getStyleClass().add("caption");
         VBox seenPanel = panel("inspect-seen", "what the model sees (" + lb.modelWidth() + "x" + lb.modelHeight() + ")", Pictures.of(seen),
-                null, w, h, null, seenNote);
+                null, fitted(w, h, lb.modelWidth(), lb.modelHeight(), true), fitted(w, h, lb.modelWidth(), lb.modelHeight(), false), null,
+                seenNote);
         seenPanel.setId("inspect-model-input");
         grid.add(seenPanel, 1, 0);
         int cell = 2;

@@ -34,6 +34,7 @@ import javafx.util.Duration;
 import org.kemwb.job.TrainingJob;
 import org.kemwb.runs.MetricNames;
 import org.kemwb.runs.RunWatcher;
+import org.kemwb.train.RunStatus;
 import org.kemwb.train.TrainingRun;
 
 /**
@@ -128,8 +129,12 @@ public final class RunsView extends VBox {
         compareWith.setOnAction(e -> openCheckpoint(table.getSelectionModel().getSelectedItem(), WorkbenchState.Slot.COMPARISON));
         Button resume = new Button("Resume");
         resume.setId("runs-resume");
+        // a finished run has nothing left to train (issue 9): no Resume, and run.json stays untouched
         resume.disableProperty().bind(table.getSelectionModel().selectedItemProperty().isNull()
-                .or(state.jobs().trainingProperty().isNotNull()));
+                .or(state.jobs().trainingProperty().isNotNull())
+                .or(javafx.beans.binding.Bindings.createBooleanBinding(
+                        () -> isFinished(table.getSelectionModel().getSelectedItem()),
+                        table.getSelectionModel().selectedItemProperty())));
         resume.setOnAction(e -> resume(table.getSelectionModel().getSelectedItem()));
         info.setId("runs-info");
         // layout (issue 16): controls wrap, the folder list wraps, columns fit their text
@@ -304,14 +309,26 @@ public final class RunsView extends VBox {
         showPage.accept(slot == WorkbenchState.Slot.PRIMARY ? "Inspect" : "Attention");
     }
 
-    /** Continues a run from its last checkpoint as the workbench's training run, and shows it live on Train. */
+    /**
+     * Continues a run from its last checkpoint as the workbench's training run, and shows it live on Train;
+     * a finished run is left alone (run.json not rewritten) and the error line says so.
+     */
     void resume(RunRow row) {
+        if (isFinished(row)) {
+            state.errorProperty().set("run " + row.name() + " already finished at step " + row.step() + "; nothing to resume");
+            return;
+        }
         try {
             state.jobs().train(TrainingJob.resume(row.dir()));
             showPage.accept("Train");
         } catch (IllegalStateException e) {
             state.errorProperty().set(e.getMessage());
         }
+    }
+
+    /** True when a row's run.json says the run finished (its status word or a synonym such as "completed"). */
+    static boolean isFinished(RunRow row) {
+        return row != null && RunStatus.parse(row.status()).orElse(null) == RunStatus.FINISHED;
     }
 
     /** Number of runs drawn on the comparison chart (tests). */

@@ -28,6 +28,13 @@ final class WhatIfView extends VBox {
     static final int MAP = 160;
     /** Side of the image and of the change maps (from the page's width). */
     private final javafx.beans.property.DoubleProperty size = new javafx.beans.property.SimpleDoubleProperty(256);
+    /** Width / height of the shown image (issue 4: it is drawn at its own aspect, not squashed square). */
+    private final javafx.beans.property.DoubleProperty aspect = new javafx.beans.property.SimpleDoubleProperty(1);
+    /** Displayed width and height of the image: its aspect, fitted in a {@code size} x {@code size} box. */
+    private final javafx.beans.binding.DoubleBinding shownW = javafx.beans.binding.Bindings.createDoubleBinding(
+            () -> size.get() * Math.min(1, aspect.get()), size, aspect);
+    private final javafx.beans.binding.DoubleBinding shownH = javafx.beans.binding.Bindings.createDoubleBinding(
+            () -> size.get() * Math.min(1, 1 / aspect.get()), size, aspect);
     private final javafx.beans.property.DoubleProperty mapSide = new javafx.beans.property.SimpleDoubleProperty(MAP);
     private final WorkbenchState state;
     private final ImageView picture = new ImageView();
@@ -44,28 +51,30 @@ final class WhatIfView extends VBox {
     WhatIfView(WorkbenchState state) {
         this.state = state;
         setSpacing(6);
-        picture.fitWidthProperty().bind(size);
-        picture.fitHeightProperty().bind(size);
+        picture.fitWidthProperty().bind(shownW);
+        picture.fitHeightProperty().bind(shownH);
         region.getStyleClass().add("spot-marker");
         region.setManaged(false);
         Pane overlay = new Pane(region);
         StackPane canvas = new StackPane(picture, overlay);
-        canvas.maxWidthProperty().bind(size);
-        canvas.maxHeightProperty().bind(size);
+        canvas.maxWidthProperty().bind(shownW);
+        canvas.maxHeightProperty().bind(shownH);
         canvas.setId("whatif-image");
         canvas.setOnMousePressed(e -> {
-            sx = clamp(e.getX());
-            sy = clamp(e.getY());
+            sx = clamp(e.getX(), shownW.get());
+            sy = clamp(e.getY(), shownH.get());
             region.setX(sx);
             region.setY(sy);
             region.setWidth(0);
             region.setHeight(0);
         });
         canvas.setOnMouseDragged(e -> {
-            region.setX(Math.min(sx, clamp(e.getX())));
-            region.setY(Math.min(sy, clamp(e.getY())));
-            region.setWidth(Math.abs(clamp(e.getX()) - sx));
-            region.setHeight(Math.abs(clamp(e.getY()) - sy));
+            double x = clamp(e.getX(), shownW.get());
+            double y = clamp(e.getY(), shownH.get());
+            region.setX(Math.min(sx, x));
+            region.setY(Math.min(sy, y));
+            region.setWidth(Math.abs(x - sx));
+            region.setHeight(Math.abs(y - sy));
         });
         ToggleButton blank = new ToggleButton("Blank");
         ToggleGroup mode = new ToggleGroup();
@@ -79,14 +88,14 @@ final class WhatIfView extends VBox {
         var controls = Layouts.row(new Label("Drag a region, then"), noise, blank, apply);
         note.setId("whatif-note");
         note.setMnemonicParsing(false);
-        corrupted.fitWidthProperty().bind(size);
-        corrupted.fitHeightProperty().bind(size);
+        corrupted.fitWidthProperty().bind(shownW);
+        corrupted.fitHeightProperty().bind(shownH);
         corrupted.setId("whatif-corrupted");
         Label corruptedTitle = new Label("corrupted input");
         corruptedTitle.visibleProperty().bind(corrupted.imageProperty().isNotNull());
         corruptedTitle.managedProperty().bind(corruptedTitle.visibleProperty());
         getChildren().addAll(controls, note, new HBox(12, new VBox(6, canvas, corruptedTitle, corrupted), maps));
-        state.imageProperty().addListener((o, a, img) -> picture.setImage(img == null ? null : Pictures.of(img)));
+        state.imageProperty().addListener((o, a, img) -> show(img));
         // results belong to one image and one pair of models: any change makes them stale
         state.imageProperty().addListener((o, a, b) -> clear("the image changed"));
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> {
@@ -96,9 +105,17 @@ final class WhatIfView extends VBox {
         });
         state.modelPathProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, b) -> clear("the model changed"));
         state.modelPathProperty(WorkbenchState.Slot.COMPARISON).addListener((o, a, b) -> clear("the comparison model changed"));
-        if (state.imageProperty().get() != null) {
-            picture.setImage(Pictures.of(state.imageProperty().get()));
-        }
+        show(state.imageProperty().get());
+    }
+
+    private void show(BufferedImage img) {
+        picture.setImage(img == null ? null : Pictures.of(img));
+        aspect.set(img == null ? 1 : (double) img.getWidth() / img.getHeight());
+    }
+
+    /** The probed image's node (image and region overlay), drawn at the image's aspect (tests). */
+    ImageView picture() {
+        return picture;
     }
 
     /**
@@ -110,17 +127,18 @@ final class WhatIfView extends VBox {
         mapSide.bind(javafx.beans.binding.Bindings.createDoubleBinding(() -> Math.max(100, Math.min(300, (width.get() - 60) / 4 - 12)), width));
     }
 
-    private double clamp(double v) {
-        return Math.max(0, Math.min(size.get(), v));
+    private static double clamp(double v, double max) {
+        return Math.max(0, Math.min(max, v));
     }
 
     /** Sets the edited region (fractions of the image) without the mouse. */
     void select(double x0, double y0, double x1, double y1) {
-        double s = size.get();
-        region.setX(x0 * s);
-        region.setY(y0 * s);
-        region.setWidth((x1 - x0) * s);
-        region.setHeight((y1 - y0) * s);
+        double w = shownW.get();
+        double h = shownH.get();
+        region.setX(x0 * w);
+        region.setY(y0 * h);
+        region.setWidth((x1 - x0) * w);
+        region.setHeight((y1 - y0) * h);
     }
 
     void apply() {
@@ -130,11 +148,12 @@ final class WhatIfView extends VBox {
         if (img == null || before[0] == null || region.getWidth() < 1 || region.getHeight() < 1) {
             return;
         }
-        double s = size.get();
-        double x0 = region.getX() / s;
-        double y0 = region.getY() / s;
-        double x1 = (region.getX() + region.getWidth()) / s;
-        double y1 = (region.getY() + region.getHeight()) / s;
+        double w = shownW.get();
+        double h = shownH.get();
+        double x0 = region.getX() / w;
+        double y0 = region.getY() / h;
+        double x1 = (region.getX() + region.getWidth()) / w;
+        double y1 = (region.getY() + region.getHeight()) / h;
         BufferedImage edited = edit(img, x0, y0, x1, y1, noise.isSelected());
         int started = generation;
         String how = noise.isSelected() ? "noise" : "grey";

@@ -184,4 +184,22 @@ class InspectRowsTest {
         Folders.remember(out.resolve("000001-figure.png").toFile());
         assertEquals(out.toFile().getAbsoluteFile(), Folders.initial().getAbsoluteFile(), "dialogs open in the last folder used");
     }
+
+    /** Issue 3: "what the model sees" keeps the model input's shape for a non-square photo (padding bars visible). */
+    @Test
+    @Order(5)
+    void theModelInputPanelKeepsTheModelInputsShapeForANonSquarePhoto() throws Exception {
+        Path photo = dir.resolve("wide").resolve("wide-640x427.png");
+        Files.createDirectories(photo.getParent());
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(640, 427, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+                photo.toFile());
+        open(photo);
+        waitFor(() -> app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get().width() == 640, 60);
+        WaitForAsyncUtils.waitForFxEvents();
+        var lb = app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get().letterbox();
+        var seen = robot.lookup("#inspect-seen").queryAs(javafx.scene.image.ImageView.class);
+        var b = seen.getBoundsInParent();
+        assertEquals((double) lb.modelWidth() / lb.modelHeight(), b.getWidth() / b.getHeight(), 0.03,
+                "model input " + lb.modelWidth() + "x" + lb.modelHeight() + " drawn as " + b);
+    }
 }

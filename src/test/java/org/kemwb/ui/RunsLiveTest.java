@@ -227,6 +227,39 @@ class RunsLiveTest {
     }
 
     @Test
+    void aFinishedRunCannotBeResumedAndItsRunJsonStaysUntouched() throws Exception {
+        state = new WorkbenchState();
+        Path runs = root.resolve("runs");
+        Path run = runs.resolve("done-run");
+        Files.createDirectories(run);
+        AtomicFiles.writeString(run.resolve("run.json"), runJson("finished", 200));
+        Files.writeString(run.resolve("metrics.csv"), "step,kind,lr,loss\n1,train,0.001,1.0\n200,train,0.001,0.5\n");
+        byte[] before = Files.readAllBytes(run.resolve("run.json"));
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(run.resolve("run.json"));
+        AtomicReference<String> shown = new AtomicReference<>("Runs");
+        RunsView view = fx(() -> new RunsView(state, List.of(runs), shown::set));
+        stage();
+        show(view);
+        waitFor(() -> view.table().getItems().stream().anyMatch(r -> r.name().equals("done-run") && r.status().equals("finished")), 60);
+        boolean disabled = fx(() -> {
+            view.table().getSelectionModel().select(0);
+            return view.lookup("#runs-resume").isDisabled();
+        });
+        assertTrue(disabled, "Resume disabled for a finished run");
+        // even when asked directly (keyboard, a stale selection) it says why and starts nothing
+        fx(() -> {
+            view.resume(view.table().getItems().getFirst());
+            return null;
+        });
+        assertEquals("run done-run already finished at step 200; nothing to resume", fx(() -> state.errorProperty().get()));
+        assertEquals("Runs", shown.get(), "stays on Runs");
+        assertEquals(null, fx(() -> state.jobs().trainingProperty().get()), "no training started");
+        Thread.sleep(1500);
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(run.resolve("run.json"))), "run.json unchanged");
+        assertEquals(modified, Files.getLastModifiedTime(run.resolve("run.json")));
+    }
+
+    @Test
     void trainOnADatasetFolder() throws Exception {
         state = new WorkbenchState();
         Path data = root.resolve("dataset");
