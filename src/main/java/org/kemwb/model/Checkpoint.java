@@ -130,6 +130,12 @@ public final class Checkpoint {
                         decoded = scratch.decode(blob);
                     } catch (RuntimeException e) {
                         throw new CheckpointException(file, "parameter '" + name + "' cannot be decoded: " + e.getMessage());
+                    } catch (OutOfMemoryError e) {
+                        // DJL's decoder allocates what the blob's own header declares (a damaged rank or
+                        // dimension asks for gigabytes); the blob itself is small (readBlob bounds it), so
+                        // this is damage, not a lack of memory
+                        throw new CheckpointException(file, "parameter '" + name + "' is damaged: its encoded header declares"
+                                + " more data than its " + blob.length + " bytes");
                     }
                     if (!decoded.getShape().equals(want)) {
                         throw new CheckpointException(file, "parameter '" + name + "' holds data of shape "
