@@ -36,6 +36,10 @@ public final class AttentionView extends VBox {
     private final Rectangle marker = new Rectangle();
     private final GridPane maps = new GridPane();
     private final Label status = new Label("Move over the image; click to pin a spot.");
+    /** Why the comparison model's row is not shown (hidden when it is, or while it is being computed). */
+    private final Label comparisonNote = Layouts.wrapping(new Label());
+    /** Panels in the heatmap row: the image plus one heatmap per task of the open model. */
+    private final javafx.beans.property.IntegerProperty columns = new javafx.beans.property.SimpleIntegerProperty(4);
     private final MemoryView memory = new MemoryView();
     private final SlotReadoutsView readouts;
     /** The rows drawn last, by model id ("kem", "ca"): [source task][token] (tests). */
@@ -45,7 +49,7 @@ public final class AttentionView extends VBox {
     private int gy = -1;
     private boolean pinned;
     private final javafx.scene.control.ScrollPane scroll = new javafx.scene.control.ScrollPane();
-    /** Side of the image and of each heatmap: the image and K heatmaps share the page's width. */
+    /** Side of the image and of each heatmap: the image, K heatmaps and the colour bar share the page's width. */
     private final javafx.beans.binding.DoubleBinding side;
 
     public AttentionView(WorkbenchState state) {
@@ -63,7 +67,12 @@ public final class AttentionView extends VBox {
         head.setPrefWidth(170);
         head.setMinWidth(170);
         head.setMaxWidth(170);
-        side = Layouts.panelSide(scroll, 4, 12, 110, 120, 420);
+        // the image and one heatmap per task, plus the colour bar and the gaps (extra)
+        side = Layouts.panelSide(scroll, columns, 12, 110, 96, 420);
+        comparisonNote.setId("attention-comparison-note");
+        comparisonNote.getStyleClass().add("caption");
+        comparisonNote.managedProperty().bind(comparisonNote.visibleProperty());
+        comparisonNote.setVisible(false);
         imageView.setId("attention-image");
         marker.getStyleClass().add("spot-marker");
         marker.setManaged(false);
@@ -101,13 +110,17 @@ public final class AttentionView extends VBox {
             own.visibleProperty().bind(cards.activeProperty().not());
             own.managedProperty().bind(own.visibleProperty());
         }
-        scroll.setContent(new VBox(10, cards, body, probing, memory, readouts));
+        VBox attention = new VBox(6, body, comparisonNote);
+        attention.visibleProperty().bind(cards.activeProperty().not());
+        attention.managedProperty().bind(attention.visibleProperty());
+        scroll.setContent(new VBox(10, cards, attention, probing, memory, readouts));
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, javafx.scene.layout.Priority.ALWAYS);
         getChildren().addAll(top, scroll);
         state.imageProperty().addListener((o, a, img) -> imageView.setImage(img == null ? null : Pictures.of(img)));
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> tasksChanged(p));
         state.predictionProperty(WorkbenchState.Slot.COMPARISON).addListener((o, a, p) -> redraw());
+        state.modelPathProperty(WorkbenchState.Slot.COMPARISON).addListener((o, a, p) -> redraw());
         // the page is built on first use: show what is already open
         if (state.imageProperty().get() != null) {
             imageView.setImage(Pictures.of(state.imageProperty().get()));
@@ -139,6 +152,7 @@ public final class AttentionView extends VBox {
         if (p == null) {
             return;
         }
+        columns.set(p.tasks().size() + 1);
         String keep = target.getValue();
         target.getItems().setAll(p.tasks().stream().map(t -> t.id()).toList());
         target.setValue(keep != null && target.getItems().contains(keep) ? keep : target.getItems().getFirst());
@@ -240,10 +254,54 @@ public final class AttentionView extends VBox {
         return box;
     }
 
+    /** The note shown under the heatmaps: why the comparison row is missing; null when it is shown (tests). */
+    String comparisonNote() {
+        return comparisonNote.isVisible() ? comparisonNote.getText() : null;
+    }
+
+    /**
+     * Why the comparison model's attention cannot be drawn beside the primary's {@code p}, in one
+     * line; null when it can, or while its prediction is still being computed.
+     */
+    private String whyNoComparison(Prediction p, Prediction q) {
+        String primary = p.interaction().id().toUpperCase(Locale.ROOT);
+        if (state.modelPathProperty(WorkbenchState.Slot.COMPARISON).get() == null) {
+            return "No comparison model is open: only the " + primary + " row is shown (open one as the comparison model to see its attention beside it).";
+        }
+        if (!state.hasNativeModel(WorkbenchState.Slot.COMPARISON)) {
+            return "The comparison model is a card (TorchScript) model: its attention is not shown here.";
+        }
+        if (q == null) {
+            return null; // being computed
+        }
+        String name = q.interaction().id().toUpperCase(Locale.ROOT);
+        if (q.tokenAttention() == null) {
+            return name + " comparison row not shown: that model has no token attention between tasks.";
+        }
+        if (!q.config().tasks().equals(p.config().tasks())) {
+            return name + " comparison row not shown: it predicts " + taskList(q) + ", this model " + taskList(p) + ".";
+        }
+        if (q.gridHeight() != p.gridHeight() || q.gridWidth() != p.gridWidth()) {
+            return name + " comparison row not shown: its token grid is " + q.gridHeight() + " x " + q.gridWidth()
+                    + " (rows x columns), this model's " + p.gridHeight() + " x " + p.gridWidth() + ".";
+        }
+        if (!q.letterbox().equals(p.letterbox())) {
+            return name + " comparison row not shown: it fits the image to its input differently (other input size), so its tokens cover other pixels.";
+        }
+        return null;
+    }
+
+    private static String taskList(Prediction p) {
+        return String.join(", ", p.tasks().stream().map(t -> t.id()).toList());
+    }
+
     private void redraw() {
         maps.getChildren().clear();
         shownRows.clear();
         Prediction p = state.predictionProperty(WorkbenchState.Slot.PRIMARY).get();
+        String why = p == null ? null : whyNoComparison(p, state.predictionProperty(WorkbenchState.Slot.COMPARISON).get());
+        comparisonNote.setText(why == null ? "" : why);
+        comparisonNote.setVisible(why != null);
         if (p == null || target.getValue() == null || gx < 0) {
             return;
         }
@@ -303,8 +361,13 @@ public final class AttentionView extends VBox {
                 heat.setId("heat-" + q.interaction().id() + "-" + q.tasks().get(s).id());
                 Label caption = new Label(String.format(Locale.ROOT, "from %s: %.1f %%", q.tasks().get(s).id(), mass * 100));
                 caption.setId("from-" + q.interaction().id() + "-" + q.tasks().get(s).id());
+                // wraps at the heatmap's width ("from normals:" / "14.8 %") instead of widening the row
+                caption.setWrapText(true);
+                caption.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+                caption.setMaxWidth(Math.max(40, shownWidth() - 14));
                 HBox title = new HBox(4, TaskColours.swatch(s), caption);
-                title.setAlignment(Pos.CENTER_LEFT);
+                title.setAlignment(Pos.TOP_LEFT);
+                title.setMaxWidth(shownWidth());
                 maps.add(new VBox(2, title, new StackPane(under, heat)), s, m * 2 + 1);
             }
             maps.add(rowScale(q.interaction().id(), max), rows.length, m * 2 + 1);

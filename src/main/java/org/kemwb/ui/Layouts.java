@@ -77,6 +77,15 @@ final class Layouts {
      * between {@code min} and {@code max} pixels. Updates when the window is resized.
      */
     static DoubleBinding panelSide(ScrollPane scroll, int columns, double gap, double extra, double min, double max) {
+        return panelSide(scroll, new javafx.beans.property.SimpleIntegerProperty(columns), gap, extra, min, max);
+    }
+
+    /**
+     * {@link #panelSide(ScrollPane, int, double, double, double, double)} for a number of
+     * columns that changes (e.g. the image plus one heatmap per task of the open model).
+     */
+    static DoubleBinding panelSide(ScrollPane scroll, javafx.beans.value.ObservableIntegerValue columnCount, double gap, double extra,
+            double min, double max) {
         // the side sets the content's height, which decides whether a vertical scroll bar shows, which
         // changes the viewport width the side is computed from: with the bar shown always the layout
         // cannot oscillate between the two widths
@@ -87,9 +96,10 @@ final class Layouts {
             if (w <= 0) {
                 return min;
             }
+            int columns = Math.max(1, columnCount.get());
             double side = Math.floor((w - extra - gap * (columns - 1) - 4) / columns);
             return Math.max(min, Math.min(max, side));
-        }, viewport);
+        }, viewport, columnCount);
     }
 
     /**

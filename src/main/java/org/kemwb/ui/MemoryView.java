@@ -50,7 +50,7 @@ final class MemoryView extends VBox {
         setPadding(new Insets(6, 0, 0, 0));
         mass.setTitle("Attention mass each task (axis) takes from each task, mean over heads");
         mass.setLegendVisible(false); // the task colour legend below says which colour is which task
-        mass.setPrefWidth(520);
+        mass.setPrefWidth(660); // wide enough for the whole title (a 1024 px window has about 980 px)
         mass.setPrefHeight(230);
         mass.setAnimated(false);
         mass.setId("task-mass-chart");

@@ -303,7 +303,7 @@ class AttentionHeadsTest {
         }
         String top = robot.lookup("#readouts-top").queryLabeled().getText();
         MemoryReadouts.Position first = r.topPositions().getFirst();
-        assertTrue(top.contains(String.format(Locale.ROOT, "%s (%d, %d): %.1f %%", tasks.get(first.task()), first.row(), first.col(),
+        assertTrue(top.contains(String.format(Locale.ROOT, "%s row %d, column %d: %.1f %%", tasks.get(first.task()), first.row(), first.col(),
                 100 * first.share())), top);
         for (int t = 0; t < r.tasks(); t++) {
             for (int s = 0; s < r.tasks(); s++) {
