@@ -204,4 +204,23 @@ class BadInputTest {
         Result again = run("train", "--run", run.toString(), "--data", empty.toString(), "--steps", "2");
         assertTrue(!again.err().contains("already holds a run"), "a run that never started is not in the way: " + again.err());
     }
+
+    @Test
+    void aRunRefusedByItsDataLeavesNothingAndLeavesAPreExistingFolderAsItWas() throws Exception {
+        // the committed NYUD-v2 layout set has 40 classes; the default model has 6: refused at data loading
+        Path nyud = Path.of("src", "test", "resources", "nyud-synth4");
+        Path run = dir.resolve("R");
+        Result refused = run("train", "--run", run.toString(), "--data", nyud.toString(), "--steps", "2");
+        assertOneLineError(refused, "NYUD-v2 has 40 classes");
+        assertTrue(!Files.exists(run), "no run folder after the refusal: " + (Files.exists(run) ? List.of(run.toFile().list()) : ""));
+
+        Path existing = Files.createDirectories(dir.resolve("mine"));
+        Path unrelated = Files.writeString(existing.resolve("notes.txt"), "keep me");
+        Result again = run("train", "--run", existing.toString(), "--data", nyud.toString(), "--steps", "2");
+        assertOneLineError(again, "NYUD-v2 has 40 classes");
+        assertEquals("keep me", Files.readString(unrelated));
+        try (var files = Files.list(existing)) {
+            assertEquals(List.of("notes.txt"), files.map(f -> f.getFileName().toString()).toList(), "only what was there before");
+        }
+    }
 }
