@@ -109,13 +109,21 @@ public final class KemwbCli {
                 node.put("dataDir", data.toAbsolutePath().toString());
             }
             String where = config == null ? "config" : config.toString();
+            if (steps != null) {
+                // command-line overrides first, then one validation of the result
+                org.kemwb.util.ConfigException.checkRange("--steps", steps, 1, 10_000_000);
+                if (node.path("warmup").isNumber() && node.path("warmup").asLong() > steps) {
+                    throw new org.kemwb.util.ConfigException(where + ": warmup = " + node.path("warmup").asText()
+                            + ": more than the " + steps + " steps of --steps " + steps);
+                }
+                node.put("steps", steps);
+            }
             TrainConfig c = TrainConfig.fromJson(node, where);
             if (interaction != null) {
                 c = c.withModel(c.model().withInteraction(InteractionKind.parse(interaction))
                         .validated("--interaction " + interaction + ": " + where + ".model"));
             }
             if (steps != null) {
-                org.kemwb.util.ConfigException.checkRange("--steps", steps, 1, 10_000_000);
                 c = c.withSteps(steps, Math.min(c.evalEvery(), steps)).validated(where);
             }
             c = c.withDevice(device).validatedForNewRun(where);

@@ -72,7 +72,17 @@ public record TrainConfig(
                 256, 32, "auto", new LinkedHashMap<>(), "", 1.25);
     }
 
+    /**
+     * A config from JSON keys over {@link #defaults}. A warmup the JSON does not set (default 20)
+     * is clamped to the steps; one it sets must be at most the steps.
+     */
     public static TrainConfig fromJson(JsonNode node, String where) {
+        if (node != null && node.isObject() && !node.has("warmup") && node.path("steps").canConvertToInt()
+                && node.path("steps").isIntegralNumber()) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
+            copy.put("warmup", Math.max(0, Math.min(defaults().warmup(), node.path("steps").asInt())));
+            node = copy;
+        }
         TrainConfig c = Json.overlay(defaults(), node, TrainConfig.class, where);
         c.model().validated(where + ".model");
         return c.validated(where);

@@ -223,4 +223,22 @@ class BadInputTest {
             assertEquals(List.of("notes.txt"), files.map(f -> f.getFileName().toString()).toList(), "only what was there before");
         }
     }
+
+    @Test
+    void stepsOnTheCommandLineApplyBeforeTheWarmupIsChecked() throws Exception {
+        // the file's steps (3) and the default warmup (20) never meet: --steps 2 applies first, the default warmup is clamped
+        Path cfg = Files.writeString(dir.resolve("c3.json"), "{\"model\": {\"imageSize\": 16, \"dim\": 8, \"slots\": 4, \"topK\": 4},"
+                + " \"steps\": 3, \"trainImages\": 2, \"valImages\": 1, \"batch\": 1}");
+        Path run = dir.resolve("w");
+        Result ok = run("train", "--run", run.toString(), "--config", cfg.toString(), "--steps", "2");
+        assertEquals(0, ok.code(), ok.err());
+        var stored = org.kemwb.util.Json.MAPPER.readTree(run.resolve("run.json").toFile()).path("config");
+        assertEquals(2, stored.path("steps").asInt());
+        assertEquals(2, stored.path("warmup").asInt(), "default warmup clamped to the steps");
+        // a warmup the user wrote that --steps undercuts is refused naming --steps
+        Path own = Files.writeString(dir.resolve("own.json"), "{\"warmup\": 5, \"steps\": 10}");
+        assertOneLineError(run("train", "--run", dir.resolve("w2").toString(), "--config", own.toString(), "--steps", "2"),
+                "warmup = 5", "--steps 2");
+        assertTrue(!Files.exists(dir.resolve("w2")));
+    }
 }
