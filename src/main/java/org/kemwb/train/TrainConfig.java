@@ -83,9 +83,28 @@ public record TrainConfig(
             copy.put("warmup", Math.max(0, Math.min(defaults().warmup(), node.path("steps").asInt())));
             node = copy;
         }
-        TrainConfig c = Json.overlay(defaults(), node, TrainConfig.class, where);
-        c.model().validated(where + ".model");
-        return c.validated(where);
+        JsonNode in = node;
+        return fileKeyed(where, () -> {
+            TrainConfig c = Json.overlay(defaults(), in, TrainConfig.class, where);
+            c.model().validated(where + ".model");
+            return c.validated(where);
+        });
+    }
+
+    /**
+     * Runs {@code check}, turning a refusal "WHERE.key.path ..." into "WHERE: key.path ..." so a
+     * file name and the key inside it read apart (as the model card errors do).
+     */
+    private static <T> T fileKeyed(String where, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (ConfigException e) {
+            String m = e.getMessage();
+            if (m != null && m.startsWith(where + ".")) {
+                throw new ConfigException(where + ": " + m.substring(where.length() + 1));
+            }
+            throw e;
+        }
     }
 
     /**
@@ -113,6 +132,10 @@ public record TrainConfig(
     }
 
     public TrainConfig validated(String where) {
+        return fileKeyed(where, () -> checked(where));
+    }
+
+    private TrainConfig checked(String where) {
         String p = where + ".";
         ConfigException.checkRange(p + "steps", steps, 1, 10_000_000);
         ConfigException.checkRange(p + "batch", batch, 1, 4096);
@@ -142,7 +165,11 @@ public record TrainConfig(
      * than k are normal).
      */
     public TrainConfig validatedForNewRun(String where) {
-        validated(where);
+        return fileKeyed(where, () -> checkedForNewRun(where));
+    }
+
+    private TrainConfig checkedForNewRun(String where) {
+        checked(where);
         long readable = (long) model.taskCount() * model.tokens();
         if (model.interaction().usesMemory() && model.topK() > readable) {
             throw new ConfigException(where + ".model.topK = " + model.topK() + ": more than the " + readable

@@ -99,10 +99,13 @@ class BadInputTest {
     void badConfigsNameTheKeyAndTheAllowedRange() throws Exception {
         Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"bacth\": 4}");
         assertOneLineError(run("train", "--run", dir.resolve("r1").toString(), "--config", unknown.toString()),
-                "bacth", "unknown key");
+                "unknown.json: bacth: unknown key (allowed: ");
+        Path typo = Files.writeString(dir.resolve("typo.json"), "{\"model\": {\"intraction\": \"kem\"}}");
+        assertOneLineError(run("train", "--run", dir.resolve("r0").toString(), "--config", typo.toString()),
+                "typo.json: model.intraction: unknown key (allowed: ");
         Path range = Files.writeString(dir.resolve("range.json"), "{\"model\": {\"topK\": 0}}");
         assertOneLineError(run("train", "--run", dir.resolve("r2").toString(), "--config", range.toString()),
-                "model.topK = 0", "[1, ");
+                "range.json: model.topK = 0", "[1, ");
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"steps\": ");
         assertOneLineError(run("train", "--run", dir.resolve("r3").toString(), "--config", broken.toString()),
                 "broken.json", "not valid JSON");
