@@ -81,19 +81,19 @@ public final class KemwbCli {
         }
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true, description = "Start a training run on synthetic scenes.")
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Start a training run on synthetic scenes or on a dataset folder (--data).")
     static final class Train implements Callable<Integer> {
         @Option(names = "--run", required = true, description = "Run folder to create.")
         Path run;
         @Option(names = "--config", description = "Train config JSON (keys override the defaults).")
         Path config;
-        @Option(names = "--interaction", description = "none, ca, kem or skem (overrides the config).")
+        @Option(names = "--interaction", description = "Interaction module: none, ca, kem, skem, nexusflow or ctal (overrides the config).")
         String interaction;
         @Option(names = "--steps", description = "Training steps (overrides the config).")
         Integer steps;
         @Option(names = "--device", description = "auto, cpu, gpu or gpuN (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
         String device;
-        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout (default: synthetic scenes).")
+        @Option(names = "--data", description = "Dataset folder in the workbench, NYUD-v2 or PASCAL-Context layout (default: synthetic scenes).")
         Path data;
 
         @Override
@@ -347,13 +347,13 @@ public final class KemwbCli {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "Metrics of a checkpoint on held-out synthetic scenes (never used for training by default settings).")
+            description = "Metrics of a checkpoint on held-out synthetic scenes (never used for training by default settings) or on the val split of a dataset folder (--data).")
     static final class Eval implements Callable<Integer> {
         @CommandLine.Mixin
         ModelOptions modelOptions;
         @CommandLine.Mixin
         HeldOutScenes scenes;
-        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
+        @Option(names = "--data", description = "Dataset folder in the workbench, NYUD-v2 or PASCAL-Context layout: evaluate its val split instead of synthetic scenes.")
         Path data;
         @Option(names = "--convention", defaultValue = "published",
                 description = "Metric convention: published (as published multi-task tables), pooled or invpt (default: ${DEFAULT-VALUE}).")
@@ -580,17 +580,17 @@ public final class KemwbCli {
     @Command(name = "synth", mixinStandardHelpOptions = true,
             description = "Write synthetic scenes: images/, segmentation/, depth/ (.npy), normals/ (.npy), edge/, sal/, parts/ and train/val lists.")
     static final class Synth implements Callable<Integer> {
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "Folder to write the scenes into.")
         Path out;
         @Option(names = "--count", defaultValue = "100", description = "Scenes to write, 1..10000000 (default: ${DEFAULT-VALUE}).")
         int count;
         @Option(names = "--size", defaultValue = "128",
                 description = "Side of the square scenes in pixels, " + MIN_SYNTH_SIZE + "..4096 (default: ${DEFAULT-VALUE}).")
         int size;
-        @Option(names = "--seed", defaultValue = "1")
+        @Option(names = "--seed", defaultValue = "1", description = "Scene generator seed: the same seed writes the same scenes (default: ${DEFAULT-VALUE}).")
         long seed;
         @Option(names = "--layout", defaultValue = "workbench",
-                description = "workbench (class ids, --size square) or nyud (NYUD-v2 layout at 480x640: JPEG, raw labels 0..40, gt_sets/).")
+                description = "workbench (default: class ids, --size square) or nyud (NYUD-v2 layout at 480x640: JPEG, raw labels 0..40, gt_sets/).")
         String layout;
 
         /** Smallest scene side: 2 x 2 tokens at the default patch of 8. */

@@ -244,4 +244,25 @@ class BadInputTest {
                 "warmup = 5", "--steps 2");
         assertTrue(!Files.exists(dir.resolve("w2")));
     }
+
+    @Test
+    void helpNamesEveryInteractionAndTheDataLayouts() {
+        StringWriter out = new StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new KemwbCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.execute("train", "--help");
+        String train = out.toString();
+        for (InteractionKind k : InteractionKind.values()) {
+            assertTrue(train.contains(k.id()), k.id() + " missing in: " + train);
+        }
+        assertTrue(train.contains("PASCAL-Context") && train.contains("--data"), train);
+        assertTrue(!train.contains("Start a training run on synthetic scenes."), train);
+        StringWriter synth = new StringWriter();
+        picocli.CommandLine s = new picocli.CommandLine(new KemwbCli());
+        s.setOut(new PrintWriter(synth, true));
+        s.execute("data", "synth", "--help");
+        String text = synth.toString().replaceAll("\\s+", " ");
+        assertTrue(text.contains("Folder to write the scenes into") && text.contains("Scene generator seed")
+                && text.contains("workbench (default"), text);
+    }
 }
