@@ -372,6 +372,14 @@ public final class KemwbCli {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = modelOptions.open()) {
                 var set = data != null ? org.kemwb.job.EvalJob.Data.folder(data) : scenes.asEvalSet();
+                int synthClasses = org.kemwb.data.SyntheticScenes.CLASSES.length;
+                if (data == null && model.config().tasks().contains(org.kemwb.model.Task.SEMSEG)
+                        && model.config().semsegClasses() != synthClasses) {
+                    // scoring a 40-class NYUD-v2 model on 6-class scenes gives a meaningless 0 mIoU
+                    throw new IOException(modelOptions.checkpoint + ": its semseg has " + model.config().semsegClasses()
+                            + " classes, the synthetic scenes " + synthClasses + ": give --data with the dataset it was trained on");
+                }
+                System.out.println("set " + set.describe());
                 List<Sample> samples = org.kemwb.job.EvalJob.samples(model.config(), set, org.kemwb.job.JobListener.NONE);
                 var result = org.kemwb.train.Evaluator.run(model, samples, org.kemwb.job.EvalJob.BATCH, conv);
                 System.out.println("convention " + conv.id());

@@ -265,4 +265,15 @@ class BadInputTest {
         assertTrue(text.contains("Folder to write the scenes into") && text.contains("Scene generator seed")
                 && text.contains("workbench (default"), text);
     }
+
+    @Test
+    void evalRefusesScoringANyudModelOnTheSyntheticScenes() throws Exception {
+        Path nyud = dir.resolve("nyud40.params");
+        ModelConfig m = new ModelConfig(List.of(Task.SEMSEG), InteractionKind.NONE, 32, 8, 16, 1, 1, 1, 2, 4, 2,
+                1.0, 40, 5, 7L, ModelConfig.STEM, 0, false);
+        try (LoadedModel model = LoadedModel.create(m, Device.cpu(), 1, null)) {
+            Checkpoint.save(model, nyud, Map.of());
+        }
+        assertOneLineError(run("eval", "--checkpoint", nyud.toString()), "nyud40.params", "40 classes", "synthetic scenes 6", "--data");
+    }
 }
