@@ -143,7 +143,7 @@ class BadInputTest {
         assertOneLineError(run("imbalance", "--modules", "kemm", "--out", dir.resolve("x").toString()), "unknown interaction 'kemm'");
         assertTrue(!Files.exists(dir.resolve("x")), "nothing written on bad input");
         assertOneLineError(run("compare", "--label-fraction", "0", "--out", dir.resolve("c").toString()),
-                "compare.labelFraction = 0", "[0.001, 1]");
+                "compare: labelFraction = 0", "[0.001, 1]");
         assertTrue(!Files.exists(dir.resolve("c")), "no compare runs on bad input");
     }
 
