@@ -245,7 +245,7 @@ public final class KemwbCli {
                         var lb = size.letterbox(s.height(), s.width(), model.config());
                         org.kemwb.infer.TokenCap.check(model.config(), lb.modelHeight(), lb.modelWidth());
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("image " + image + " (" + s.width() + "x" + s.height() + "): " + e.getMessage(), e);
+                        throw new IllegalArgumentException("image " + image + " (" + s.height() + "x" + s.width() + " HxW): " + e.getMessage(), e);
                     }
                 }
                 for (int i = 0; i < images.size(); i++) {
@@ -258,8 +258,8 @@ public final class KemwbCli {
                         throw new IllegalArgumentException("image " + image + ": " + e.getMessage(), e);
                     }
                     org.kemwb.infer.PredictionExport.write(prediction, out, stems.get(i));
-                    System.out.printf(Locale.ROOT, "%s (%dx%d, model input %dx%d): %d task outputs written to %s as %s_<task> (%s, forward %.1f ms)%n",
-                            image, img.width(), img.height(), prediction.letterbox().modelWidth(), prediction.letterbox().modelHeight(),
+                    System.out.printf(Locale.ROOT, "%s (%dx%d HxW, model input %dx%d HxW): %d task outputs written to %s as %s_<task> (%s, forward %.1f ms)%n",
+                            image, img.height(), img.width(), prediction.letterbox().modelHeight(), prediction.letterbox().modelWidth(),
                             prediction.tasks().size(), out, stems.get(i), Devices.describe(model.device()), prediction.forwardMs());
                 }
             }
@@ -645,7 +645,7 @@ public final class KemwbCli {
             AtomicFiles.writeString(out.resolve(org.kemwb.infer.TrainingData.MARKER),
                     org.kemwb.infer.TrainingData.markerJson(org.kemwb.infer.TrainingData.SYNTHETIC));
             double s = (System.nanoTime() - t0) / 1e9;
-            String dims = layout.equals("nyud") ? org.kemwb.data.NyudLayout.WIDTH + "x" + org.kemwb.data.NyudLayout.HEIGHT : size + "x" + size;
+            String dims = (layout.equals("nyud") ? org.kemwb.data.NyudLayout.HEIGHT + "x" + org.kemwb.data.NyudLayout.WIDTH : size + "x" + size) + " HxW";
             System.out.printf(Locale.ROOT, "%d scenes (%s, %s layout) in %s, %.1f scenes/s including writing%n", count, dims, layout, out, count / s);
             return 0;
         }

@@ -276,4 +276,24 @@ class BadInputTest {
         }
         assertOneLineError(run("eval", "--checkpoint", nyud.toString()), "nyud40.params", "40 classes", "synthetic scenes 6", "--data");
     }
+
+    @Test
+    void inferPrintsSizesAsHeightByWidthLikeInputSize() throws Exception {
+        Path wide = dir.resolve("wide.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(48, 24, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", wide.toFile());
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code;
+        StringWriter err = new StringWriter();
+        try (java.io.PrintStream capture = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = KemwbCli.execute(new PrintWriter(err, true), "infer", "--checkpoint", checkpoint.toString(), wide.toString(),
+                    "--out", dir.resolve("o").toString(), "--device", "cpu");
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code, err.toString());
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("(24x48 HxW, model input "), text);
+    }
 }
