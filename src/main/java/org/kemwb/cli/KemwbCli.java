@@ -81,19 +81,19 @@ public final class KemwbCli {
         }
     }
 
-    @Command(name = "train", mixinStandardHelpOptions = true, description = "Start a training run on synthetic scenes.")
+    @Command(name = "train", mixinStandardHelpOptions = true, description = "Start a training run on synthetic scenes or on a dataset folder (--data).")
     static final class Train implements Callable<Integer> {
         @Option(names = "--run", required = true, description = "Run folder to create.")
         Path run;
         @Option(names = "--config", description = "Train config JSON (keys override the defaults).")
         Path config;
-        @Option(names = "--interaction", description = "none, ca, kem or skem (overrides the config).")
+        @Option(names = "--interaction", description = "Interaction module: none, ca, kem, skem, nexusflow or ctal (overrides the config).")
         String interaction;
         @Option(names = "--steps", description = "Training steps (overrides the config).")
         Integer steps;
         @Option(names = "--device", description = "auto, cpu, gpu or gpuN (default: ${DEFAULT-VALUE}).", defaultValue = "auto")
         String device;
-        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout (default: synthetic scenes).")
+        @Option(names = "--data", description = "Dataset folder in the workbench, NYUD-v2 or PASCAL-Context layout (default: synthetic scenes).")
         Path data;
 
         @Override
@@ -109,13 +109,21 @@ public final class KemwbCli {
                 node.put("dataDir", data.toAbsolutePath().toString());
             }
             String where = config == null ? "config" : config.toString();
+            if (steps != null) {
+                // command-line overrides first, then one validation of the result
+                org.kemwb.util.ConfigException.checkRange("--steps", steps, 1, 10_000_000);
+                if (node.path("warmup").isNumber() && node.path("warmup").asLong() > steps) {
+                    throw new org.kemwb.util.ConfigException(where + ": warmup = " + node.path("warmup").asText()
+                            + ": more than the " + steps + " steps of --steps " + steps);
+                }
+                node.put("steps", steps);
+            }
             TrainConfig c = TrainConfig.fromJson(node, where);
             if (interaction != null) {
                 c = c.withModel(c.model().withInteraction(InteractionKind.parse(interaction))
                         .validated("--interaction " + interaction + ": " + where + ".model"));
             }
             if (steps != null) {
-                org.kemwb.util.ConfigException.checkRange("--steps", steps, 1, 10_000_000);
                 c = c.withSteps(steps, Math.min(c.evalEvery(), steps)).validated(where);
             }
             c = c.withDevice(device).validatedForNewRun(where);
@@ -237,7 +245,7 @@ public final class KemwbCli {
                         var lb = size.letterbox(s.height(), s.width(), model.config());
                         org.kemwb.infer.TokenCap.check(model.config(), lb.modelHeight(), lb.modelWidth());
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("image " + image + " (" + s.width() + "x" + s.height() + "): " + e.getMessage(), e);
+                        throw new IllegalArgumentException("image " + image + " (" + s.height() + "x" + s.width() + " HxW): " + e.getMessage(), e);
                     }
                 }
                 for (int i = 0; i < images.size(); i++) {
@@ -250,8 +258,8 @@ public final class KemwbCli {
                         throw new IllegalArgumentException("image " + image + ": " + e.getMessage(), e);
                     }
                     org.kemwb.infer.PredictionExport.write(prediction, out, stems.get(i));
-                    System.out.printf(Locale.ROOT, "%s (%dx%d, model input %dx%d): %d task outputs written to %s as %s_<task> (%s, forward %.1f ms)%n",
-                            image, img.width(), img.height(), prediction.letterbox().modelWidth(), prediction.letterbox().modelHeight(),
+                    System.out.printf(Locale.ROOT, "%s (%dx%d HxW, model input %dx%d HxW): %d task outputs written to %s as %s_<task> (%s, forward %.1f ms)%n",
+                            image, img.height(), img.width(), prediction.letterbox().modelHeight(), prediction.letterbox().modelWidth(),
                             prediction.tasks().size(), out, stems.get(i), Devices.describe(model.device()), prediction.forwardMs());
                 }
             }
@@ -339,13 +347,13 @@ public final class KemwbCli {
     }
 
     @Command(name = "eval", mixinStandardHelpOptions = true,
-            description = "Metrics of a checkpoint on held-out synthetic scenes (never used for training by default settings).")
+            description = "Metrics of a checkpoint on held-out synthetic scenes (never used for training by default settings) or on the val split of a dataset folder (--data).")
     static final class Eval implements Callable<Integer> {
         @CommandLine.Mixin
         ModelOptions modelOptions;
         @CommandLine.Mixin
         HeldOutScenes scenes;
-        @Option(names = "--data", description = "Dataset folder in the NYUD-v2 layout: evaluate its val split instead of synthetic scenes.")
+        @Option(names = "--data", description = "Dataset folder in the workbench, NYUD-v2 or PASCAL-Context layout: evaluate its val split instead of synthetic scenes.")
         Path data;
         @Option(names = "--convention", defaultValue = "published",
                 description = "Metric convention: published (as published multi-task tables), pooled or invpt (default: ${DEFAULT-VALUE}).")
@@ -364,6 +372,14 @@ public final class KemwbCli {
             var conv = org.kemwb.metrics.MetricConvention.parse(convention);
             try (LoadedModel model = modelOptions.open()) {
                 var set = data != null ? org.kemwb.job.EvalJob.Data.folder(data) : scenes.asEvalSet();
+                int synthClasses = org.kemwb.data.SyntheticScenes.CLASSES.length;
+                if (data == null && model.config().tasks().contains(org.kemwb.model.Task.SEMSEG)
+                        && model.config().semsegClasses() != synthClasses) {
+                    // scoring a 40-class NYUD-v2 model on 6-class scenes gives a meaningless 0 mIoU
+                    throw new IOException(modelOptions.checkpoint + ": its semseg has " + model.config().semsegClasses()
+                            + " classes, the synthetic scenes " + synthClasses + ": give --data with the dataset it was trained on");
+                }
+                System.out.println("set " + set.describe());
                 List<Sample> samples = org.kemwb.job.EvalJob.samples(model.config(), set, org.kemwb.job.JobListener.NONE);
                 var result = org.kemwb.train.Evaluator.run(model, samples, org.kemwb.job.EvalJob.BATCH, conv);
                 System.out.println("convention " + conv.id());
@@ -572,17 +588,17 @@ public final class KemwbCli {
     @Command(name = "synth", mixinStandardHelpOptions = true,
             description = "Write synthetic scenes: images/, segmentation/, depth/ (.npy), normals/ (.npy), edge/, sal/, parts/ and train/val lists.")
     static final class Synth implements Callable<Integer> {
-        @Option(names = "--out", required = true)
+        @Option(names = "--out", required = true, description = "Folder to write the scenes into.")
         Path out;
         @Option(names = "--count", defaultValue = "100", description = "Scenes to write, 1..10000000 (default: ${DEFAULT-VALUE}).")
         int count;
         @Option(names = "--size", defaultValue = "128",
                 description = "Side of the square scenes in pixels, " + MIN_SYNTH_SIZE + "..4096 (default: ${DEFAULT-VALUE}).")
         int size;
-        @Option(names = "--seed", defaultValue = "1")
+        @Option(names = "--seed", defaultValue = "1", description = "Scene generator seed: the same seed writes the same scenes (default: ${DEFAULT-VALUE}).")
         long seed;
         @Option(names = "--layout", defaultValue = "workbench",
-                description = "workbench (class ids, --size square) or nyud (NYUD-v2 layout at 480x640: JPEG, raw labels 0..40, gt_sets/).")
+                description = "workbench (default: class ids, --size square) or nyud (NYUD-v2 layout at 480x640: JPEG, raw labels 0..40, gt_sets/).")
         String layout;
 
         /** Smallest scene side: 2 x 2 tokens at the default patch of 8. */
@@ -629,7 +645,7 @@ public final class KemwbCli {
             AtomicFiles.writeString(out.resolve(org.kemwb.infer.TrainingData.MARKER),
                     org.kemwb.infer.TrainingData.markerJson(org.kemwb.infer.TrainingData.SYNTHETIC));
             double s = (System.nanoTime() - t0) / 1e9;
-            String dims = layout.equals("nyud") ? org.kemwb.data.NyudLayout.WIDTH + "x" + org.kemwb.data.NyudLayout.HEIGHT : size + "x" + size;
+            String dims = (layout.equals("nyud") ? org.kemwb.data.NyudLayout.HEIGHT + "x" + org.kemwb.data.NyudLayout.WIDTH : size + "x" + size) + " HxW";
             System.out.printf(Locale.ROOT, "%d scenes (%s, %s layout) in %s, %.1f scenes/s including writing%n", count, dims, layout, out, count / s);
             return 0;
         }

@@ -72,10 +72,39 @@ public record TrainConfig(
                 256, 32, "auto", new LinkedHashMap<>(), "", 1.25);
     }
 
+    /**
+     * A config from JSON keys over {@link #defaults}. A warmup the JSON does not set (default 20)
+     * is clamped to the steps; one it sets must be at most the steps.
+     */
     public static TrainConfig fromJson(JsonNode node, String where) {
-        TrainConfig c = Json.overlay(defaults(), node, TrainConfig.class, where);
-        c.model().validated(where + ".model");
-        return c.validated(where);
+        if (node != null && node.isObject() && !node.has("warmup") && node.path("steps").canConvertToInt()
+                && node.path("steps").isIntegralNumber()) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = node.deepCopy();
+            copy.put("warmup", Math.max(0, Math.min(defaults().warmup(), node.path("steps").asInt())));
+            node = copy;
+        }
+        JsonNode in = node;
+        return fileKeyed(where, () -> {
+            TrainConfig c = Json.overlay(defaults(), in, TrainConfig.class, where);
+            c.model().validated(where + ".model");
+            return c.validated(where);
+        });
+    }
+
+    /**
+     * Runs {@code check}, turning a refusal "WHERE.key.path ..." into "WHERE: key.path ..." so a
+     * file name and the key inside it read apart (as the model card errors do).
+     */
+    private static <T> T fileKeyed(String where, java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (ConfigException e) {
+            String m = e.getMessage();
+            if (m != null && m.startsWith(where + ".")) {
+                throw new ConfigException(where + ": " + m.substring(where.length() + 1));
+            }
+            throw e;
+        }
     }
 
     /**
@@ -103,6 +132,10 @@ public record TrainConfig(
     }
 
     public TrainConfig validated(String where) {
+        return fileKeyed(where, () -> checked(where));
+    }
+
+    private TrainConfig checked(String where) {
         String p = where + ".";
         ConfigException.checkRange(p + "steps", steps, 1, 10_000_000);
         ConfigException.checkRange(p + "batch", batch, 1, 4096);
@@ -132,7 +165,11 @@ public record TrainConfig(
      * than k are normal).
      */
     public TrainConfig validatedForNewRun(String where) {
-        validated(where);
+        return fileKeyed(where, () -> checkedForNewRun(where));
+    }
+
+    private TrainConfig checkedForNewRun(String where) {
+        checked(where);
         long readable = (long) model.taskCount() * model.tokens();
         if (model.interaction().usesMemory() && model.topK() > readable) {
             throw new ConfigException(where + ".model.topK = " + model.topK() + ": more than the " + readable

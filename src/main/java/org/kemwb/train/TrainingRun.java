@@ -58,6 +58,13 @@ public final class TrainingRun {
     private final Path dir;
     private final TrainConfig config;
     private final List<String> columns;
+    /**
+     * What {@link #create} made (the folder itself when it did not exist, and the files it wrote):
+     * removed again when the run fails before its first step, so a refused run leaves nothing. Empty
+     * for an opened run. Never holds files that were there before.
+     */
+    private final List<Path> createdHere = new ArrayList<>();
+    private boolean started;
 
     private TrainingRun(Path dir, TrainConfig config, List<String> columns) {
         this.dir = dir;
@@ -119,11 +126,24 @@ public final class TrainingRun {
         if (Files.exists(dir.resolve(RUN_JSON)) && !neverStarted(dir)) {
             throw new IOException("run folder " + dir + " already holds a run (use resume)");
         }
-        Files.createDirectories(dir);
         TrainConfig valid = config.validatedForNewRun("config");
         TrainingRun run = new TrainingRun(dir, valid, columns(valid));
-        run.writeStatus(RunStatus.CREATED, 0, null);
-        AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
+        if (!Files.exists(dir)) {
+            run.createdHere.add(dir);
+        }
+        for (String f : List.of(RUN_JSON, METRICS, RunLock.FILE)) {
+            if (!Files.exists(dir.resolve(f))) {
+                run.createdHere.add(dir.resolve(f));
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+            run.writeStatus(RunStatus.CREATED, 0, null);
+            AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
+        } catch (IOException | RuntimeException e) {
+            run.removeCreated();
+            throw e;
+        }
         return run;
     }
 
@@ -178,9 +198,33 @@ public final class TrainingRun {
      * @throws IOException if another trainer holds the folder (the message names it), or on I/O errors
      */
     public RunStatus run(Listener listener, BooleanSupplier cancelled) throws IOException {
-        try (RunLock lock = RunLock.acquire(dir)) {
-            return runLocked(listener, cancelled);
+        try {
+            try (RunLock lock = RunLock.acquire(dir)) {
+                return runLocked(listener, cancelled);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            if (!started) {
+                // refused before its first step (bad data, a setting the data contradicts): a new
+                // run leaves no folder behind; a pre-existing folder keeps exactly what it had
+                removeCreated();
+            }
+            throw e;
         }
+    }
+
+    /** Removes what {@link #create} made, files first, then the folder if it is empty; best effort. */
+    private void removeCreated() {
+        for (Path p : createdHere.reversed()) {
+            try {
+                if (p.equals(dir)) {
+                    removeTempFiles();
+                }
+                Files.deleteIfExists(p);
+            } catch (IOException | RuntimeException e) {
+                // a folder that is not empty (someone wrote into it meanwhile) stays
+            }
+        }
+        createdHere.clear();
     }
 
     private RunStatus runLocked(Listener listener, BooleanSupplier cancelled) throws IOException {
@@ -240,6 +284,8 @@ public final class TrainingRun {
                 listener.history(readMetrics(dir));
             }
             writeStatus(RunStatus.RUNNING, start, null);
+            started = true;
+            createdHere.clear();
             double best = bestScore();
             for (int step = start + 1; step <= config.steps(); step++) {
                 if (cancelled.getAsBoolean()) {

@@ -142,6 +142,9 @@ final class ConfigSheet extends PropertySheet {
     /** "settings.model.dim = 30: ..." reads "Width d = 30: ..." (the label the user sees beside the field). */
     String withLabels(String message) {
         String m = message == null ? "" : message;
+        if (m.startsWith("settings: ")) {
+            m = "settings." + m.substring("settings: ".length()); // TrainConfig's "WHERE: key" form
+        }
         Setting best = null;
         for (Setting s : settings) {
             String key = "settings." + s.path;

@@ -99,10 +99,13 @@ class BadInputTest {
     void badConfigsNameTheKeyAndTheAllowedRange() throws Exception {
         Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"bacth\": 4}");
         assertOneLineError(run("train", "--run", dir.resolve("r1").toString(), "--config", unknown.toString()),
-                "bacth", "unknown key");
+                "unknown.json: bacth: unknown key (allowed: ");
+        Path typo = Files.writeString(dir.resolve("typo.json"), "{\"model\": {\"intraction\": \"kem\"}}");
+        assertOneLineError(run("train", "--run", dir.resolve("r0").toString(), "--config", typo.toString()),
+                "typo.json: model.intraction: unknown key (allowed: ");
         Path range = Files.writeString(dir.resolve("range.json"), "{\"model\": {\"topK\": 0}}");
         assertOneLineError(run("train", "--run", dir.resolve("r2").toString(), "--config", range.toString()),
-                "model.topK = 0", "[1, ");
+                "range.json: model.topK = 0", "[1, ");
         Path broken = Files.writeString(dir.resolve("broken.json"), "{\"steps\": ");
         assertOneLineError(run("train", "--run", dir.resolve("r3").toString(), "--config", broken.toString()),
                 "broken.json", "not valid JSON");
@@ -140,7 +143,7 @@ class BadInputTest {
         assertOneLineError(run("imbalance", "--modules", "kemm", "--out", dir.resolve("x").toString()), "unknown interaction 'kemm'");
         assertTrue(!Files.exists(dir.resolve("x")), "nothing written on bad input");
         assertOneLineError(run("compare", "--label-fraction", "0", "--out", dir.resolve("c").toString()),
-                "compare.labelFraction = 0", "[0.001, 1]");
+                "compare: labelFraction = 0", "[0.001, 1]");
         assertTrue(!Files.exists(dir.resolve("c")), "no compare runs on bad input");
     }
 
@@ -203,5 +206,94 @@ class BadInputTest {
         assertEquals(2, failed.code(), failed.err());
         Result again = run("train", "--run", run.toString(), "--data", empty.toString(), "--steps", "2");
         assertTrue(!again.err().contains("already holds a run"), "a run that never started is not in the way: " + again.err());
+    }
+
+    @Test
+    void aRunRefusedByItsDataLeavesNothingAndLeavesAPreExistingFolderAsItWas() throws Exception {
+        // the committed NYUD-v2 layout set has 40 classes; the default model has 6: refused at data loading
+        Path nyud = Path.of("src", "test", "resources", "nyud-synth4");
+        Path run = dir.resolve("R");
+        Result refused = run("train", "--run", run.toString(), "--data", nyud.toString(), "--steps", "2");
+        assertOneLineError(refused, "NYUD-v2 has 40 classes");
+        assertTrue(!Files.exists(run), "no run folder after the refusal: " + (Files.exists(run) ? List.of(run.toFile().list()) : ""));
+
+        Path existing = Files.createDirectories(dir.resolve("mine"));
+        Path unrelated = Files.writeString(existing.resolve("notes.txt"), "keep me");
+        Result again = run("train", "--run", existing.toString(), "--data", nyud.toString(), "--steps", "2");
+        assertOneLineError(again, "NYUD-v2 has 40 classes");
+        assertEquals("keep me", Files.readString(unrelated));
+        try (var files = Files.list(existing)) {
+            assertEquals(List.of("notes.txt"), files.map(f -> f.getFileName().toString()).toList(), "only what was there before");
+        }
+    }
+
+    @Test
+    void stepsOnTheCommandLineApplyBeforeTheWarmupIsChecked() throws Exception {
+        // the file's steps (3) and the default warmup (20) never meet: --steps 2 applies first, the default warmup is clamped
+        Path cfg = Files.writeString(dir.resolve("c3.json"), "{\"model\": {\"imageSize\": 16, \"dim\": 8, \"slots\": 4, \"topK\": 4},"
+                + " \"steps\": 3, \"trainImages\": 2, \"valImages\": 1, \"batch\": 1}");
+        Path run = dir.resolve("w");
+        Result ok = run("train", "--run", run.toString(), "--config", cfg.toString(), "--steps", "2");
+        assertEquals(0, ok.code(), ok.err());
+        var stored = org.kemwb.util.Json.MAPPER.readTree(run.resolve("run.json").toFile()).path("config");
+        assertEquals(2, stored.path("steps").asInt());
+        assertEquals(2, stored.path("warmup").asInt(), "default warmup clamped to the steps");
+        // a warmup the user wrote that --steps undercuts is refused naming --steps
+        Path own = Files.writeString(dir.resolve("own.json"), "{\"warmup\": 5, \"steps\": 10}");
+        assertOneLineError(run("train", "--run", dir.resolve("w2").toString(), "--config", own.toString(), "--steps", "2"),
+                "warmup = 5", "--steps 2");
+        assertTrue(!Files.exists(dir.resolve("w2")));
+    }
+
+    @Test
+    void helpNamesEveryInteractionAndTheDataLayouts() {
+        StringWriter out = new StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new KemwbCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.execute("train", "--help");
+        String train = out.toString();
+        for (InteractionKind k : InteractionKind.values()) {
+            assertTrue(train.contains(k.id()), k.id() + " missing in: " + train);
+        }
+        assertTrue(train.contains("PASCAL-Context") && train.contains("--data"), train);
+        assertTrue(!train.contains("Start a training run on synthetic scenes."), train);
+        StringWriter synth = new StringWriter();
+        picocli.CommandLine s = new picocli.CommandLine(new KemwbCli());
+        s.setOut(new PrintWriter(synth, true));
+        s.execute("data", "synth", "--help");
+        String text = synth.toString().replaceAll("\\s+", " ");
+        assertTrue(text.contains("Folder to write the scenes into") && text.contains("Scene generator seed")
+                && text.contains("workbench (default"), text);
+    }
+
+    @Test
+    void evalRefusesScoringANyudModelOnTheSyntheticScenes() throws Exception {
+        Path nyud = dir.resolve("nyud40.params");
+        ModelConfig m = new ModelConfig(List.of(Task.SEMSEG), InteractionKind.NONE, 32, 8, 16, 1, 1, 1, 2, 4, 2,
+                1.0, 40, 5, 7L, ModelConfig.STEM, 0, false);
+        try (LoadedModel model = LoadedModel.create(m, Device.cpu(), 1, null)) {
+            Checkpoint.save(model, nyud, Map.of());
+        }
+        assertOneLineError(run("eval", "--checkpoint", nyud.toString()), "nyud40.params", "40 classes", "synthetic scenes 6", "--data");
+    }
+
+    @Test
+    void inferPrintsSizesAsHeightByWidthLikeInputSize() throws Exception {
+        Path wide = dir.resolve("wide.png");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(48, 24, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", wide.toFile());
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int code;
+        StringWriter err = new StringWriter();
+        try (java.io.PrintStream capture = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            code = KemwbCli.execute(new PrintWriter(err, true), "infer", "--checkpoint", checkpoint.toString(), wide.toString(),
+                    "--out", dir.resolve("o").toString(), "--device", "cpu");
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code, err.toString());
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(text.contains("(24x48 HxW, model input "), text);
     }
 }

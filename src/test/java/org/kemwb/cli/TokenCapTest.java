@@ -85,7 +85,7 @@ class TokenCapTest {
         String msg = err.toString().trim();
         assertEquals(2, code, msg);
         assertEquals(1, msg.lines().count(), msg);
-        assertTrue(msg.contains(photo.toString()) && msg.contains("4000x3000"), "names the photo: " + msg);
+        assertTrue(msg.contains(photo.toString()) && msg.contains("3000x4000 HxW"), "names the photo: " + msg);
         assertTrue(msg.contains("187500 tokens per task"), "375 x 500 patches of 8 px: " + msg);
         assertTrue(msg.contains("268435456"), "the limit: " + msg);
         // closed form: L <= 16384 with gh / gw = 3 / 4 gives gw = floor(sqrt(16384 * 4 / 3)) = 147, gh = floor(147 * 3 / 4) = 110

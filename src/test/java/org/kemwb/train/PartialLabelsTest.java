@@ -96,6 +96,6 @@ class PartialLabelsTest {
         TrainConfig c = TrainConfig.defaults();
         assertEquals(0.5, c.withLabelFraction(0.5).validated("t").labelFraction());
         ConfigException e = assertThrows(ConfigException.class, () -> c.withLabelFraction(0).validated("t"));
-        assertTrue(e.getMessage().contains("t.labelFraction = 0"), e.getMessage());
+        assertTrue(e.getMessage().contains("t: labelFraction = 0"), e.getMessage());
     }
 }
