@@ -402,8 +402,12 @@ public final class InspectView extends VBox {
         ImageView bar = new ImageView(Pictures.horizontalBar(256, 12));
         bar.setPreserveRatio(false);
         bar.setFitHeight(12);
-        bar.fitWidthProperty().bind(Bindings.createDoubleBinding(() -> Math.max(30, width.get() - 110), width));
         HBox box = new HBox(6, low, bar, high);
+        // the bar takes what the end values leave of the panel's width (a fixed share let values such as
+        // "-0.00 m" push the panel, and with it its grid column, past the window's edge)
+        bar.fitWidthProperty().bind(Bindings.createDoubleBinding(
+                () -> Math.max(30, width.get() - low.prefWidth(-1) - high.prefWidth(-1) - 2 * box.getSpacing()),
+                width, low.widthProperty(), high.widthProperty()));
         box.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         box.getStyleClass().add("colour-scale");
         return box;
