@@ -63,18 +63,23 @@ public final class CardOutputs {
      * the Turbo colour of the value scaled to [min, max].
      */
     public static BufferedImage overlay(BufferedImage photo, float[] heat) {
-        int w = photo.getWidth();
-        int h = photo.getHeight();
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
         for (float x : heat) {
             lo = Math.min(lo, x);
             hi = Math.max(hi, x);
         }
+        return overlay(photo, heat, lo, hi);
+    }
+
+    /** As {@link #overlay(BufferedImage, float[])} with the Turbo scale fixed to [lo, hi] (several maps sharing one colour bar). */
+    public static BufferedImage overlay(BufferedImage photo, float[] heat, float lo, float hi) {
+        int w = photo.getWidth();
+        int h = photo.getHeight();
         int[] base = photo.getRGB(0, 0, w, h, null, 0, w);
         int[] out = new int[w * h];
         for (int p = 0; p < out.length; p++) {
-            int c = OutputImages.turbo((heat[p] - lo) / Math.max(1e-12f, hi - lo));
+            int c = OutputImages.turbo(Math.clamp((heat[p] - lo) / Math.max(1e-12f, hi - lo), 0f, 1f));
             int r = (int) (((base[p] >> 16) & 0xff) * 0.4 + ((c >> 16) & 0xff) * 0.6);
             int g = (int) (((base[p] >> 8) & 0xff) * 0.4 + ((c >> 8) & 0xff) * 0.6);
             int b = (int) ((base[p] & 0xff) * 0.4 + (c & 0xff) * 0.6);

@@ -240,13 +240,23 @@ public final class AttentionView extends VBox {
      * the top reads that weight (as % of the token's attention) and the bottom 0 %.
      */
     private VBox rowScale(String model, float max) {
+        VBox box = colourScale(max, side.subtract(34));
+        box.getChildren().get(1).setId("scale-max-" + model);
+        return box;
+    }
+
+    /**
+     * A vertical Turbo colour bar reading 0 % at the bottom and {@code max} (a share of a
+     * token's attention) at the top, "per token" above it; the bar is {@code barHeight} tall.
+     * The native rows and the card model's Attention page both use it.
+     */
+    static VBox colourScale(float max, javafx.beans.value.ObservableNumberValue barHeight) {
         Label top = Layouts.keepWidth(new Label(String.format(Locale.ROOT, "%.1f %%", 100 * max)));
-        top.setId("scale-max-" + model);
         Label bottom = Layouts.keepWidth(new Label("0 %"));
         ImageView bar = new ImageView(Pictures.colourBar(14, HEAT));
         bar.setPreserveRatio(false);
         bar.setFitWidth(14);
-        bar.fitHeightProperty().bind(side.subtract(34));
+        bar.fitHeightProperty().bind(barHeight);
         Label unit = Layouts.keepWidth(new Label("per token"));
         unit.getStyleClass().add("caption");
         VBox box = new VBox(2, unit, top, bar, bottom);

@@ -12,7 +12,9 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
-import javafx.scene.layout.FlowPane;
+import javafx.geometry.VPos;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.shape.Rectangle;
@@ -39,7 +41,13 @@ final class CardAttentionPane extends VBox {
     private final ImageView image = new ImageView();
     private final StackPane picture = new StackPane();
     private final Rectangle marker = new Rectangle();
-    private final FlowPane maps = new FlowPane(12, 8);
+    /**
+     * Row 0: the captions (the photo's and one per column group), top-aligned in one row as tall
+     * as the tallest, each wrapping at its picture's width; row 1: the photo, the heatmaps and
+     * the colour bar, so every picture starts at the same height below the status line.
+     */
+    private final GridPane maps = new GridPane(12, 4);
+    private final Label pictureCaption = caption(new Label("The photo: the white box is the row token."));
     private final Label status = Layouts.wrapping(new Label());
     private final Label note = Layouts.wrapping(new Label());
     /** The photo pixel whose token is shown (initially the centre). */
@@ -72,7 +80,8 @@ final class CardAttentionPane extends VBox {
         head.valueProperty().addListener((o, a, b) -> redraw());
         side.addListener((o, a, b) -> redraw());
         var controls = Layouts.row(new Label("Attention output"), output, new Label("Row tokens"), rowGroup, new Label("Heads"), head);
-        VBox body = new VBox(8, controls, status, new javafx.scene.layout.HBox(16, picture, maps));
+        pictureCaption.setId("card-attention-photo-caption");
+        VBox body = new VBox(8, controls, status, maps);
         body.visibleProperty().bind(note.textProperty().isEmpty());
         body.managedProperty().bind(body.visibleProperty());
         getChildren().addAll(note, body);
@@ -205,6 +214,10 @@ final class CardAttentionPane extends VBox {
         }
         heats.clear();
         maps.getChildren().clear();
+        pictureCaption.setPrefWidth(shownWidth());
+        maps.add(pictureCaption, 0, 0);
+        maps.add(picture, 0, 1);
+        GridPane.setValignment(picture, VPos.TOP);
         image.setImage(Pictures.of(photo));
         image.setFitWidth(shownWidth());
         image.setFitHeight(shownHeight());
@@ -227,9 +240,18 @@ final class CardAttentionPane extends VBox {
         marker.setWidth((Math.min(p.width(), x1) - Math.max(0, x0)) * sx);
         marker.setHeight((Math.min(p.height(), y1) - Math.max(0, y0)) * sy);
         List<ModelCard.TokenGroup> cols = a.spec().columns().groups();
+        List<float[]> grids = new ArrayList<>();
+        float top = 0; // one colour scale for all groups: 0 to the largest weight of any of them
+        for (int c = 0; c < cols.size(); c++) {
+            float[] weights = a.grid(row, c, h);
+            grids.add(weights);
+            for (float v : weights) {
+                top = Math.max(top, v);
+            }
+        }
         for (int c = 0; c < cols.size(); c++) {
             ModelCard.TokenGroup col = cols.get(c);
-            float[] weights = a.grid(row, c, h);
+            float[] weights = grids.get(c);
             double mass = 0;
             float max = 0;
             for (float v : weights) {
@@ -238,16 +260,23 @@ final class CardAttentionPane extends VBox {
             }
             float[] heat = p.heatmapOnPhoto(weights, col.height(), col.width());
             heats.add(heat);
-            ImageView view = new ImageView(Pictures.of(CardOutputs.overlay(photo, heat)));
+            ImageView view = new ImageView(Pictures.of(CardOutputs.overlay(photo, heat, 0, top)));
             view.setId("card-heat-" + c);
             view.setFitWidth(shownWidth());
             view.setFitHeight(shownHeight());
-            Label title = new Label(String.format(Locale.ROOT, "on %s tokens (%dx%d): %.1f %% of the weight, max %.2f %% per token", col.label(),
-                    col.height(), col.width(), 100 * mass, 100 * max));
+            Label title = caption(new Label(String.format(Locale.ROOT, "on %s tokens (%dx%d): %.1f %% of the weight, max %.2f %% per token",
+                    col.label(), col.height(), col.width(), 100 * mass, 100 * max)));
             title.setId("card-heat-title-" + c);
-            Layouts.wrapping(title).setMaxWidth(shownWidth());
-            maps.getChildren().add(new VBox(2, title, view));
+            title.setPrefWidth(shownWidth());
+            maps.add(title, c + 1, 0);
+            maps.add(view, c + 1, 1);
+            GridPane.setValignment(view, VPos.TOP);
         }
+        VBox scale = AttentionView.colourScale(top, javafx.beans.binding.Bindings.createDoubleBinding(() -> Math.max(24, shownHeight() - 34), side));
+        scale.setId("card-attention-scale");
+        scale.getChildren().get(1).setId("card-attention-scale-max");
+        maps.add(scale, cols.size() + 1, 1);
+        GridPane.setValignment(scale, VPos.TOP);
         List<String> parts = new ArrayList<>();
         parts.add(String.format(Locale.ROOT, "Row token at row %d, column %d of the %s tokens, under pixel x %d, y %d", cell[0], cell[1], rows.label(), px, py));
         if (a.perHead() != null) {
@@ -258,5 +287,25 @@ final class CardAttentionPane extends VBox {
                     100 * a.prefixMass(row, h)));
         }
         status.setText(String.join("; ", parts) + ". Click the image to pick another token.");
+    }
+
+    /** A caption above a picture: wraps at its width (set by the caller), never shortened, top-aligned in its grid cell. */
+    private static Label caption(Label l) {
+        Layouts.wrapping(l);
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        l.setMaxWidth(Region.USE_PREF_SIZE);
+        GridPane.setValignment(l, VPos.TOP);
+        return l;
+    }
+
+    /** The colour scale's top: the largest weight of the picked token over all column groups (tests). */
+    float scaleMax() {
+        float top = 0;
+        for (float[] h : heats) {
+            for (float v : h) {
+                top = Math.max(top, v);
+            }
+        }
+        return top;
     }
 }

@@ -189,7 +189,9 @@ class CardViewsTest {
         float[] want = p.heatmapOnPhoto(enc.grid(row, 0), 4, 6);
         assertArrayEquals(want, pane.heat(0), "heads averaged");
         ImageView heat = robot.lookup("#card-heat-0").queryAs(ImageView.class);
-        assertArrayEquals(rgb(pixels(CardOutputs.overlay(state.imageProperty().get(), want))), pixels(heat.getImage()), "drawn over the photo");
+        assertArrayEquals(rgb(pixels(CardOutputs.overlay(state.imageProperty().get(), want, 0, pane.scaleMax()))), pixels(heat.getImage()),
+                "drawn over the photo on the colour bar's scale (0 to the largest weight of the groups)");
+        assertLaidOut(1, "encoder");
         String title = robot.lookup("#card-heat-title-0").queryAs(Label.class).getText();
         assertTrue(title.startsWith("on image tokens (4x6): "), title);
         String status = robot.lookup("#card-attention-status").queryAs(Label.class).getText();
@@ -225,6 +227,57 @@ class CardViewsTest {
             assertArrayEquals(p.heatmapOnPhoto(joint.grid(jointRow, g), 4, 6), pane.heat(g), "joint, column group " + g);
         }
         assertTrue(heads.isDisabled(), "the card says this output's heads are averaged in the model");
+        assertLaidOut(2, "joint");
+        // at 1024x700 (the user's window): nothing cut, still no overlap
+        javafx.stage.Window window = center.getScene().getWindow();
+        fx(() -> {
+            window.setWidth(1024);
+            window.setHeight(700);
+            return null;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> problems = fx(() -> LayoutCheck.problems(center.getScene()));
+        assertTrue(problems.isEmpty(), problems.toString());
+        assertLaidOut(2, "joint at 1024x700");
+        fx(() -> {
+            window.setWidth(1280);
+            window.setHeight(900);
+            return null;
+        });
+    }
+
+    /**
+     * The Attention page's layout: the status line above every caption (no overlap, the user's
+     * shots 30, 33, 35 had the captions drawn over it), all heatmaps and the photo starting at
+     * the same height below their captions, a colour bar reading the groups' largest weight.
+     */
+    static void assertLaidOut(int groups, String what) throws Exception {
+        fx(() -> {
+            center.getScene().getRoot().applyCss();
+            center.getScene().getRoot().layout();
+            return null;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        CardAttentionPane pane = robot.lookup("#card-attention").queryAs(CardAttentionPane.class);
+        Label status = robot.lookup("#card-attention-status").queryAs(Label.class);
+        Bounds header = status.localToScene(status.getBoundsInLocal());
+        ImageView image = robot.lookup("#card-attention-image").queryAs(ImageView.class);
+        double top = image.localToScene(image.getBoundsInLocal()).getMinY();
+        for (int g = 0; g < groups; g++) {
+            Label title = robot.lookup("#card-heat-title-" + g).queryAs(Label.class);
+            Bounds t = title.localToScene(title.getBoundsInLocal());
+            assertTrue(t.getMinY() >= header.getMaxY() - 0.5, what + ": caption " + g + " " + t + " overlaps the header " + header);
+            ImageView heat = robot.lookup("#card-heat-" + g).queryAs(ImageView.class);
+            Bounds hb = heat.localToScene(heat.getBoundsInLocal());
+            assertEquals(top, hb.getMinY(), 0.5, what + ": heatmap " + g + " starts where the photo does");
+            assertTrue(hb.getMinY() >= t.getMaxY(), what + ": heatmap " + g + " below its caption");
+            assertTrue(t.getWidth() <= hb.getWidth() + 0.5, what + ": caption " + g + " wraps at the heatmap's width");
+        }
+        Label max = robot.lookup("#card-attention-scale-max").queryAs(Label.class);
+        assertTrue(shown(max), what + ": the colour bar");
+        assertEquals(String.format(java.util.Locale.ROOT, "%.1f %%", 100 * pane.scaleMax()), max.getText(), what);
+        Bounds bar = robot.lookup("#card-attention-scale").query().localToScene(robot.lookup("#card-attention-scale").query().getBoundsInLocal());
+        assertTrue(bar.getMinY() >= header.getMaxY(), what + ": the colour bar below the header");
     }
 
     @Test
