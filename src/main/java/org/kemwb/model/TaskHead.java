@@ -57,10 +57,18 @@ public final class TaskHead extends AbstractBlock {
         NDArray joined = map.concat(image.transpose(0, 2, 3, 1), 3);
         NDArray y = Activation.gelu(TaskInteraction.apply(refine, ps, joined, training));
         y = TaskInteraction.apply(out, ps, y, training);
+        return new NDList(toOutput(task, y));
+    }
+
+    /**
+     * A head's channel-last output (B, H, W, c) as the task's output (B, c, H, W); normals are
+     * made unit length (the heads of every stem share this last step).
+     */
+    static NDArray toOutput(Task task, NDArray y) {
         if (task == Task.NORMALS) {
             y = y.div(Scalars.add(y.square().sum(new int[] {3}, true), 1e-6f).sqrt());
         }
-        return new NDList(y.transpose(0, 3, 1, 2));
+        return y.transpose(0, 3, 1, 2);
     }
 
     @Override

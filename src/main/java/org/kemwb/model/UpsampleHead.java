@@ -78,10 +78,7 @@ public final class UpsampleHead extends AbstractBlock {
         }
         y = Layers.upsample2x(y).concat(image, 1).transpose(0, 2, 3, 1); // (B, H, W, h_1 + 3)
         y = TaskInteraction.apply(out, ps, y, training);
-        if (task == Task.NORMALS) {
-            y = y.div(Scalars.add(y.square().sum(new int[] {3}, true), 1e-6f).sqrt());
-        }
-        return new NDList(y.transpose(0, 3, 1, 2));
+        return new NDList(TaskHead.toOutput(task, y));
     }
 
     @Override
