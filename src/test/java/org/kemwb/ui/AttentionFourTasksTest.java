@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javafx.application.Platform;
 import javafx.geometry.Bounds;
@@ -20,14 +17,8 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.kemwb.model.Checkpoint;
-import org.kemwb.model.InteractionKind;
-import org.kemwb.model.LoadedModel;
-import org.kemwb.model.ModelConfig;
-import org.kemwb.model.Task;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * A 4-task model (semseg, depth, normals, edges) on the Attention page of a 1024x700 window:
@@ -48,12 +39,7 @@ class AttentionFourTasksTest {
         System.setProperty("kemwb.runs", dir.resolve("runs").toString());
         // no samples: the app opens no model, so the comparison slot stays empty
         System.setProperty("kemwb.samples", dir.resolve("no-samples").toString());
-        ModelConfig config = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS, Task.EDGES), InteractionKind.KEM, 64, 8,
-                16, 2, 1, 1, 2, 4, 2, 1.0, 6, 5, 7L, ModelConfig.STEM, 0, false);
-        model = dir.resolve("four.params");
-        try (LoadedModel m = LoadedModel.create(config, Device.cpu(), 3, null)) {
-            Checkpoint.save(m, model, Map.of());
-        }
+        model = FourTaskModels.save(dir, 6);
         stage = FxToolkit.registerPrimaryStage();
         app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class);
         Platform.runLater(() -> {
@@ -77,14 +63,11 @@ class AttentionFourTasksTest {
     }
 
     static void waitFor(BooleanSupplier condition) throws Exception {
-        WaitForAsyncUtils.waitFor(600, TimeUnit.SECONDS, condition::getAsBoolean); // hang limit only
-        WaitForAsyncUtils.waitForFxEvents();
+        FourTaskModels.waitFor(condition);
     }
 
     static <T> T fx(Callable<T> c) throws Exception {
-        T out = WaitForAsyncUtils.asyncFx(c).get(60, TimeUnit.SECONDS);
-        WaitForAsyncUtils.waitForFxEvents();
-        return out;
+        return FourTaskModels.fx(c);
     }
 
     /** Problems LayoutCheck finds, plus any heatmap or colour-bar node whose right edge lies outside the window. */

@@ -3,13 +3,10 @@ package org.kemwb.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javafx.application.Platform;
 import javafx.geometry.Bounds;
@@ -18,14 +15,8 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.kemwb.model.Checkpoint;
-import org.kemwb.model.InteractionKind;
-import org.kemwb.model.LoadedModel;
-import org.kemwb.model.ModelConfig;
-import org.kemwb.model.Task;
 import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * A NYUD-like 4-task model (semseg with 40 classes, depth, normals, edges) on the Inspect page of
@@ -43,12 +34,7 @@ class InspectFourTasksTest {
         Path dir = Files.createTempDirectory("kemwb-inspect-four");
         System.setProperty("kemwb.runs", dir.resolve("runs").toString());
         System.setProperty("kemwb.samples", dir.resolve("no-samples").toString());
-        ModelConfig config = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS, Task.EDGES), InteractionKind.KEM, 64, 8,
-                16, 2, 1, 1, 2, 4, 2, 1.0, 40, 5, 7L, ModelConfig.STEM, 0, false);
-        Path model = dir.resolve("four.params");
-        try (LoadedModel m = LoadedModel.create(config, Device.cpu(), 3, null)) {
-            Checkpoint.save(m, model, Map.of());
-        }
+        Path model = FourTaskModels.save(dir, 40);
         Path data = dir.resolve("dataset");
         org.kemwb.cli.KemwbCli.execute(new java.io.PrintWriter(new java.io.StringWriter()), "data", "synth", "--out",
                 data.toString(), "--count", "1", "--size", "96");
@@ -76,14 +62,11 @@ class InspectFourTasksTest {
     }
 
     static void waitFor(BooleanSupplier condition) throws Exception {
-        WaitForAsyncUtils.waitFor(600, TimeUnit.SECONDS, condition::getAsBoolean); // hang limit only
-        WaitForAsyncUtils.waitForFxEvents();
+        FourTaskModels.waitFor(condition);
     }
 
     static <T> T fx(Callable<T> c) throws Exception {
-        T out = WaitForAsyncUtils.asyncFx(c).get(60, TimeUnit.SECONDS);
-        WaitForAsyncUtils.waitForFxEvents();
-        return out;
+        return FourTaskModels.fx(c);
     }
 
     @Test
