@@ -21,6 +21,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
 from kemwb_torch import load_npz  # noqa: E402
+from kemwb_torch.model import token_grid  # noqa: E402
 
 
 KINDS = {"semseg": "segmentation", "parts": "segmentation", "depth": "depth", "normals": "normals",
@@ -29,8 +30,10 @@ KINDS = {"semseg": "segmentation", "parts": "segmentation", "depth": "depth", "n
 
 def workbench_card(cfg):
     """The model card of a workbench export: input, tasks, token attention and the config."""
-    s = cfg["imageSize"]
-    g = s // cfg["patch"]
+    # imageHeight x imageWidth (imageSize x imageSize when 0 or absent), grid gh x gw as the model builds it
+    h = cfg.get("imageHeight") or cfg["imageSize"]
+    w = cfg.get("imageWidth") or cfg["imageSize"]
+    gh, gw = token_grid(cfg)
     tasks = []
     for t in cfg["tasks"]:
         e = {"name": t, "kind": KINDS[t]}
@@ -46,9 +49,9 @@ def workbench_card(cfg):
             e["values"] = "logits"
         tasks.append(e)
     card = {"format": "kemwb-model-card/1", "name": f"workbench {cfg['interaction']} model",
-            "input": {"height": s, "width": s, "channels": "RGB", "range": 1}, "tasks": tasks}
+            "input": {"height": h, "width": w, "channels": "RGB", "range": 1}, "tasks": tasks}
     if cfg["interaction"] != "none":
-        layout = {"groups": [{"task": t, "grid": [g, g]} for t in cfg["tasks"]]}
+        layout = {"groups": [{"task": t, "grid": [gh, gw]} for t in cfg["tasks"]]}
         card["attention"] = [{"name": "token_attention", "heads": "averaged", "rows": layout, "columns": layout}]
     card["workbench"] = cfg
     return card
@@ -61,8 +64,8 @@ def main():
     ap.add_argument("--fixtures", help="also write input.npy and expected_<i>.npy (PyTorch eager outputs)")
     a = ap.parse_args()
     model = load_npz(a.npz)
-    h = model.cfg.get("imageHeight") or model.cfg["imageSize"]
-    w = model.cfg.get("imageWidth") or model.cfg["imageSize"]
+    card = workbench_card(model.cfg)
+    h, w = card["input"]["height"], card["input"]["width"]
     g = torch.Generator().manual_seed(0)
     example = torch.rand(2, 3, h, w, generator=g)
     with torch.no_grad():
@@ -70,7 +73,7 @@ def main():
         traced.save(a.out)
         stem = a.out[:-3] if a.out.endswith(".pt") else a.out
         with open(stem + ".card.json", "w") as f:
-            json.dump(workbench_card(model.cfg), f, indent=2)
+            json.dump(card, f, indent=2)
         if a.fixtures:
             os.makedirs(a.fixtures, exist_ok=True)
             np.save(os.path.join(a.fixtures, "input.npy"), example.numpy())

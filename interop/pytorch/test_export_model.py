@@ -5,6 +5,7 @@ Needs Debian's python3-torch; each test exports into a temporary folder.
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -160,6 +161,33 @@ class ExportModelTest(unittest.TestCase):
         self.assertEqual(0, rc)
         self.assertIn("attn\tattn_drop\t(1, 2, 29, 29)", stdout)
         self.assertIn("joint\tmha\t(1, 48, 48)", stdout)
+
+
+class WorkbenchExportCardTest(unittest.TestCase):
+    """export_torchscript.py: the card of a non-square workbench model states its own input and token grid."""
+
+    def test_non_square_model_card_matches_the_traced_model(self):
+        sys.path.insert(0, HERE)
+        from kemwb_torch import MultiTaskNet, save_npz
+        with open(os.path.join(HERE, "kemwb_torch", "defaults.json")) as f:
+            cfg = json.load(f)["model"]
+        cfg.update({"imageHeight": 24, "imageWidth": 40, "patch": 8, "dim": 16, "heads": 2, "encoderDepth": 1,
+                    "decoderDepth": 1, "slots": 4, "topK": 2})
+        with tempfile.TemporaryDirectory() as d:
+            torch.manual_seed(0)
+            npz, pt = os.path.join(d, "m.npz"), os.path.join(d, "m.pt")
+            save_npz(MultiTaskNet(cfg).eval(), npz)
+            subprocess.run([sys.executable, os.path.join(HERE, "export_torchscript.py"), npz, pt], check=True,
+                           capture_output=True)
+            with open(os.path.join(d, "m.card.json")) as f:
+                card = json.load(f)
+            self.assertEqual((24, 40), (card["input"]["height"], card["input"]["width"]))
+            groups = card["attention"][0]["rows"]["groups"]
+            self.assertEqual([[3, 5]] * 3, [g["grid"] for g in groups])
+            out = torch.jit.load(pt)(torch.rand(1, 3, 24, 40))
+            tokens = sum(g["grid"][0] * g["grid"][1] for g in groups)
+            self.assertEqual((1, tokens, tokens), tuple(out[-1].shape))
+            self.assertEqual((1, 6, 24, 40), tuple(out[0].shape))
 
 
 if __name__ == "__main__":

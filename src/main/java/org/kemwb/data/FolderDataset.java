@@ -203,7 +203,10 @@ public final class FolderDataset {
         return new Labels(w, h, semseg, depth, normals, edges, sal, parts);
     }
 
-    /** Sample {@code index} resized to the model size (image: Pillow-style bilinear; labels: nearest). */
+    /**
+     * Sample {@code index} resized to the model size (image: Pillow-style bilinear; labels: nearest);
+     * a task without labels is filled as in {@link #loadNative}.
+     */
     public Sample load(int index, int size) throws IOException {
         String id = ids.get(index);
         Picture img = ImageDecoder.read(imageFile(id));
@@ -216,8 +219,9 @@ public final class FolderDataset {
         int[] parts = l.parts() == null ? filled(n, Sample.IGNORE) : nearestLabels(l.parts(), w, h, size);
         float[] depth = l.depth() == null ? new float[n] : nearest(l.depth(), w, h, size, 1);
         float[] normals = l.normals() == null ? new float[3 * n] : nearest(l.normals(), w, h, size, 3);
-        byte[] edges = l.edges() == null ? new byte[n] : nearestBytes(l.edges(), w, h, size);
-        byte[] sal = l.saliency() == null ? new byte[n] : nearestBytes(l.saliency(), w, h, size);
+        // a task without labels is "no label" (255), never "no edge" / "background" (0)
+        byte[] edges = l.edges() == null ? ignored(n) : nearestBytes(l.edges(), w, h, size);
+        byte[] sal = l.saliency() == null ? ignored(n) : nearestBytes(l.saliency(), w, h, size);
         return new Sample(size, rgb, semseg, depth, normals, edges, sal, parts);
     }
 
@@ -233,8 +237,7 @@ public final class FolderDataset {
         int h = img.height();
         int n = w * h;
         Labels l = labels(id, w, h);
-        byte[] noLabel = new byte[n];
-        java.util.Arrays.fill(noLabel, (byte) Sample.IGNORE);
+        byte[] noLabel = ignored(n);
         return new Sample(w, h, img.rgb(),
                 l.semseg() == null ? filled(n, Sample.IGNORE) : l.semseg(),
                 l.depth() == null ? new float[n] : l.depth(),
@@ -242,6 +245,12 @@ public final class FolderDataset {
                 l.edges() == null ? noLabel : l.edges(),
                 l.saliency() == null ? noLabel.clone() : l.saliency(),
                 l.parts() == null ? filled(n, Sample.IGNORE) : l.parts());
+    }
+
+    private static byte[] ignored(int n) {
+        byte[] a = new byte[n];
+        java.util.Arrays.fill(a, (byte) Sample.IGNORE);
+        return a;
     }
 
     private static int[] filled(int n, int v) {

@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.List;
 import org.kemwb.io.Npy;
 import org.kemwb.cli.KemwbCli;
 import org.kemwb.model.Task;
@@ -44,6 +45,15 @@ class FolderDatasetTest {
         assertArrayEquals(rendered.saliency(), loaded.saliency());
         for (int i = 0; i < rendered.rgb().length; i++) {
             assertEquals(rendered.rgb()[i], loaded.rgb()[i], 0.5 / 255 + 1e-6, "PNG keeps 8 bits");
+        }
+        // tasks not asked for are "no label" in both loaders, never "no edge" / "background" (0)
+        FolderDataset semsegOnly = new FolderDataset(out, "train", EnumSet.of(Task.SEMSEG), 6, 5);
+        for (Sample s : List.of(semsegOnly.load(0, 32), semsegOnly.loadNative(0))) {
+            for (int i = 0; i < s.edges().length; i++) {
+                assertEquals(Sample.IGNORE, s.edges()[i] & 0xff, "edges of a dataset without edge labels");
+                assertEquals(Sample.IGNORE, s.saliency()[i] & 0xff, "saliency of a dataset without saliency labels");
+                assertEquals(Sample.IGNORE, s.parts()[i], "parts of a dataset without part labels");
+            }
         }
         // resized for a bigger model: labels nearest-neighbour, still valid classes
         Sample big = train.load(1, 64);

@@ -75,9 +75,11 @@ final class LegacyReference {
     public static void main(String[] args) throws Exception {
         Path outDir = Path.of(args[args.length - 1]);
         if (args[0].equals("--tiny")) {
-            // small square checkpoints of the interactions the samples lack
-            for (InteractionKind kind : List.of(InteractionKind.CTAL, InteractionKind.NEXUSFLOW, InteractionKind.CA)) {
-                ModelConfig c = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS), kind, 32, 8, 16, 2, 1, 1, 2,
+            // small square patch-stem/linear-head checkpoints of every interaction (none: one task)
+            for (InteractionKind kind : List.of(InteractionKind.CTAL, InteractionKind.NEXUSFLOW, InteractionKind.CA,
+                    InteractionKind.KEM, InteractionKind.SKEM, InteractionKind.NONE)) {
+                List<Task> tasks = kind == InteractionKind.NONE ? List.of(Task.DEPTH) : List.of(Task.SEMSEG, Task.DEPTH, Task.NORMALS);
+                ModelConfig c = new ModelConfig(tasks, kind, 32, 8, 16, 2, 1, 1, 2,
                         6, 2, 1.0, 5, 3, 9L, ModelConfig.STEM, 0, false).validated("tiny");
                 try (LoadedModel m = LoadedModel.create(c, Device.cpu(), 3, null)) {
                     Checkpoint.save(m, outDir.resolve("tiny-" + kind.id() + ".params"), java.util.Map.of());
