@@ -140,7 +140,7 @@ public final class CardOutputs {
                 int row = centreRow(a, rg);
                 for (int cg = 0; cg < cols.size(); cg++) {
                     ModelCard.TokenGroup c = cols.get(cg);
-                    float[] heat = p.heatmapOnPhoto(a.grid(row, cg), c.height(), c.width());
+                    float[] heat = p.heatmapOnPhoto(a.grid(row, cg), c);
                     String label = groupLabel(rows, rg) + "_on_" + groupLabel(cols, cg);
                     Path png = dir.resolve(stem + "_" + a.spec().name() + "_" + label + ".png");
                     OutputImages.writePng(overlay(photo, heat), png);

@@ -92,34 +92,57 @@ public record CardPrediction(ModelCard card, int width, int height, List<TaskMap
 
     /** The row token of row group {@code group} of attention {@code a} under photo pixel (px, py). */
     public int rowAt(AttentionMap a, int group, int px, int py) {
-        ModelCard.TokenGroup g = a.spec().rows().groups().get(group);
-        int[] cell = cellAt(px, py, g.height(), g.width());
+        int[] cell = cellAt(px, py, a.spec().rows().groups().get(group));
         return a.row(group, cell[0], cell[1]);
     }
 
-    /**
-     * A gh x gw token heatmap drawn at the photo's size: each photo pixel takes the value of the
-     * token cell under it (cells cover the model input, padding included). height x width row-major.
-     */
+    /** {@link #heatmapOnPhoto(float[], ModelCard.TokenGroup)} of a fixed gh x gw grid covering the whole model input. */
     public float[] heatmapOnPhoto(float[] grid, int gh, int gw) {
+        return heatmapOnPhoto(grid, new ModelCard.TokenGroup(null, gh, gw));
+    }
+
+    /**
+     * A token heatmap of group {@code g} (gh x gw row-major) drawn at the photo's size: each photo
+     * pixel takes the value of the token cell under it ({@link #cellAt}). height x width row-major.
+     */
+    public float[] heatmapOnPhoto(float[] grid, ModelCard.TokenGroup g) {
         float[] out = new float[width * height];
         for (int py = 0; py < height; py++) {
             for (int px = 0; px < width; px++) {
-                int[] cell = cellAt(px, py, gh, gw);
-                out[py * width + px] = grid[cell[0] * gw + cell[1]];
+                int[] cell = cellAt(px, py, g);
+                out[py * width + px] = grid[cell[0] * g.width() + cell[1]];
             }
         }
         return out;
     }
 
     /**
-     * The cell {row, column} of a gh x gw token grid (covering the whole model input, padding
-     * included) under the centre of photo pixel (px, py).
+     * The cell {row, column} of token group {@code g} under the centre of photo pixel (px, py).
+     * A fixed grid covers the whole model input (padding included), cell = floor(i * g / size). A
+     * patch-P group's token (r, c) sees model pixels [rP, (r+1)P) x [cP, (c+1)P), as a stride-P
+     * patch convolution does: gh = floor(H / P), so the last H mod P rows and W mod P columns are
+     * seen by no token; pixels there take the nearest token (the last row or column).
      */
-    public int[] cellAt(int px, int py, int gh, int gw) {
+    public int[] cellAt(int px, int py, ModelCard.TokenGroup g) {
+        double[] span = cellSpan(g);
         double ix = letterbox.toModelX(px + 0.5);
         double iy = letterbox.toModelY(py + 0.5);
-        return new int[] {Math.clamp((int) (iy * gh / letterbox.modelHeight()), 0, gh - 1),
-            Math.clamp((int) (ix * gw / letterbox.modelWidth()), 0, gw - 1)};
+        return new int[] {Math.clamp((int) Math.floor(iy / span[0]), 0, g.height() - 1),
+            Math.clamp((int) Math.floor(ix / span[1]), 0, g.width() - 1)};
+    }
+
+    /**
+     * The model-input region of cell (row, col) of group {@code g}: {x0, y0, x1, y1} in model
+     * pixels (see {@link #cellAt} for fixed grids and patch groups).
+     */
+    public double[] cellBox(ModelCard.TokenGroup g, int row, int col) {
+        double[] span = cellSpan(g);
+        return new double[] {col * span[1], row * span[0], (col + 1) * span[1], (row + 1) * span[0]};
+    }
+
+    /** {cell height, cell width} in model pixels. */
+    private double[] cellSpan(ModelCard.TokenGroup g) {
+        return g.patch() > 0 ? new double[] {g.patch(), g.patch()}
+                : new double[] {(double) letterbox.modelHeight() / g.height(), (double) letterbox.modelWidth() / g.width()};
     }
 }

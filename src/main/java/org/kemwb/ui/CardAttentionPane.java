@@ -226,15 +226,16 @@ final class CardAttentionPane extends VBox {
         int h = headShown();
         ModelCard.TokenGroup rows = a.spec().rows().groups().get(g);
         int row = p.rowAt(a, g, px, py);
-        int[] cell = p.cellAt(px, py, rows.height(), rows.width());
-        // the picked token's cell on the photo (cells cover the model input)
+        int[] cell = p.cellAt(px, py, rows);
+        // the picked token's cell on the photo
         var lb = p.letterbox();
         double sx = shownWidth() / p.width();
         double sy = shownHeight() / p.height();
-        double x0 = lb.toImageX(cell[1] * (double) lb.modelWidth() / rows.width());
-        double x1 = lb.toImageX((cell[1] + 1) * (double) lb.modelWidth() / rows.width());
-        double y0 = lb.toImageY(cell[0] * (double) lb.modelHeight() / rows.height());
-        double y1 = lb.toImageY((cell[0] + 1) * (double) lb.modelHeight() / rows.height());
+        double[] box = p.cellBox(rows, cell[0], cell[1]);
+        double x0 = lb.toImageX(box[0]);
+        double x1 = lb.toImageX(box[2]);
+        double y0 = lb.toImageY(box[1]);
+        double y1 = lb.toImageY(box[3]);
         marker.setX(Math.max(0, x0) * sx);
         marker.setY(Math.max(0, y0) * sy);
         marker.setWidth((Math.min(p.width(), x1) - Math.max(0, x0)) * sx);
@@ -258,7 +259,7 @@ final class CardAttentionPane extends VBox {
                 mass += v;
                 max = Math.max(max, v);
             }
-            float[] heat = p.heatmapOnPhoto(weights, col.height(), col.width());
+            float[] heat = p.heatmapOnPhoto(weights, col);
             heats.add(heat);
             ImageView view = new ImageView(Pictures.of(CardOutputs.overlay(photo, heat, 0, top)));
             view.setId("card-heat-" + c);

@@ -96,4 +96,34 @@ class CardPatchGridTest {
             assertFalse(e.getMessage().contains("\n"));
         }
     }
+
+    /**
+     * A fixed 64 x 97 input with 16 px patches: floor(97 / 16) = 6 tokens per row cover columns
+     * 0..95 as a stride-16 patch convolution sees them (column 96 is seen by none and takes the
+     * last token). Read as a grid stretched over all 97 columns instead, pixels 80..82 would go
+     * to token 4 and the hot cell would start at 81.
+     */
+    @Test
+    void aPatchGroupsCellsFollowTheStrideNotTheInputWidth() {
+        ModelCard.TokenGroup g = new ModelCard.TokenGroup(null, 0, 0, 16).at(64, 97);
+        assertEquals(4, g.height());
+        assertEquals(6, g.width());
+        CardPrediction p = new CardPrediction(null, 97, 64, java.util.List.of(), java.util.List.of(), Letterbox.fit(64, 97, 64, 97), 0);
+        float[] grid = new float[24];
+        grid[1 * 6 + 5] = 1; // row 1, column 5
+        float[] heat = p.heatmapOnPhoto(grid, g);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 97; x++) {
+                boolean hot = x >= 80 && y >= 16 && y < 32;
+                assertEquals(hot ? 1f : 0f, heat[y * 97 + x], "pixel " + x + "," + y);
+            }
+        }
+        assertArrayEquals(new int[] {1, 5}, p.cellAt(80, 16, g));
+        assertArrayEquals(new int[] {3, 5}, p.cellAt(96, 63, g), "the unseen last column takes the nearest token");
+        assertArrayEquals(new double[] {80, 16, 96, 32}, p.cellBox(g, 1, 5), 1e-9);
+        // a fixed grid still covers the whole input: 6 cells of 97 / 6 px
+        ModelCard.TokenGroup fixed = new ModelCard.TokenGroup(null, 4, 6);
+        assertArrayEquals(new int[] {1, 4}, p.cellAt(80, 16, fixed));
+        assertArrayEquals(new double[] {5 * 97 / 6.0, 16, 97, 32}, p.cellBox(fixed, 1, 5), 1e-9);
+    }
 }
