@@ -378,7 +378,10 @@ public final class AttentionView extends VBox {
                 HBox title = new HBox(4, TaskColours.swatch(s), caption);
                 title.setAlignment(Pos.TOP_LEFT);
                 title.setMaxWidth(shownWidth());
-                maps.add(new VBox(2, title, new StackPane(under, heat)), s, m * 2 + 1);
+                VBox cell = new VBox(2, title, new StackPane(under, heat));
+                // a caption that wraps ("from normals:" / "79.0 %") must not push its heatmap below the others
+                cell.setAlignment(Pos.BOTTOM_LEFT);
+                maps.add(cell, s, m * 2 + 1);
             }
             maps.add(rowScale(q.interaction().id(), max), rows.length, m * 2 + 1);
         }

@@ -56,6 +56,8 @@ class InspectRowsTest {
         Platform.runLater(() -> app.state().openImage(image));
         waitFor(() -> image.equals(app.state().imagePathProperty().get())
                 && app.state().predictionProperty(WorkbenchState.Slot.PRIMARY).get() != null, 60);
+        // the page redraws for the new prediction on a later pulse ("running ... on it…" until then)
+        waitFor(() -> text("#inspect-caption").startsWith("Shown: " + image.getFileName() + " through"), 600);
     }
 
     static String text(String id) {

@@ -183,6 +183,15 @@ class LayoutTest {
         String diag = robot.lookup("#slot-diagnostics").queryLabeled().getText();
         assertTrue(diag.contains("slots read " + read.size() + " distinct tokens of the " + k * l), diag);
         assertTrue(robot.lookup("#task-colour-legend").tryQuery().isPresent(), "the task colour legend is shown");
+        // the heatmaps of one model's row line up, however their captions wrap
+        for (String model : List.of("kem", "ca")) {
+            java.util.Set<Long> tops = new java.util.TreeSet<>();
+            for (var task : p.tasks()) {
+                var heat = robot.lookup("#heat-" + model + "-" + task.id()).query();
+                tops.add(Math.round(WaitForAsyncUtils.asyncFx(() -> heat.localToScene(heat.getBoundsInLocal()).getMinY()).get()));
+            }
+            assertEquals(1, tops.size(), model + " heatmap tops " + tops);
+        }
         List<String> problems = problemsOn("Attention");
         assertEquals(List.of(), problems, String.join("\n", problems));
     }
