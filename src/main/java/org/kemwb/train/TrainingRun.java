@@ -23,6 +23,7 @@ import org.kemwb.data.Batches;
 import org.kemwb.data.FolderDataset;
 import org.kemwb.data.Sample;
 import org.kemwb.data.SyntheticScenes;
+import org.kemwb.io.Csv;
 import org.kemwb.metrics.DeltaM;
 import org.kemwb.metrics.MetricConvention;
 import org.kemwb.model.Checkpoint;
@@ -139,7 +140,7 @@ public final class TrainingRun {
         try {
             Files.createDirectories(dir);
             run.writeStatus(RunStatus.CREATED, 0, null);
-            AtomicFiles.writeString(dir.resolve(METRICS), String.join(",", run.columns) + "\n");
+            AtomicFiles.writeString(dir.resolve(METRICS), Csv.line(run.columns));
         } catch (IOException | RuntimeException e) {
             run.removeCreated();
             throw e;
@@ -422,7 +423,7 @@ public final class TrainingRun {
 
     private void appendRow(Map<String, String> row, Listener listener) throws IOException {
         org.kemwb.util.UiThreadGuard.check("run-folder write");
-        String line = String.join(",", row.values()) + "\n";
+        String line = Csv.line(row.values());
         Files.writeString(dir.resolve(METRICS), line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         if (listener != null) {
             listener.row(row);
@@ -432,37 +433,40 @@ public final class TrainingRun {
     /** Keeps the header and complete rows with step <= lastStep (drops a torn last line). */
     private void truncateMetrics(int lastStep) throws IOException {
         Path file = dir.resolve(METRICS);
-        StringBuilder kept = new StringBuilder(String.join(",", columns)).append('\n');
+        StringBuilder kept = new StringBuilder(Csv.line(columns));
         if (Files.exists(file)) {
-            String text = Files.readString(file);
-            String[] lines = text.split("\n", -1);
-            // the last element is "" when the file ends with a newline, else a torn row
-            for (int i = 1; i < lines.length - 1; i++) {
-                String[] cells = lines[i].split(",", -1);
-                if (cells.length == columns.size() && cells[0].matches("\\d{1,9}") && Integer.parseInt(cells[0]) <= lastStep) {
-                    kept.append(lines[i]).append('\n');
+            List<List<String>> records = Csv.completeRecords(Files.readString(file), file.toString());
+            for (List<String> cells : records.subList(Math.min(1, records.size()), records.size())) {
+                if (cells.size() == columns.size() && cells.getFirst().matches("\\d{1,9}")
+                        && Integer.parseInt(cells.getFirst()) <= lastStep) {
+                    kept.append(Csv.line(cells));
                 }
             }
         }
         AtomicFiles.writeString(file, kept.toString());
     }
 
-    /** Reads metrics.csv rows as column -> value maps; a torn last line is skipped. */
+    /**
+     * Reads metrics.csv rows as column -> value maps (Commons CSV); a torn last line (no newline
+     * yet: a run writing or killed mid-line) and rows of another width are skipped.
+     *
+     * @throws IOException naming the file when it cannot be read or is not CSV
+     */
     public static List<Map<String, String>> readMetrics(Path dir) throws IOException {
-        List<String> lines = Files.readAllLines(dir.resolve(METRICS));
+        Path file = dir.resolve(METRICS);
+        List<List<String>> records = Csv.completeRecords(Files.readString(file), file.toString());
         List<Map<String, String>> rows = new ArrayList<>();
-        if (lines.isEmpty()) {
+        if (records.isEmpty()) {
             return rows;
         }
-        String[] header = lines.getFirst().split(",", -1);
-        for (int i = 1; i < lines.size(); i++) {
-            String[] cells = lines.get(i).split(",", -1);
-            if (cells.length != header.length) {
+        List<String> header = records.getFirst();
+        for (List<String> cells : records.subList(1, records.size())) {
+            if (cells.size() != header.size()) {
                 continue;
             }
             Map<String, String> r = new java.util.LinkedHashMap<>();
-            for (int c = 0; c < header.length; c++) {
-                r.put(header[c], cells[c]);
+            for (int c = 0; c < header.size(); c++) {
+                r.put(header.get(c), cells.get(c));
             }
             rows.add(r);
         }
