@@ -45,12 +45,33 @@ public final class VitBlock extends AbstractBlock {
         NDArray q = packed.get(0);
         NDArray k = packed.get(1);
         NDArray v = packed.get(2);
-        NDArray att = AttentionOps.scores(q, k, (double) dim / heads).softmax(-1);
-        NDArray mixed = AttentionOps.mergeHeads(att.matMul(v));
+        NDArray mixed;
+        if (training) {
+            mixed = attend(q, k, v);
+        } else {
+            // inference: the (B, h, L, L) scores, their scaled copy and the softmax are freed as soon as
+            // this block has its output, not when the caller's scope closes after the whole forward; at
+            // photo size (L = 11532 at 744x992, patch 8: 1 GiB each, 3 per block, 4 blocks per task)
+            // the forward then needs one block's attention at a time instead of all of them
+            NDManager parent = x.getManager();
+            try (NDManager sub = parent.newSubManager()) {
+                q.tempAttach(sub);
+                k.tempAttach(sub);
+                v.tempAttach(sub);
+                mixed = attend(q, k, v);
+                mixed.attach(parent);
+            }
+        }
         x = x.add(TaskInteraction.apply(proj, ps, mixed, training));
         NDArray m = TaskInteraction.apply(norm2, ps, x, training);
         m = Activation.gelu(TaskInteraction.apply(fc1, ps, m, training));
         return new NDList(x.add(TaskInteraction.apply(fc2, ps, m, training)));
+    }
+
+    /** softmax(q k^T / sqrt(dh)) v with heads merged: (B, h, L, dh) x3 -> (B, L, h * dh). */
+    private NDArray attend(NDArray q, NDArray k, NDArray v) {
+        NDArray att = AttentionOps.scores(q, k, (double) dim / heads).softmax(-1);
+        return AttentionOps.mergeHeads(att.matMul(v));
     }
 
     @Override
