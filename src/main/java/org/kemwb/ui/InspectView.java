@@ -154,8 +154,8 @@ public final class InspectView extends VBox {
         String imageName = imagePath == null ? "image" : imagePath.getFileName().toString();
         Label pixel = new Label(" ");
         pixel.setId("inspect-pixel");
-        VBox imagePanel = panel("inspect-image", "image: " + imageName + " (" + img.getWidth() + "x" + img.getHeight() + ")", input, null, w, h, pixel,
-                null);
+        VBox imagePanel = panel("inspect-image", "image: " + imageName + " (" + img.getWidth() + "x" + img.getHeight() + ")", input, null, false,
+                null, w, h, pixel, null);
         readouts.add(() -> pixel.setText(pixelText(img)));
         grid.add(imagePanel, 0, 0);
         org.kemwb.infer.CardPrediction card = state.cardPredictionProperty(WorkbenchState.Slot.PRIMARY).get();
@@ -189,8 +189,8 @@ public final class InspectView extends VBox {
                 p.letterbox().contentWidth() == mw && p.letterbox().contentHeight() == mh ? ""
                         : " with its aspect kept (grey bars are padding)")));
         seenNote.getStyleClass().add("caption");
-        VBox seenPanel = panel("inspect-seen", "what the model sees (" + mw + "x" + mh + ")", Pictures.of(seen), null,
-                fitted(w, h, mw, mh, true), fitted(w, h, mw, mh, false), null, seenNote);
+        VBox seenPanel = panel("inspect-seen", "what the model sees (" + mw + "x" + mh + ")", Pictures.of(seen), null, false,
+                p.letterbox(), fitted(w, h, mw, mh, true), fitted(w, h, mw, mh, false), null, seenNote);
         seenPanel.setId("inspect-model-input");
         grid.add(seenPanel, 1, 0);
         Sample gt = state.groundTruthProperty().get();
@@ -203,7 +203,8 @@ public final class InspectView extends VBox {
             float[] range = range(p.outputs().get(t), task == Task.DEPTH ? pw * ph : p.outputs().get(t).length);
             Label value = new Label(" ");
             Image out = Pictures.output(p, t);
-            VBox outPanel = panel("output-" + task.id(), task.id() + (withTruth ? " (output)" : ""), input, out, w, h, value, legend(p, t, range, w));
+            VBox outPanel = panel("output-" + task.id(), task.id() + (withTruth ? " (output)" : ""), input, out, task.categorical(), null, w, h,
+                    value, legend(p, t, range, w));
             readouts.add(() -> value.setText(hovering() ? valueAt(p, ti, px(pw), py(ph)) : " "));
             if (!withTruth) {
                 grid.add(outPanel, cell % COLUMNS, cell / COLUMNS);
@@ -214,7 +215,9 @@ public final class InspectView extends VBox {
             grid.add(outPanel, 0, row);
             Image truth = Pictures.of(OutputImages.renderLabel(task, gt, range[0], range[1]));
             Label truthValue = new Label(" ");
-            VBox truthPanel = panel("truth-" + task.id(), task.id() + " (ground truth)", input, truth, w, h, truthValue, legend(p, t, range, w));
+            // labels of semseg, parts, edges and saliency are classes (or yes/no): drawn as sharp cells
+            VBox truthPanel = panel("truth-" + task.id(), task.id() + " (ground truth)", input, truth, ErrorMaps.binary(task), null, w, h,
+                    truthValue, legend(p, t, range, w));
             readouts.add(() -> truthValue.setText(hovering() ? truthAt(task, gt, px(pw), py(ph)) : " "));
             String metric = metrics.get(task);
             if (metric != null) {
@@ -227,7 +230,8 @@ public final class InspectView extends VBox {
             float max = ErrorMaps.max(err);
             Image errImage = Pictures.of(ErrorMaps.render(task, err, pw, ph, max));
             Label errValue = new Label(" ");
-            VBox errPanel = panel("error-" + task.id(), task.id() + " error", input, errImage, w, h, errValue, errorLegend(task, err, max, w));
+            VBox errPanel = panel("error-" + task.id(), task.id() + " error", input, errImage, ErrorMaps.binary(task), null, w, h, errValue,
+                    errorLegend(task, err, max, w));
             readouts.add(() -> errValue.setText(hovering() ? errorText(task, err[py(ph) * pw + px(pw)]) : " "));
             grid.add(errPanel, 2, row);
         }
@@ -256,10 +260,6 @@ public final class InspectView extends VBox {
     }
 
     /**
-     * One panel: title, the image (with an overlay whose opacity follows the slider), a
-     * crosshair at the hovered point, a value line and a legend, all as wide as the image.
-     */
-    /**
      * Width ({@code width} true) or height of a {@code mw} x {@code mh} picture fitted into the square whose side is the
      * longer of the photo panels' {@code w}, {@code h} (issue 3: the model input keeps its own shape, not the photo's).
      */
@@ -271,17 +271,32 @@ public final class InspectView extends VBox {
         }, w, h);
     }
 
-    private VBox panel(String id, String title, Image base, Image overlay, DoubleBinding w, DoubleBinding h, Label value, Node legend) {
+    /**
+     * One panel: title, the image (with an overlay whose opacity follows the slider), a
+     * crosshair at the hovered point, a value line and a legend, all as wide as the image.
+     *
+     * @param discrete the overlay holds classes (class map, labels, wrong/right): drawn as sharp
+     *        cells ({@link Pictures#sharp}) instead of smoothed into gradients
+     * @param letterbox null when the panel shows the image's own frame; else the panel shows the
+     *        model input and the crosshair sits on the model-input pixel that shows the hovered
+     *        image pixel ({@link org.kemwb.infer.Letterbox#toModelX}), and hovering the padding shows none
+     */
+    private VBox panel(String id, String title, Image base, Image overlay, boolean discrete, org.kemwb.infer.Letterbox letterbox,
+            DoubleBinding w, DoubleBinding h, Label value, Node legend) {
         ImageView baseView = new ImageView(base);
         baseView.fitWidthProperty().bind(w);
         baseView.fitHeightProperty().bind(h);
         Pane stack = new Pane(baseView);
         if (overlay != null) {
-            ImageView over = new ImageView(overlay);
+            ImageView over;
+            if (discrete) {
+                over = Pictures.sharp(overlay, w, h);
+            } else {
+                over = new ImageView(overlay);
+                over.fitWidthProperty().bind(w);
+                over.fitHeightProperty().bind(h);
+            }
             over.setId(id);
-            over.fitWidthProperty().bind(w);
-            over.fitHeightProperty().bind(h);
-            over.setSmooth(false);
             over.opacityProperty().bind(opacity.valueProperty());
             stack.getChildren().add(over);
         } else {
@@ -295,10 +310,15 @@ public final class InspectView extends VBox {
             l.visibleProperty().bind(hoverX.greaterThanOrEqualTo(0));
             l.setMouseTransparent(true);
         }
-        vertical.startXProperty().bind(hoverX.multiply(w));
+        // the hovered point as a fraction of this panel: the image's own, or where the letterbox put it in the model input
+        DoubleBinding fx = letterbox == null ? hoverX.add(0) : Bindings.createDoubleBinding(
+                () -> letterbox.toModelX(hoverX.get() * letterbox.imageWidth()) / letterbox.modelWidth(), hoverX);
+        DoubleBinding fy = letterbox == null ? hoverY.add(0) : Bindings.createDoubleBinding(
+                () -> letterbox.toModelY(hoverY.get() * letterbox.imageHeight()) / letterbox.modelHeight(), hoverY);
+        vertical.startXProperty().bind(fx.multiply(w));
         vertical.endXProperty().bind(vertical.startXProperty());
         vertical.endYProperty().bind(h);
-        horizontal.startYProperty().bind(hoverY.multiply(h));
+        horizontal.startYProperty().bind(fy.multiply(h));
         horizontal.endYProperty().bind(horizontal.startYProperty());
         horizontal.endXProperty().bind(w);
         stack.getChildren().addAll(vertical, horizontal);
@@ -312,7 +332,14 @@ public final class InspectView extends VBox {
         clip.widthProperty().bind(w);
         clip.heightProperty().bind(h);
         stack.setClip(clip);
-        stack.setOnMouseMoved(e -> hover(e.getX() / w.get(), e.getY() / h.get()));
+        stack.setOnMouseMoved(e -> {
+            if (letterbox == null) {
+                hover(e.getX() / w.get(), e.getY() / h.get());
+            } else { // model-input pixel -> image pixel; the padding holds none (hover refuses fractions outside 0..1)
+                hover(letterbox.toImageX(e.getX() / w.get() * letterbox.modelWidth()) / letterbox.imageWidth(),
+                        letterbox.toImageY(e.getY() / h.get() * letterbox.modelHeight()) / letterbox.imageHeight());
+            }
+        });
         stack.setOnMouseExited(e -> hover(-1, -1));
         Label name = Layouts.wrapping(new Label(title));
         name.setMnemonicParsing(false);
@@ -598,7 +625,7 @@ public final class InspectView extends VBox {
                 lb.contentWidth() == lb.modelWidth() && lb.contentHeight() == lb.modelHeight() ? "" : " (padding in the card's mean colour)")));
         seenNote.getStyleClass().add("caption");
         VBox seenPanel = panel("inspect-seen", "what the model sees (" + lb.modelWidth() + "x" + lb.modelHeight() + ")", Pictures.of(seen),
-                null, fitted(w, h, lb.modelWidth(), lb.modelHeight(), true), fitted(w, h, lb.modelWidth(), lb.modelHeight(), false), null,
+                null, false, lb, fitted(w, h, lb.modelWidth(), lb.modelHeight(), true), fitted(w, h, lb.modelWidth(), lb.modelHeight(), false), null,
                 seenNote);
         seenPanel.setId("inspect-model-input");
         grid.add(seenPanel, 1, 0);
@@ -606,7 +633,8 @@ public final class InspectView extends VBox {
         for (org.kemwb.infer.CardPrediction.TaskMap t : p.tasks()) {
             Label value = new Label(" ");
             Image out = Pictures.of(org.kemwb.infer.CardOutputs.render(t, pw, ph));
-            VBox outPanel = panel("output-" + t.spec().name(), CardPanels.title(t), input, out, w, h, value, CardPanels.legend(t, pw, ph, w));
+            VBox outPanel = panel("output-" + t.spec().name(), CardPanels.title(t), input, out,
+                    t.spec().kind() == org.kemwb.card.ModelCard.Kind.SEGMENTATION, null, w, h, value, CardPanels.legend(t, pw, ph, w));
             readouts.add(() -> value.setText(hovering() ? CardPanels.valueAt(t, pw, ph, px(pw), py(ph)) : " "));
             grid.add(outPanel, cell % COLUMNS, cell / COLUMNS);
             cell++;

@@ -3,6 +3,7 @@ package org.kemwb.ui;
 import java.awt.image.BufferedImage;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.PixelWriter;
 import javafx.scene.image.WritableImage;
@@ -82,6 +83,86 @@ public final class Pictures {
         WritableImage out = new WritableImage(width, height);
         out.getPixelWriter().setPixels(0, 0, width, height, PixelFormat.getIntArgbInstance(), argb, 0, width);
         return out;
+    }
+
+    /**
+     * Nearest-neighbour copy of {@code src} at {@code width} x {@code height} pixels: output pixel
+     * (x, y) shows the source pixel under its centre, ({@code floor((x + 0.5) * srcW / width)},
+     * {@code floor((y + 0.5) * srcH / height)}), so every source pixel becomes a flat block (the
+     * hover read-outs pick the pixel the same way). JavaFX ignores {@code ImageView.setSmooth(false)}
+     * (JDK-8127343: the scene graph's setSmooth does nothing) and always filters a scaled image
+     * linearly, which turns a class map or a confusion matrix into gradients; a picture drawn at its
+     * display size is not scaled and stays sharp.
+     *
+     * @throws IllegalArgumentException when {@code width} or {@code height} is below 1
+     */
+    public static WritableImage nearest(Image src, int width, int height) {
+        if (width < 1 || height < 1) {
+            throw new IllegalArgumentException("nearest: size " + width + "x" + height + " must be at least 1x1");
+        }
+        int sw = (int) src.getWidth();
+        int sh = (int) src.getHeight();
+        int[] colOf = new int[width];
+        for (int x = 0; x < width; x++) {
+            colOf[x] = (int) Math.min(sw - 1, ((2L * x + 1) * sw) / (2L * width));
+        }
+        javafx.scene.image.PixelReader reader = src.getPixelReader();
+        javafx.scene.image.WritablePixelFormat<java.nio.IntBuffer> format = PixelFormat.getIntArgbInstance();
+        int[] sourceRow = new int[sw];
+        int[] argb = new int[width * height];
+        int lastRow = -1;
+        for (int y = 0; y < height; y++) {
+            int sy = (int) Math.min(sh - 1, ((2L * y + 1) * sh) / (2L * height));
+            int base = y * width;
+            if (sy == lastRow) {
+                System.arraycopy(argb, base - width, argb, base, width);
+                continue;
+            }
+            reader.getPixels(0, sy, sw, 1, format, sourceRow, 0, sw);
+            for (int x = 0; x < width; x++) {
+                argb[base + x] = sourceRow[colOf[x]];
+            }
+            lastRow = sy;
+        }
+        WritableImage out = new WritableImage(width, height);
+        out.getPixelWriter().setPixels(0, 0, width, height, format, argb, 0, width);
+        return out;
+    }
+
+    private static final String SOURCE = "kemwb.source-image";
+
+    /** The image a view shows at the data's own size: the source of a {@link #sharp} view, else the view's image. */
+    public static Image source(ImageView view) {
+        return view.getProperties().get(SOURCE) instanceof Image src ? src : view.getImage();
+    }
+
+    /**
+     * An image view that shows discrete data (class maps, label maps, wrong/right maps, a confusion
+     * matrix) as sharp cells at {@code width} x {@code height} (layout pixels): its image is
+     * {@link #nearest} of {@code src} at the displayed size times the window's render scale, drawn
+     * again when the size changes. {@link ImageView#getImage()} is that display-size copy.
+     */
+    public static ImageView sharp(Image src, javafx.beans.value.ObservableDoubleValue width, javafx.beans.value.ObservableDoubleValue height) {
+        ImageView view = new ImageView();
+        view.getProperties().put(SOURCE, src);
+        view.fitWidthProperty().bind(width);
+        view.fitHeightProperty().bind(height);
+        Runnable draw = () -> {
+            double scale = view.getScene() == null || view.getScene().getWindow() == null ? 1
+                    : Math.max(1, view.getScene().getWindow().getRenderScaleX());
+            int w = (int) Math.round(width.get() * scale);
+            int h = (int) Math.round(height.get() * scale);
+            if (w < 1 || h < 1) {
+                view.setImage(src);
+            } else if (view.getImage() == null || (int) view.getImage().getWidth() != w || (int) view.getImage().getHeight() != h) {
+                view.setImage(nearest(src, w, h));
+            }
+        };
+        width.addListener((o, a, b) -> draw.run());
+        height.addListener((o, a, b) -> draw.run());
+        view.sceneProperty().addListener((o, a, b) -> draw.run());
+        draw.run();
+        return view;
     }
 
     /** Horizontal colour bar of the Turbo map, left = min, right = max. */
