@@ -50,7 +50,10 @@ import org.kemwb.util.AtomicFiles;
  */
 public final class EvalView extends VBox {
     /** Side of the confusion heatmap on screen, in pixels. */
-    static final int HEATMAP = 320;
+    static final int HEATMAP = 256;
+    /** Size of the evaluation window's scene, in pixels: fits a 1024x768 screen with its title bar. */
+    static final double WIDTH = 1000;
+    static final double HEIGHT = 680;
     private final WorkbenchState state;
     /** The evaluation shown (null before the first one ends). */
     private final ReadOnlyObjectWrapper<EvalJob.Outcome> outcome = new ReadOnlyObjectWrapper<>();
@@ -136,11 +139,10 @@ public final class EvalView extends VBox {
         heatmap.setId("eval-confusion");
         heatmap.setFitWidth(HEATMAP);
         heatmap.setFitHeight(HEATMAP);
-        heatmap.setSmooth(false);
         heatmap.setOnMouseMoved(e -> hoverCell(e.getX() / HEATMAP, e.getY() / HEATMAP));
         heatmap.setOnMouseExited(e -> cell.setText(" "));
         cell.setId("eval-cell");
-        cell.setMaxWidth(HEATMAP + 120);
+        cell.setMaxWidth(HEATMAP + 60); // wraps under the matrix instead of widening it (and narrowing the table)
         exportPerClass.setId("eval-export-per-class");
         exportConfusion.setId("eval-export-confusion");
         exportPerClass.setOnAction(e -> export(false));
@@ -149,12 +151,15 @@ public final class EvalView extends VBox {
             b.disableProperty().bind(outcome.isNull());
         }
         ImageView bar = new ImageView(Pictures.colourBar(14, HEATMAP));
-        VBox barBox = new VBox(new Label("100 %"), bar, new Label("0 %"));
+        // the bar's end labels keep their width (the table beside grows and squeezed them to "…")
+        VBox barBox = new VBox(Layouts.keepWidth(new Label("100 %")), bar, Layouts.keepWidth(new Label("0 %")));
+        barBox.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         barBox.setAlignment(Pos.CENTER_LEFT);
         Label rows = new Label("rows: labelled class · columns: predicted class · colour: share of the row's labelled pixels");
         rows.getStyleClass().add("caption");
         Layouts.wrapping(rows).setMaxWidth(HEATMAP + 60);
         VBox matrix = new VBox(4, new Label("Confusion matrix (row-normalised)"), new HBox(6, heatmap, barBox), rows, cell);
+        matrix.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         HBox.setHgrow(table, Priority.ALWAYS);
         HBox results = new HBox(16, table, matrix);
         VBox.setVgrow(results, Priority.ALWAYS);
@@ -172,20 +177,26 @@ public final class EvalView extends VBox {
         Stage[] window = new Stage[1];
         b.setOnAction(e -> {
             if (window[0] == null) {
-                EvalView view = new EvalView(state);
-                window[0] = new Stage();
-                window[0].setTitle("Evaluate on a set");
-                Scene scene = new Scene(new BorderPane(view), 1000, 680);
-                if (b.getScene() != null) {
-                    window[0].initOwner(b.getScene().getWindow());
-                    scene.getStylesheets().addAll(b.getScene().getStylesheets());
-                }
-                window[0].setScene(scene);
+                window[0] = window(new EvalView(state), b.getScene());
+
             }
             window[0].show();
             window[0].toFront();
         });
         return b;
+    }
+
+    /** The evaluation window around a view: {@link #WIDTH} x {@link #HEIGHT}, owned by and styled as {@code owner}'s window (may be null). */
+    static Stage window(EvalView view, Scene owner) {
+        Stage stage = new Stage();
+        stage.setTitle("Evaluate on a set");
+        Scene scene = new Scene(new BorderPane(view), WIDTH, HEIGHT);
+        if (owner != null) {
+            stage.initOwner(owner.getWindow());
+            scene.getStylesheets().addAll(owner.getStylesheets());
+        }
+        stage.setScene(scene);
+        return stage;
     }
 
     private List<TableColumn<ClassTables.ClassRow, ?>> columns() {
@@ -200,7 +211,7 @@ public final class EvalView extends VBox {
             @Override
             protected void updateItem(Double v, boolean empty) {
                 super.updateItem(v, empty);
-                setText(empty || v == null ? null : Double.isNaN(v) ? "absent" : String.format(Locale.ROOT, "%.2f", v));
+                setText(empty || v == null ? null : iouText(v));
             }
         });
         TableColumn<ClassTables.ClassRow, Long> tp = new TableColumn<>("TP");
@@ -212,6 +223,11 @@ public final class EvalView extends VBox {
         TableColumn<ClassTables.ClassRow, Long> labelled = new TableColumn<>("labelled pixels");
         labelled.setCellValueFactory(c -> new SimpleObjectProperty<>(c.getValue().tp() + c.getValue().fn()));
         return List.of(id, name, iou, tp, fp, fn, labelled);
+    }
+
+    /** An IoU in percent as the table shows it. */
+    static String iouText(double percent) {
+        return Double.isNaN(percent) ? "absent" : String.format(Locale.ROOT, "%.2f", percent);
     }
 
     private String nameOf(int c) {
@@ -352,10 +368,12 @@ public final class EvalView extends VBox {
         names = ClassNames.of(task.getValue().equals("parts") ? org.kemwb.model.Task.PARTS : org.kemwb.model.Task.SEMSEG, m.classes());
         table.getItems().setAll(ClassTables.rows(m));
         table.sort();
-        Layouts.fitColumns(table);
+        // sized to the text the cells show ("12.35", not the 17 digits of the double: that pushed the last column out of view)
+        Layouts.fitColumns(table, (column, v) -> "eval-iou-column".equals(column.getId()) && v instanceof Double d ? iouText(d) : v.toString());
         counts = m.confusion();
         shares = ClassTables.rowNormalised(counts);
-        heatmap.setImage(heatmapImage(shares));
+        // drawn at its display size: a scaled 6x6 image is smoothed into blobs (setSmooth(false) does nothing, see Pictures.nearest)
+        heatmap.setImage(Pictures.nearest(heatmapImage(shares), HEATMAP, HEATMAP));
     }
 
     /**

@@ -120,6 +120,14 @@ final class Layouts {
      * change); a table wider than its space then scrolls sideways instead of cutting text.
      */
     static <S> void fitColumns(TableView<S> table) {
+        fitColumns(table, (column, v) -> v.toString());
+    }
+
+    /**
+     * {@link #fitColumns(TableView)} for columns whose cells show their value formatted: {@code shown}
+     * gives a column's cell text for a (non-null) value.
+     */
+    static <S> void fitColumns(TableView<S> table, java.util.function.BiFunction<TableColumn<S, ?>, Object, String> shown) {
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
         javafx.scene.text.Font headerFont = fontOf(table, ".column-header .label");
         javafx.scene.text.Font cellFont = fontOf(table, ".table-cell");
@@ -128,7 +136,7 @@ final class Layouts {
             for (int i = 0; i < table.getItems().size(); i++) {
                 Object v = column.getCellData(i);
                 if (v != null) {
-                    w = Math.max(w, textWidth(v.toString(), cellFont) + 30);
+                    w = Math.max(w, textWidth(shown.apply(column, v), cellFont) + 30);
                 }
             }
             column.setPrefWidth(Math.ceil(w));

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.TableColumn;
-import javafx.scene.image.PixelReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,9 +137,13 @@ class EvalViewTest {
         assertTrue(labelled > 0, "the scenes have labelled pixels");
         assertEquals(ClassTables.rows(direct.semseg()), rows, "the table is ClassTables of a direct evaluation");
 
-        // the heatmap: one pixel per cell, Turbo of the share of the row's labelled pixels
-        PixelReader px = view.heatmap().getImage().getPixelReader();
-        assertEquals(SEMSEG_CLASSES, (int) view.heatmap().getImage().getWidth());
+        // the heatmap: one flat cell per class pair, Turbo of the share of the row's labelled pixels, drawn at its
+        // display size (a 6x6 image scaled by JavaFX is smoothed into blobs whatever setSmooth says)
+        javafx.scene.image.Image shown = view.heatmap().getImage();
+        assertEquals(EvalView.HEATMAP, (int) shown.getWidth());
+        javafx.scene.image.WritableImage shot = fx(() -> SharpCells.snapshot(view.heatmap()));
+        List<String> uneven = SharpCells.unevenCells(shot, SEMSEG_CLASSES, SEMSEG_CLASSES);
+        assertEquals(List.of(), uneven, String.join("\n", uneven));
         for (int a = 0; a < SEMSEG_CLASSES; a++) {
             long sum = 0;
             for (long v : c[a]) {
@@ -148,7 +151,8 @@ class EvalViewTest {
             }
             for (int b = 0; b < SEMSEG_CLASSES; b++) {
                 int expected = sum == 0 ? 0xff808080 : 0xff000000 | OutputImages.turbo((float) ((double) c[a][b] / sum));
-                assertEquals(Integer.toHexString(expected), Integer.toHexString(px.getArgb(b, a)), "cell " + a + " -> " + b);
+                assertEquals(Integer.toHexString(expected), Integer.toHexString(SharpCells.centre(shot, SEMSEG_CLASSES, SEMSEG_CLASSES, a, b)),
+                        "cell " + a + " -> " + b);
             }
         }
         int a = 0;
@@ -192,6 +196,76 @@ class EvalViewTest {
         assertEquals(ClassTables.perClassCsv(direct.semseg(), direct.parts()), Files.readString(perClass));
         assertEquals(ClassTables.confusionCsv(direct.semseg(), direct.parts()), Files.readString(confusion));
         assertNull(state.errorProperty().get());
+    }
+
+    /**
+     * The evaluation window at its size (it opens at 1000x680 on a 1024x768 screen) with a set's results and the
+     * longest hover read-out: the colour bar's 100 % / 0 % labels, the read-out and every column header of the
+     * per-class table are shown whole and inside the window.
+     */
+    @Test
+    void theWindowShowsResultsWholeAt1000x680() throws Exception {
+        ModelConfig config = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 2, 1, 1,
+                2, 4, 2, 1.0, SEMSEG_CLASSES, 5, 7L, ModelConfig.STEM, 0, false);
+        Path checkpoint = dir.resolve("layout.params");
+        try (LoadedModel model = LoadedModel.create(config, Device.cpu(), 3, null)) {
+            Checkpoint.save(model, checkpoint, Map.of());
+        }
+        EvalView view = fx(() -> {
+            EvalView v = new EvalView(state);
+            v.setCheckpoint(checkpoint);
+            v.useSyntheticScenes(64); // as the tester: 64 scenes, counts of 5-6 digits
+            return v;
+        });
+        javafx.stage.Stage stage = fx(() -> {
+            javafx.scene.Scene owner = new javafx.scene.Scene(new javafx.scene.layout.Pane());
+            owner.getStylesheets().add(WorkbenchApp.class.getResource("/css/workbench.css").toExternalForm());
+            javafx.stage.Stage s = EvalView.window(view, owner);
+            s.show();
+            return s;
+        });
+        try {
+            assertNotNull(fx(view::start));
+            WaitForAsyncUtils.waitFor(600, TimeUnit.SECONDS, () -> view.outcomeProperty().get() != null);
+            WaitForAsyncUtils.waitForFxEvents();
+            // the longest read-out: the class pair with the longest names
+            String[] names = ClassNames.of(Task.SEMSEG, SEMSEG_CLASSES);
+            int longest = 0;
+            for (int k = 1; k < names.length; k++) {
+                longest = names[k].length() > names[longest].length() ? k : longest;
+            }
+            int k = longest;
+            fx(() -> {
+                view.hoverCell((k + 0.5) / SEMSEG_CLASSES, (k + 0.5) / SEMSEG_CLASSES);
+                return null;
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            assertTrue(view.cellText().getText().startsWith("label " + names[k]), view.cellText().getText());
+            List<String> problems = new java.util.ArrayList<>(fx(() -> LayoutCheck.problems(stage.getScene())));
+            // every column of the per-class table is in view, none scrolled off its right edge
+            double columns = fx(() -> view.table().getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum());
+            double room = fx(() -> {
+                var flow = (javafx.scene.layout.Region) view.table().lookup(".virtual-flow");
+                return flow.getWidth() - view.table().lookupAll(".scroll-bar").stream().filter(n -> n.isVisible()
+                        && ((javafx.scene.control.ScrollBar) n).getOrientation() == javafx.geometry.Orientation.VERTICAL)
+                        .mapToDouble(n -> ((javafx.scene.control.ScrollBar) n).getWidth()).sum();
+            });
+            if (columns > room + 1) {
+                problems.add("per-class table columns need " + Math.round(columns) + " px, the table shows " + Math.round(room) + ": "
+                        + fx(() -> view.table().getVisibleLeafColumns().stream().map(c -> c.getText() + " " + Math.round(c.getWidth())).toList()));
+            }
+            // the read-out under the matrix lies inside the window
+            double bottom = fx(() -> view.cellText().localToScene(view.cellText().getLayoutBounds()).getMaxY());
+            if (bottom > EvalView.HEIGHT) {
+                problems.add("hover read-out ends at y " + Math.round(bottom) + " below the " + EvalView.HEIGHT + " px window");
+            }
+            assertEquals(List.of(), problems, String.join("\n", problems));
+        } finally {
+            fx(() -> {
+                stage.close();
+                return null;
+            });
+        }
     }
 
     @Test
