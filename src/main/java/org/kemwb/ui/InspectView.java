@@ -111,6 +111,7 @@ public final class InspectView extends VBox {
         scroll.setFitToWidth(true);
         VBox.setVgrow(scroll, Priority.ALWAYS);
         side = Layouts.panelSide(scroll, COLUMNS, grid.getHgap(), COLUMNS * 14, MIN_PANEL, MAX_PANEL);
+        side.addListener((o, a, b) -> javafx.application.Platform.runLater(scroll::requestLayout)); // see show()
         getChildren().addAll(Layouts.row(new Label("Output opacity"), opacity, figure, export, EvalView.openButton(state)), caption, warning, strip, scroll);
         state.predictionProperty(WorkbenchState.Slot.PRIMARY).addListener((o, a, p) -> show(p));
         state.imageProperty().addListener((o, a, b) -> show(state.predictionProperty(WorkbenchState.Slot.PRIMARY).get()));
@@ -139,6 +140,10 @@ public final class InspectView extends VBox {
     }
 
     private void show(Prediction p) {
+        // the panels' sizes follow the viewport, which the scroll pane learns only inside its layout pass: the
+        // pass then decides on a horizontal scroll bar from the grid's old width and no later pulse redoes it
+        // (the right column stayed cut at 1024x768 until a mouse move asked for layout). One more pass, after.
+        javafx.application.Platform.runLater(scroll::requestLayout);
         grid.getChildren().clear();
         readouts.clear();
         warning.setText("");

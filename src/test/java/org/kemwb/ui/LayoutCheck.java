@@ -30,6 +30,16 @@ final class LayoutCheck {
         return out;
     }
 
+    /**
+     * {@link #problems} of the scene as it is on screen now, without laying it out first: finds a
+     * page left in a stale layout (one that only a later event, such as a mouse move, would fix).
+     */
+    static List<String> problemsAsShown(Scene scene) {
+        List<String> out = new ArrayList<>();
+        walk(scene.getRoot(), scene, out);
+        return out;
+    }
+
     private static boolean shown(Node n) {
         for (Node p = n; p != null; p = p.getParent()) {
             if (!p.isVisible()) {
