@@ -176,6 +176,35 @@ class InspectNyudTruthTest {
     }
 
     @Test
+    void theExportedFigureUsesTheDatasetNamesTheSharedDepthScaleAndOnlyTheUsableTruth() throws Exception {
+        Npy.write(DEPTH, new long[] {2, 4}, root.resolve("depth").resolve("0001.npy"));
+        Prediction p = open(model40, 40, "#truth-depth");
+        var img = app.state().imageProperty().get();
+        var gt = app.state().groundTruthProperty().get();
+        float[] out = p.outputs().get(p.tasks().indexOf(Task.DEPTH));
+        float hi = 9.75f;
+        for (int i = 0; i < 8; i++) {
+            hi = Math.max(hi, out[i]);
+        }
+        Path all = Files.createTempFile("kemwb-figure", ".svg");
+        new org.kemwb.infer.Figure("x", img, p, gt, app.state().groundTruthTasksProperty().get()).svg(all);
+        String svg = Files.readString(all);
+        assertTrue(svg.contains(">otherprop<") && svg.contains(">clothes<"), "the 40 NYUD names in the class legend");
+        assertFalse(svg.contains(">class 39<"), "no 'class N' names");
+        String top = String.format(java.util.Locale.ROOT, "%.2f m", hi);
+        assertTrue(svg.split(java.util.regex.Pattern.quote(">" + top + "<"), -1).length - 1 >= 2, "output and truth bars end at " + top);
+        assertTrue(svg.contains("one scale for output and ground truth"));
+        assertTrue(svg.contains("depth (ground truth)"));
+        Path noDepth = Files.createTempFile("kemwb-figure", ".svg");
+        new org.kemwb.infer.Figure("x", img, p, gt, java.util.EnumSet.of(Task.SEMSEG, Task.NORMALS, Task.EDGES)).svg(noDepth);
+        String without = Files.readString(noDepth);
+        assertFalse(without.contains("depth (ground truth)"), "a task without usable labels gets its output only");
+        assertTrue(without.contains("semseg (ground truth)"));
+        Files.delete(all);
+        Files.delete(noDepth);
+    }
+
+    @Test
     void aBadLabelFileLeavesOutOnlyItsTaskAndIsReportedInOneLineNamingIt() throws Exception {
         Path depthFile = root.resolve("depth").resolve("0001.npy");
         Npy.write(new float[63], new long[] {7, 9}, depthFile);
