@@ -220,7 +220,7 @@ public final class FolderDataset {
     }
 
     private Path imageFile(String id) throws IOException {
-        return first(root.resolve(pascal ? "JPEGImages" : "images"), id, ".png", ".jpg", ".jpeg");
+        return first("image", root.resolve(pascal ? "JPEGImages" : "images"), id, ".png", ".jpg", ".jpeg");
     }
 
     private Labels labels(String id, int w, int h) throws IOException {
@@ -236,7 +236,7 @@ public final class FolderDataset {
         byte[] edges = null;
         byte[] sal = null;
         if (which.contains(Task.SEMSEG)) {
-            Path f = first(dir(Task.SEMSEG), id, ".png");
+            Path f = first("label file", dir(Task.SEMSEG), id, ".png");
             if (nyud && semsegClasses != NYUD_CLASSES) {
                 throw new IOException(f + ": NYUD-v2 has " + NYUD_CLASSES + " classes; set model.semsegClasses to " + NYUD_CLASSES);
             }
@@ -255,23 +255,23 @@ public final class FolderDataset {
             } else if (pascal && !Files.exists(png)) {
                 // PASCAL-Context has part annotations only for images with people: no label here.
             } else {
-                parts = classes(first(partsDir, id, ".png"), w, h, partsClasses);
+                parts = classes(first("label file", partsDir, id, ".png"), w, h, partsClasses);
             }
         }
         if (which.contains(Task.DEPTH)) {
-            Path f = first(dir(Task.DEPTH), id, ".npy", ".png");
+            Path f = first("label file", dir(Task.DEPTH), id, ".npy", ".png");
             depth = f.toString().endsWith(".npy") ? depthNpy(f, w, h) : depthPng(f, w, h);
         }
         if (which.contains(Task.NORMALS)) {
-            Path f = first(dir(Task.NORMALS), id, ".npy", ".png");
+            Path f = first("label file", dir(Task.NORMALS), id, ".npy", ".png");
             normals = f.toString().endsWith(".png") ? normalsFromPng(f, w, h) : normalsNpy(f, w, h);
         }
         if (which.contains(Task.EDGES)) {
-            Path f = first(dir(Task.EDGES), id, ".png", ".npy");
+            Path f = first("label file", dir(Task.EDGES), id, ".png", ".npy");
             edges = f.toString().endsWith(".npy") ? binaryNpy(f, w, h) : binary(f, w, h);
         }
         if (which.contains(Task.SALIENCY)) {
-            Path f = first(dir(Task.SALIENCY), id, ".png", ".npy");
+            Path f = first("label file", dir(Task.SALIENCY), id, ".png", ".npy");
             sal = f.toString().endsWith(".npy") ? binaryNpy(f, w, h) : binary(f, w, h);
         }
         return new Labels(w, h, semseg, depth, normals, edges, sal, parts);
@@ -418,14 +418,16 @@ public final class FolderDataset {
         return d;
     }
 
-    private static Path first(Path dir, String id, String... exts) throws IOException {
+    /** The first of dir/id.ext that exists; else one line naming what is missing and every name tried. */
+    private static Path first(String what, Path dir, String id, String... exts) throws IOException {
         for (String e : exts) {
             Path p = dir.resolve(id + e);
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
-        throw new IOException("dataset: missing label file " + dir.resolve(id + exts[0]));
+        throw new IOException("dataset: missing " + what + " " + dir.resolve(id + exts[0])
+                + (exts.length > 1 ? " (also looked for " + String.join(", ", java.util.Arrays.asList(exts).subList(1, exts.length)) + ")" : ""));
     }
 
     private static void checkShape(Path f, long[] shape, long[]... allowed) throws IOException {

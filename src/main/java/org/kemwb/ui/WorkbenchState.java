@@ -186,7 +186,7 @@ public final class WorkbenchState implements AutoCloseable {
             error.set(null);
             rerun();
         });
-        task.setOnFailed(e -> report(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException()))); // the decoder's message names the file
         return jobs.onEngine(task);
     }
 
@@ -312,7 +312,8 @@ public final class WorkbenchState implements AutoCloseable {
             primary.set(task.getValue()[0]);
             comparison.set(task.getValue()[1]);
         });
-        task.setOnFailed(e -> report(message(task.getException())));
+        task.setOnFailed(e -> report((path == null ? "" : "Running the models on " + path.getFileName() + ": ")
+                + message(task.getException())));
         jobs.onEngine(task);
     }
 
@@ -399,6 +400,14 @@ public final class WorkbenchState implements AutoCloseable {
     static String message(Throwable t) {
         if (t == null) {
             return "unknown error";
+        }
+        if (t instanceof OutOfMemoryError) {
+            // a 12 MP photo's outputs at its own size take about 1.8 GB of heap with two models open
+            long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+            return "out of memory (" + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ", heap limit " + heapMb
+                    + " MB; a 12 MP photo needs about 2 GB with two models open): start with "
+                    + (Boolean.getBoolean("kemwb.packaged") ? "JAVA_TOOL_OPTIONS" : "KEMWB_JAVA_OPTS") + "=-Xmx"
+                    + Math.max(8, 2 * Math.ceilDiv(heapMb, 1024)) + "g";
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int nl = m.indexOf('\n');
