@@ -72,24 +72,6 @@ public final class FolderDataset {
     }
 
     /**
-     * The labels of an image that sits in a dataset folder ({@code root/images/ID.ext} with label
-     * folders beside it), at the image's own size (width x height as displayed, like
-     * {@link #loadNative}); empty when the image is not part of such a folder.
-     */
-    public static java.util.Optional<Sample> labelsOf(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses)
-            throws IOException {
-        java.util.Optional<FolderDataset> single = single(imageFile, tasks, semsegClasses, partsClasses);
-        return single.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(single.get().loadNative(0));
-    }
-
-    /** {@link #labelsOf(Path, Set, int, int)} resized to size x size (image bilinear, labels nearest). */
-    public static java.util.Optional<Sample> labelsOf(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses, int size)
-            throws IOException {
-        java.util.Optional<FolderDataset> single = single(imageFile, tasks, semsegClasses, partsClasses);
-        return single.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(single.get().load(0, size));
-    }
-
-    /**
      * The ground truth of an image in a dataset folder, read task by task: a task whose labels cannot be
      * used (a missing or malformed label file, a class count the model does not have) is left out with a
      * one-line reason, and the other tasks are kept.
