@@ -28,7 +28,7 @@ done
   --module-path "$out/fxmods" \
   --add-modules java.se,jdk.unsupported,jdk.zipfs,javafx.controls,javafx.swing \
   --jlink-options "--strip-debug --no-header-files --no-man-pages" \
-  --java-options "-Dai.djl.offline=true --enable-native-access=ALL-UNNAMED,javafx.graphics -Xmx4g -Dkemwb.packaged=true -Dkemwb.samples=\$APPDIR/samples" \
+  --java-options "-Dai.djl.offline=true --enable-native-access=ALL-UNNAMED,javafx.graphics -Xmx8g -Dkemwb.packaged=true -Dkemwb.samples=\$APPDIR/samples" \
   --icon resources/icons/kemwb.png --description "Workbench for multi-task vision models with KEM" --vendor "KEM Workbench"
 image="$out/kem-workbench"
 cp -r samples "$image/lib/app/samples"

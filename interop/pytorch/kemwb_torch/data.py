@@ -66,12 +66,13 @@ def split_ids(root, split):
     return ids
 
 
-def _first(folder, ident, exts):
+def _first(folder, ident, exts, what="label file"):
     for e in exts:
         p = os.path.join(folder, ident + e)
         if os.path.isfile(p):
             return p
-    raise FileNotFoundError(f"dataset: missing label file {os.path.join(folder, ident + exts[0])}")
+    also = f" (also looked for {', '.join(exts[1:])})" if len(exts) > 1 else ""
+    raise FileNotFoundError(f"dataset: missing {what} {os.path.join(folder, ident + exts[0])}{also}")
 
 
 def _nearest(a, h, w):
@@ -87,7 +88,7 @@ def _nearest(a, h, w):
 
 def image_file(root, ident):
     return _first(os.path.join(root, "JPEGImages" if layout(root) == "pascal" else "images"), ident,
-                  (".png", ".jpg", ".jpeg"))
+                  (".png", ".jpg", ".jpeg"), "image")
 
 
 def _displayed_size(path):

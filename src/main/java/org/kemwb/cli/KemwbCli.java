@@ -379,8 +379,9 @@ public final class KemwbCli {
                     throw new IOException(modelOptions.checkpoint + ": its semseg has " + model.config().semsegClasses()
                             + " classes, the synthetic scenes " + synthClasses + ": give --data with the dataset it was trained on");
                 }
-                System.out.println("set " + set.describe());
+                // the set is read (and refused in one line when unreadable) before anything is printed
                 List<Sample> samples = org.kemwb.job.EvalJob.samples(model.config(), set, org.kemwb.job.JobListener.NONE);
+                System.out.println("set " + set.describe());
                 var result = org.kemwb.train.Evaluator.run(model, samples, org.kemwb.job.EvalJob.BATCH, conv);
                 System.out.println("convention " + conv.id());
                 result.metrics().forEach((k, v) -> System.out.printf(Locale.ROOT, "%s %.4f%n", k, v));

@@ -58,8 +58,11 @@ public final class ReadoutsCommand implements Callable<Integer> {
      */
     static String report(Path checkpoint, LoadedModel model, List<float[]> rgb, int top) {
         MemoryReadouts.Report report = MemoryReadouts.measure(model, rgb, top);
-        return String.format(Locale.ROOT, "%s (%s, N %d, k %d)%n", checkpoint, model.config().interaction().id(),
-                model.config().slots(), model.config().topK())
+        var c = model.config();
+        boolean slots = c.interaction() == org.kemwb.model.InteractionKind.KEM || c.interaction() == org.kemwb.model.InteractionKind.SKEM;
+        // N and k are the memory's slots and reads: only kem and skem have a memory
+        return (slots ? String.format(Locale.ROOT, "%s (%s, N %d, k %d)%n", checkpoint, c.interaction().id(), c.slots(), c.topK())
+                : String.format(Locale.ROOT, "%s (%s)%n", checkpoint, c.interaction().id()))
                 + MemoryReadouts.format(report, model.config().tasks().stream().map(Task::id).toList());
     }
 

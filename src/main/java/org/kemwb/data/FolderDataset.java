@@ -72,21 +72,72 @@ public final class FolderDataset {
     }
 
     /**
-     * The labels of an image that sits in a dataset folder ({@code root/images/ID.ext} with label
-     * folders beside it), at the image's own size (width x height as displayed, like
-     * {@link #loadNative}); empty when the image is not part of such a folder.
+     * The ground truth of an image in a dataset folder, read task by task: a task whose labels cannot be
+     * used (a missing or malformed label file, a class count the model does not have) is left out with a
+     * one-line reason, and the other tasks are kept.
+     *
+     * @param sample labels at the image's own size (width x height as displayed); a task not in
+     *     {@code labelled} is filled with "no label" (255, or 0 for depth and normals), as {@link #loadNative}
+     * @param labelled the tasks whose labels were read
+     * @param problems one line per task left out: the task, the file and what is wrong
      */
-    public static java.util.Optional<Sample> labelsOf(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses)
-            throws IOException {
-        java.util.Optional<FolderDataset> single = single(imageFile, tasks, semsegClasses, partsClasses);
-        return single.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(single.get().loadNative(0));
-    }
+    public record Truth(Sample sample, Set<Task> labelled, List<String> problems) {}
 
-    /** {@link #labelsOf(Path, Set, int, int)} resized to size x size (image bilinear, labels nearest). */
-    public static java.util.Optional<Sample> labelsOf(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses, int size)
+    /**
+     * {@link Truth} of an image that sits in a dataset folder ({@code root/images/ID.ext} with label
+     * folders beside it), for a model with {@code tasks}, {@code semsegClasses} and {@code partsClasses};
+     * empty when the image is not part of such a folder. Only reading the image itself fails.
+     *
+     * @throws IOException when the image cannot be read
+     */
+    public static java.util.Optional<Truth> truthOf(Path imageFile, Set<Task> tasks, int semsegClasses, int partsClasses)
             throws IOException {
         java.util.Optional<FolderDataset> single = single(imageFile, tasks, semsegClasses, partsClasses);
-        return single.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(single.get().load(0, size));
+        if (single.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        FolderDataset d = single.get();
+        String id = d.ids.get(0);
+        Picture img = ImageDecoder.read(d.imageFile(id));
+        int w = img.width();
+        int h = img.height();
+        int n = w * h;
+        Set<Task> labelled = java.util.EnumSet.noneOf(Task.class);
+        List<String> problems = new ArrayList<>();
+        int[] semseg = filled(n, Sample.IGNORE);
+        int[] parts = filled(n, Sample.IGNORE);
+        float[] depth = new float[n];
+        float[] normals = new float[3 * n];
+        byte[] edges = ignored(n);
+        byte[] sal = ignored(n);
+        for (Task t : d.tasks) {
+            if (t == Task.SEMSEG && d.nyud && semsegClasses != NYUD_CLASSES) {
+                problems.add("semseg ground truth not shown: the model predicts " + semsegClasses + " classes, the NYUD-v2 dataset "
+                        + d.root + " has " + NYUD_CLASSES);
+                continue;
+            }
+            Labels l;
+            try {
+                l = d.labels(id, w, h, java.util.EnumSet.of(t));
+            } catch (IOException e) {
+                String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+                problems.add(t.id() + " ground truth not shown: " + m);
+                continue;
+            }
+            switch (t) {
+                case SEMSEG -> semseg = l.semseg();
+                case PARTS -> parts = l.parts() == null ? parts : l.parts();
+                case DEPTH -> depth = l.depth();
+                case NORMALS -> normals = l.normals();
+                case EDGES -> edges = l.edges();
+                case SALIENCY -> sal = l.saliency();
+            }
+            if (t != Task.PARTS || l.parts() != null) {
+                labelled.add(t); // PASCAL-Context images without a person have no part labels: nothing to show, nothing wrong
+            }
+        }
+        return java.util.Optional.of(new Truth(new Sample(w, h, img.rgb(), semseg, depth, normals, edges, sal, parts),
+                java.util.Collections.unmodifiableSet(labelled), List.copyOf(problems)));
     }
 
     /** The one-image dataset of an image in a dataset folder, with the label folders present. */
@@ -151,24 +202,29 @@ public final class FolderDataset {
     }
 
     private Path imageFile(String id) throws IOException {
-        return first(root.resolve(pascal ? "JPEGImages" : "images"), id, ".png", ".jpg", ".jpeg");
+        return first("image", root.resolve(pascal ? "JPEGImages" : "images"), id, ".png", ".jpg", ".jpeg");
     }
 
     private Labels labels(String id, int w, int h) throws IOException {
+        return labels(id, w, h, tasks);
+    }
+
+    /** The labels of the tasks in {@code which} (a subset of this dataset's tasks); the others are null. */
+    private Labels labels(String id, int w, int h, Set<Task> which) throws IOException {
         int[] semseg = null;
         int[] parts = null;
         float[] depth = null;
         float[] normals = null;
         byte[] edges = null;
         byte[] sal = null;
-        if (tasks.contains(Task.SEMSEG)) {
-            Path f = first(dir(Task.SEMSEG), id, ".png");
+        if (which.contains(Task.SEMSEG)) {
+            Path f = first("label file", dir(Task.SEMSEG), id, ".png");
             if (nyud && semsegClasses != NYUD_CLASSES) {
                 throw new IOException(f + ": NYUD-v2 has " + NYUD_CLASSES + " classes; set model.semsegClasses to " + NYUD_CLASSES);
             }
             semseg = nyud ? nyudClasses(f, w, h) : classes(f, w, h, semsegClasses);
         }
-        if (tasks.contains(Task.PARTS)) {
+        if (which.contains(Task.PARTS)) {
             Path partsDir = dir(Task.PARTS);
             Path png = partsDir.resolve(id + ".png");
             Path mat = partsDir.resolve(id + ".mat");
@@ -181,23 +237,23 @@ public final class FolderDataset {
             } else if (pascal && !Files.exists(png)) {
                 // PASCAL-Context has part annotations only for images with people: no label here.
             } else {
-                parts = classes(first(partsDir, id, ".png"), w, h, partsClasses);
+                parts = classes(first("label file", partsDir, id, ".png"), w, h, partsClasses);
             }
         }
-        if (tasks.contains(Task.DEPTH)) {
-            Path f = first(dir(Task.DEPTH), id, ".npy", ".png");
+        if (which.contains(Task.DEPTH)) {
+            Path f = first("label file", dir(Task.DEPTH), id, ".npy", ".png");
             depth = f.toString().endsWith(".npy") ? depthNpy(f, w, h) : depthPng(f, w, h);
         }
-        if (tasks.contains(Task.NORMALS)) {
-            Path f = first(dir(Task.NORMALS), id, ".npy", ".png");
+        if (which.contains(Task.NORMALS)) {
+            Path f = first("label file", dir(Task.NORMALS), id, ".npy", ".png");
             normals = f.toString().endsWith(".png") ? normalsFromPng(f, w, h) : normalsNpy(f, w, h);
         }
-        if (tasks.contains(Task.EDGES)) {
-            Path f = first(dir(Task.EDGES), id, ".png", ".npy");
+        if (which.contains(Task.EDGES)) {
+            Path f = first("label file", dir(Task.EDGES), id, ".png", ".npy");
             edges = f.toString().endsWith(".npy") ? binaryNpy(f, w, h) : binary(f, w, h);
         }
-        if (tasks.contains(Task.SALIENCY)) {
-            Path f = first(dir(Task.SALIENCY), id, ".png", ".npy");
+        if (which.contains(Task.SALIENCY)) {
+            Path f = first("label file", dir(Task.SALIENCY), id, ".png", ".npy");
             sal = f.toString().endsWith(".npy") ? binaryNpy(f, w, h) : binary(f, w, h);
         }
         return new Labels(w, h, semseg, depth, normals, edges, sal, parts);
@@ -344,14 +400,16 @@ public final class FolderDataset {
         return d;
     }
 
-    private static Path first(Path dir, String id, String... exts) throws IOException {
+    /** The first of dir/id.ext that exists; else one line naming what is missing and every name tried. */
+    private static Path first(String what, Path dir, String id, String... exts) throws IOException {
         for (String e : exts) {
             Path p = dir.resolve(id + e);
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
-        throw new IOException("dataset: missing label file " + dir.resolve(id + exts[0]));
+        throw new IOException("dataset: missing " + what + " " + dir.resolve(id + exts[0])
+                + (exts.length > 1 ? " (also looked for " + String.join(", ", java.util.Arrays.asList(exts).subList(1, exts.length)) + ")" : ""));
     }
 
     private static void checkShape(Path f, long[] shape, long[]... allowed) throws IOException {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.kemwb.data.Sample;
-import org.kemwb.data.SyntheticScenes;
 import org.kemwb.model.Task;
 import org.kemwb.util.AtomicFiles;
 
@@ -44,6 +43,18 @@ public final class Figure {
      * @param gt ground truth at the prediction's size, or null
      */
     public Figure(String heading, BufferedImage image, Prediction p, Sample gt) {
+        this(heading, image, p, gt, gt == null ? java.util.Set.of() : java.util.EnumSet.allOf(Task.class));
+    }
+
+    /**
+     * @param heading first line of the figure (image name, model)
+     * @param image the input image
+     * @param p the prediction on it
+     * @param gt ground truth at the prediction's size, or null
+     * @param labelled the tasks of {@code gt} whose labels were read ({@code data.FolderDataset.Truth}); the
+     *     others get their output only
+     */
+    public Figure(String heading, BufferedImage image, Prediction p, Sample gt, java.util.Set<Task> labelled) {
         this.heading = heading;
         this.aspect = (double) image.getWidth() / image.getHeight();
         int h = p.height();
@@ -59,15 +70,22 @@ public final class Figure {
                 lo = Math.min(lo, out[i]);
                 hi = Math.max(hi, out[i]);
             }
+            boolean taskTruth = truth && labelled.contains(task);
+            if (task == Task.DEPTH && taskTruth) {
+                float[] shared = OutputImages.sharedDepthRange(out, gt.depth(), h * w); // output and truth on one scale
+                lo = shared[0];
+                hi = shared[1];
+            }
             List<String[]> classes = classSwatches(task, p.channels(t));
             double[] range = task == Task.DEPTH ? new double[] {lo, hi} : null;
             String note = switch (task) {
                 case NORMALS -> "RGB = (x, y, z) / 2 + 0.5, camera frame";
+                case DEPTH -> taskTruth ? "one scale for output and ground truth" : null;
                 case EDGES, SALIENCY -> "probability: black 0, white 1";
                 default -> null;
             };
-            Cell output = new Cell(task.id(), OutputImages.render(task, out, p.channels(t), h, w), classes, range, "m", note);
-            if (!truth) {
+            Cell output = new Cell(task.id(), OutputImages.render(task, out, p.channels(t), h, w, lo, hi), classes, range, "m", note);
+            if (!taskTruth) {
                 rows.add(new Cell[] {output});
                 continue;
             }
@@ -92,7 +110,7 @@ public final class Figure {
         if (!task.categorical()) {
             return List.of();
         }
-        String[] names = task == Task.SEMSEG ? SyntheticScenes.CLASSES : SyntheticScenes.PARTS;
+        String[] names = org.kemwb.data.ClassNames.of(task, channels); // the dataset's names, as Inspect's legend
         List<String[]> out = new ArrayList<>();
         for (int c = 0; c < channels; c++) {
             out.add(new String[] {Integer.toString(OutputImages.classColour(c)), c < names.length ? names[c] : "class " + c});

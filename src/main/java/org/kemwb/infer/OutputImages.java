@@ -19,20 +19,31 @@ public final class OutputImages {
 
     /** Colour image (width x height) of one task's raw output, planar (C, height, width). */
     public static BufferedImage render(Task task, float[] out, int channels, int height, int width) {
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        if (task == Task.DEPTH) {
+            for (int p = 0; p < Math.min(out.length, height * width); p++) {
+                lo = Math.min(lo, out[p]);
+                hi = Math.max(hi, out[p]);
+            }
+        }
+        return render(task, out, channels, height, width, lo, hi);
+    }
+
+    /**
+     * {@link #render(Task, float[], int, int, int)} with depth drawn on a given scale: {@code depthLo}
+     * metres is the Turbo map's start, {@code depthHi} its end (values outside are clamped), so an
+     * output and its ground truth can share one colour scale. Other tasks ignore the range.
+     */
+    public static BufferedImage render(Task task, float[] out, int channels, int height, int width, float depthLo, float depthHi) {
         int n = height * width;
         if (out.length != channels * n) {
             throw new IllegalArgumentException(task.id() + " output has " + out.length + " values, expected " + channels + "x"
                     + height + "x" + width);
         }
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        if (task == Task.DEPTH) {
-            for (int p = 0; p < n; p++) {
-                lo = Math.min(lo, out[p]);
-                hi = Math.max(hi, out[p]);
-            }
-        }
+        float lo = depthLo;
+        float hi = depthHi;
         for (int p = 0; p < n; p++) {
             int rgb = switch (task) {
                 case SEMSEG, PARTS -> classColour(argmax(out, channels, n, p));
@@ -46,6 +57,24 @@ public final class OutputImages {
             img.setRGB(p % width, p / width, rgb);
         }
         return img;
+    }
+
+    /**
+     * Smallest and largest depth, metres, over a depth output (its first {@code height*width} values) and the
+     * valid pixels (> 0) of its ground truth: the one colour scale both are drawn on.
+     */
+    public static float[] sharedDepthRange(float[] out, float[] truth, int n) {
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (int p = 0; p < n; p++) {
+            lo = Math.min(lo, out[p]);
+            hi = Math.max(hi, out[p]);
+            if (truth[p] > 0) {
+                lo = Math.min(lo, truth[p]);
+                hi = Math.max(hi, truth[p]);
+            }
+        }
+        return new float[] {lo, hi};
     }
 
     /**

@@ -418,7 +418,8 @@ public final class TrainingRun {
     }
 
     private static String fmt(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+        // + 0.0 turns -0.0 (a loss over no labelled pixel) into 0, never "-0.00000"
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v + 0.0);
     }
 
     private void appendRow(Map<String, String> row, Listener listener) throws IOException {

@@ -28,7 +28,6 @@ import javafx.scene.layout.VBox;
 import javafx.scene.shape.Line;
 import javafx.scene.shape.Rectangle;
 import org.kemwb.data.Sample;
-import org.kemwb.data.SyntheticScenes;
 import org.kemwb.infer.ErrorMaps;
 import org.kemwb.infer.OutputImages;
 import org.kemwb.infer.Prediction;
@@ -200,16 +199,20 @@ public final class InspectView extends VBox {
         grid.add(seenPanel, 1, 0);
         Sample gt = state.groundTruthProperty().get();
         boolean withTruth = gt != null && gt.width() == pw && gt.height() == ph; // labels at the image's own size
+        java.util.Set<Task> labelled = withTruth ? state.groundTruthTasksProperty().get() : java.util.Set.of();
         java.util.Map<Task, String> metrics = withTruth ? org.kemwb.infer.ImageMetrics.of(p, gt) : java.util.Map.of();
         int cell = 2;
         for (int t = 0; t < p.tasks().size(); t++) {
             Task task = p.tasks().get(t);
             int ti = t;
-            float[] range = range(p.outputs().get(t), task == Task.DEPTH ? pw * ph : p.outputs().get(t).length);
+            boolean taskTruth = labelled.contains(task);
+            // depth: output and ground truth on one scale covering both (an early model's 0.04-0.64 m beside 0.5-10 m labels)
+            float[] range = task == Task.DEPTH && taskTruth ? OutputImages.sharedDepthRange(p.outputs().get(t), gt.depth(), pw * ph)
+                    : range(p.outputs().get(t), task == Task.DEPTH ? pw * ph : p.outputs().get(t).length);
             Label value = new Label(" ");
-            Image out = Pictures.output(p, t);
+            Image out = Pictures.output(p, t, range[0], range[1]);
             VBox outPanel = panel("output-" + task.id(), task.id() + (withTruth ? " (output)" : ""), input, out, task.categorical(), null, w, h,
-                    value, legend(p, t, range, w));
+                    value, legend(p, t, range, taskTruth, w));
             readouts.add(() -> value.setText(hovering() ? valueAt(p, ti, px(pw), py(ph)) : " "));
             if (!withTruth) {
                 grid.add(outPanel, cell % COLUMNS, cell / COLUMNS);
@@ -218,12 +221,22 @@ public final class InspectView extends VBox {
             }
             int row = t + 1;
             grid.add(outPanel, 0, row);
+            if (!taskTruth) {
+                // its labels could not be used: the reason went to the status bar and Messages (one line, naming the file)
+                Label none = Layouts.wrapping(new Label("No ground truth for " + task.id() + ": see Messages for why."));
+                none.setId("truth-missing-" + task.id());
+                none.getStyleClass().add("caption");
+                none.maxWidthProperty().bind(w);
+                grid.add(none, 1, row);
+                continue;
+            }
             Image truth = Pictures.of(OutputImages.renderLabel(task, gt, range[0], range[1]));
             Label truthValue = new Label(" ");
+            String[] names = task.categorical() ? org.kemwb.data.ClassNames.of(task, p.channels(t)) : new String[0];
             // labels of semseg, parts, edges and saliency are classes (or yes/no): drawn as sharp cells
             VBox truthPanel = panel("truth-" + task.id(), task.id() + " (ground truth)", input, truth, ErrorMaps.binary(task), null, w, h,
-                    truthValue, legend(p, t, range, w));
-            readouts.add(() -> truthValue.setText(hovering() ? truthAt(task, gt, px(pw), py(ph)) : " "));
+                    truthValue, legend(p, t, range, true, w));
+            readouts.add(() -> truthValue.setText(hovering() ? truthAt(task, gt, names, px(pw), py(ph)) : " "));
             String metric = metrics.get(task);
             if (metric != null) {
                 Label m = new Label(metric);
@@ -237,7 +250,7 @@ public final class InspectView extends VBox {
             Label errValue = new Label(" ");
             VBox errPanel = panel("error-" + task.id(), task.id() + " error", input, errImage, ErrorMaps.binary(task), null, w, h, errValue,
                     errorLegend(task, err, max, w));
-            readouts.add(() -> errValue.setText(hovering() ? errorText(task, err[py(ph) * pw + px(pw)]) : " "));
+            readouts.add(() -> errValue.setText(hovering() ? errorAt(p, ti, gt, names, err, px(pw), py(ph)) : " "));
             grid.add(errPanel, 2, row);
         }
     }
@@ -391,6 +404,14 @@ public final class InspectView extends VBox {
 
     /** Class names with their colours, the depth colour bar in metres, or how normals/probabilities are coloured. */
     static Node legend(Prediction p, int t, float[] range, DoubleBinding width) {
+        return legend(p, t, range, false, width);
+    }
+
+    /**
+     * {@link #legend(Prediction, int, float[], DoubleBinding)}; {@code shared}: the depth scale is the one of
+     * the output and its ground truth together, and the bar says so.
+     */
+    static Node legend(Prediction p, int t, float[] range, boolean shared, DoubleBinding width) {
         Task task = p.tasks().get(t);
         if (task.categorical()) {
             String[] names = org.kemwb.data.ClassNames.of(task, p.channels(t));
@@ -403,7 +424,14 @@ public final class InspectView extends VBox {
             return items;
         }
         if (task == Task.DEPTH) {
-            return scale(range[0], range[1], "m", width);
+            if (!shared) {
+                return scale(range[0], range[1], "m", width);
+            }
+            Label note = Layouts.wrapping(new Label("one scale for output and ground truth (min to max of both)"));
+            note.getStyleClass().add("caption");
+            note.setId("depth-shared-scale");
+            note.maxWidthProperty().bind(width);
+            return new VBox(2, scale(range[0], range[1], "m", width), note);
         }
         Label text = new Label(task == Task.NORMALS ? "colour: RGB = (x, y, z) / 2 + 0.5 of the unit normal, camera frame"
                 : "probability, black 0 → white 1");
@@ -534,13 +562,14 @@ public final class InspectView extends VBox {
     javafx.concurrent.Task<Void> exportFigureTo(Prediction p, Path file) {
         BufferedImage img = state.imageProperty().get();
         Sample gt = state.groundTruthProperty().get();
+        java.util.Set<Task> labelled = state.groundTruthTasksProperty().get();
         Path model = state.modelPathProperty(WorkbenchState.Slot.PRIMARY).get();
         String heading = stem() + " · " + (model == null ? p.interaction().id() : model.getFileName() + " (" + p.interaction().id() + ")");
         javafx.concurrent.Task<Void> task = new javafx.concurrent.Task<>() {
             @Override
             protected Void call() throws Exception {
                 updateMessage("Exporting " + file.getFileName());
-                org.kemwb.infer.Figure figure = new org.kemwb.infer.Figure(heading, img, p, gt);
+                org.kemwb.infer.Figure figure = new org.kemwb.infer.Figure(heading, img, p, gt, labelled);
                 if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
                     figure.svg(file);
                 } else {
@@ -555,18 +584,36 @@ public final class InspectView extends VBox {
         return task;
     }
 
-    /** A ground-truth label at an output pixel, in the same words as {@link #valueAt}. */
-    static String truthAt(Task task, Sample gt, int x, int y) {
+    /**
+     * A ground-truth label at an output pixel, in the same words as {@link #valueAt}: class {@code c} of
+     * semseg/parts is {@code names[c]} (the names the output and legend use, {@code data.ClassNames} by the
+     * model's class count), "class c" beyond them.
+     */
+    static String truthAt(Task task, Sample gt, String[] names, int x, int y) {
         int n = gt.pixels();
         int i = y * gt.width() + x;
         return switch (task) {
-            case SEMSEG -> gt.semseg()[i] == Sample.IGNORE ? "no label" : name(SyntheticScenes.CLASSES, gt.semseg()[i]);
-            case PARTS -> gt.parts()[i] == Sample.IGNORE ? "no label" : name(SyntheticScenes.PARTS, gt.parts()[i]);
+            case SEMSEG -> gt.semseg()[i] == Sample.IGNORE ? "no label" : name(names, gt.semseg()[i]);
+            case PARTS -> gt.parts()[i] == Sample.IGNORE ? "no label" : name(names, gt.parts()[i]);
             case DEPTH -> gt.depth()[i] <= 0 ? "no label" : String.format(Locale.ROOT, "%.2f m", gt.depth()[i]);
             case NORMALS -> String.format(Locale.ROOT, "(%.2f, %.2f, %.2f)", gt.normals()[i], gt.normals()[n + i], gt.normals()[2 * n + i]);
             case EDGES -> (gt.edges()[i] & 0xff) == Sample.IGNORE ? "no label" : gt.edges()[i] != 0 ? "edge" : "no edge";
             case SALIENCY -> (gt.saliency()[i] & 0xff) == Sample.IGNORE ? "no label" : gt.saliency()[i] != 0 ? "salient" : "background";
         };
+    }
+
+    /**
+     * The error map's value at a pixel ({@link #errorText}); for semseg and parts a wrong pixel also names the
+     * output's and the ground truth's class, in the names of the legend.
+     */
+    static String errorAt(Prediction p, int t, Sample gt, String[] names, float[] err, int x, int y) {
+        Task task = p.tasks().get(t);
+        float v = err[y * p.width() + x];
+        String text = errorText(task, v);
+        if (task.categorical() && !Float.isNaN(v) && v > 0) {
+            text += ": output " + valueAt(p, t, x, y) + ", truth " + truthAt(task, gt, names, x, y);
+        }
+        return text;
     }
 
     static String errorText(Task task, float v) {

@@ -74,7 +74,12 @@ final class MessageLog extends HBox {
             });
             Button clear = new Button("Clear");
             clear.setOnAction(e -> state.messages().clear());
-            VBox box = new VBox(8, list, Layouts.row(copy, clear));
+            // a window manager's title bar is not always there (remote desktops, kiosks, Xvfb): Close and Esc
+            Button close = new Button("Close");
+            close.setId("messages-close");
+            close.setCancelButton(true);
+            close.setOnAction(e -> window.hide());
+            VBox box = new VBox(8, list, Layouts.row(copy, clear, close));
             box.setPadding(new Insets(10));
             VBox.setVgrow(list, Priority.ALWAYS);
             window = new Stage();

@@ -19,6 +19,13 @@ public final class Pictures {
         return SwingFXUtils.toFXImage(img, null);
     }
 
+    /** A task's output with depth drawn on the scale {@code depthLo}..{@code depthHi} metres (shared with its ground truth). */
+    public static Image output(Prediction p, int task, float depthLo, float depthHi) {
+        BufferedImage img = OutputImages.render(p.tasks().get(task), p.outputs().get(task), p.channels(task), p.height(), p.width(),
+                depthLo, depthHi);
+        return SwingFXUtils.toFXImage(img, null);
+    }
+
     public static Image of(BufferedImage img) {
         return SwingFXUtils.toFXImage(img, null);
     }

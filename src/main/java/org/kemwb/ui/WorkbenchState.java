@@ -41,6 +41,7 @@ public final class WorkbenchState implements AutoCloseable {
     private final StringProperty deviceName = new SimpleStringProperty("…");
     private final StringProperty error = new SimpleStringProperty();
     private final ObjectProperty<org.kemwb.data.Sample> groundTruth = new SimpleObjectProperty<>();
+    private final ObjectProperty<java.util.Set<org.kemwb.model.Task>> groundTruthTasks = new SimpleObjectProperty<>(java.util.Set.of());
     private final javafx.collections.ObservableList<Path> openedImages = javafx.collections.FXCollections.observableArrayList();
     private final javafx.collections.ObservableList<Message> messages = javafx.collections.FXCollections.observableArrayList();
     private ModelHandle primaryModel;
@@ -131,6 +132,14 @@ public final class WorkbenchState implements AutoCloseable {
         return groundTruth;
     }
 
+    /**
+     * The tasks of {@link #groundTruthProperty} whose labels were read (set before it); a task of the
+     * model left out has had its reason reported once (a bad label file, a class count that differs).
+     */
+    public ObjectProperty<java.util.Set<org.kemwb.model.Task>> groundTruthTasksProperty() {
+        return groundTruthTasks;
+    }
+
     /** Every image opened in this session, newest last (Inspect's image strip). */
     public javafx.collections.ObservableList<Path> openedImages() {
         return openedImages;
@@ -169,6 +178,7 @@ public final class WorkbenchState implements AutoCloseable {
             primaryCard.set(null);
             comparisonCard.set(null);
             groundTruth.set(null);
+            groundTruthTasks.set(java.util.Set.of());
             image.set(task.getValue());
             if (!openedImages.contains(file)) {
                 openedImages.add(file);
@@ -176,7 +186,7 @@ public final class WorkbenchState implements AutoCloseable {
             error.set(null);
             rerun();
         });
-        task.setOnFailed(e -> report(message(task.getException())));
+        task.setOnFailed(e -> report(message(task.getException()))); // the decoder's message names the file
         return jobs.onEngine(task);
     }
 
@@ -249,7 +259,7 @@ public final class WorkbenchState implements AutoCloseable {
         }
         Path path = imagePath.get();
         Picture decoded = picture;
-        org.kemwb.data.Sample[] labels = new org.kemwb.data.Sample[1];
+        org.kemwb.data.FolderDataset.Truth[] labels = new org.kemwb.data.FolderDataset.Truth[1];
         CardPrediction[] cards = new CardPrediction[2];
         Task<Prediction[]> task = new Task<>() {
             @Override
@@ -258,11 +268,14 @@ public final class WorkbenchState implements AutoCloseable {
                 // labels at the image's own size (any aspect), where predictions come back
                 if (primaryModel != null && path != null) {
                     var cfg = primaryModel.config();
+                    // task by task: a bad label file costs its own task only, with a one-line reason
                     try {
-                        labels[0] = org.kemwb.data.FolderDataset.labelsOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
+                        labels[0] = org.kemwb.data.FolderDataset.truthOf(path, java.util.EnumSet.copyOf(cfg.tasks()),
                                 cfg.semsegClasses(), cfg.partsClasses()).orElse(null);
                     } catch (java.io.IOException ex) {
-                        labels[0] = null; // unlabelled or unreadable labels: show predictions only
+                        // the image itself could not be read again: predictions only, and say why
+                        labels[0] = new org.kemwb.data.FolderDataset.Truth(null, java.util.Set.of(),
+                                List.of("ground truth not shown: " + message(ex)));
                     }
                 }
                 updateProgress(-1, 1);
@@ -287,13 +300,20 @@ public final class WorkbenchState implements AutoCloseable {
             }
         };
         task.setOnSucceeded(e -> {
-            groundTruth.set(labels[0]);
+            org.kemwb.data.FolderDataset.Truth truth = labels[0];
+            boolean any = truth != null && !truth.labelled().isEmpty();
+            groundTruthTasks.set(any ? truth.labelled() : java.util.Set.of());
+            groundTruth.set(any ? truth.sample() : null);
+            if (truth != null) {
+                truth.problems().forEach(this::report);
+            }
             primaryCard.set(cards[0]);
             comparisonCard.set(cards[1]);
             primary.set(task.getValue()[0]);
             comparison.set(task.getValue()[1]);
         });
-        task.setOnFailed(e -> report(message(task.getException())));
+        task.setOnFailed(e -> report((path == null ? "" : "Running the models on " + path.getFileName() + ": ")
+                + message(task.getException())));
         jobs.onEngine(task);
     }
 
@@ -380,6 +400,14 @@ public final class WorkbenchState implements AutoCloseable {
     static String message(Throwable t) {
         if (t == null) {
             return "unknown error";
+        }
+        if (t instanceof OutOfMemoryError) {
+            // a 12 MP photo's outputs at its own size take about 1.8 GB of heap with two models open
+            long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+            return "out of memory (" + (t.getMessage() == null ? "OutOfMemoryError" : t.getMessage()) + ", heap limit " + heapMb
+                    + " MB; a 12 MP photo needs about 2 GB with two models open): start with "
+                    + (Boolean.getBoolean("kemwb.packaged") ? "JAVA_TOOL_OPTIONS" : "KEMWB_JAVA_OPTS") + "=-Xmx"
+                    + Math.max(8, 2 * Math.ceilDiv(heapMb, 1024)) + "g";
         }
         String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
         int nl = m.indexOf('\n');

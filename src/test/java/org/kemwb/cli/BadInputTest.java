@@ -278,6 +278,23 @@ class BadInputTest {
     }
 
     @Test
+    void evalOfAnUnreadableSetPrintsNothingButItsOneLineRefusal() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty-val"));
+        Files.writeString(empty.resolve("val.txt"), "");
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        Result r;
+        try (java.io.PrintStream capture = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            r = run("eval", "--checkpoint", checkpoint.toString(), "--data", empty.toString());
+        } finally {
+            System.setOut(old);
+        }
+        assertOneLineError(r, "val.txt");
+        assertEquals("", out.toString(java.nio.charset.StandardCharsets.UTF_8), "nothing on standard output before the refusal");
+    }
+
+    @Test
     void inferPrintsSizesAsHeightByWidthLikeInputSize() throws Exception {
         Path wide = dir.resolve("wide.png");
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(48, 24, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", wide.toFile());

@@ -66,6 +66,15 @@ class EvalReadoutsTest {
     }
 
     @Test
+    void theReadoutsOfCaNameNoMemory() throws Exception {
+        Path ca = checkpoint(InteractionKind.CA);
+        String readouts = run("readouts", "--checkpoint", ca.toString(), "--count", "2", "--device", "cpu");
+        assertTrue(readouts.startsWith(ca + " (ca)\n"), "ca has no slots N or reads k: " + readouts);
+        Path kem = checkpoint(InteractionKind.KEM);
+        assertTrue(run("readouts", "--checkpoint", kem.toString(), "--count", "2", "--device", "cpu").startsWith(kem + " (kem, N 4, k 2)\n"));
+    }
+
+    @Test
     void aModelWithoutAttentionHasNoReadouts() throws Exception {
         String eval = run("eval", "--checkpoint", checkpoint(InteractionKind.NONE).toString(), "--count", "2", "--device", "cpu");
         assertTrue(eval.contains("depth_rmse"), eval);

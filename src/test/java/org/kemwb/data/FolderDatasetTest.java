@@ -80,6 +80,11 @@ class FolderDatasetTest {
         assertTrue(e3.getMessage().contains("differs from the image"), e3.getMessage());
         IOException e4 = assertThrows(IOException.class, () -> new FolderDataset(dir, "train", tasks, 6, 5));
         assertTrue(e4.getMessage().contains("no split list"));
+        // an id of the split list without its image: the image is named as missing, not a label
+        Files.delete(out.resolve("images").resolve("000002.png"));
+        IOException e5 = assertThrows(IOException.class, () -> new FolderDataset(out, "train", EnumSet.of(Task.SEMSEG), 6, 5).load(2, 16));
+        assertEquals("dataset: missing image " + out.resolve("images").resolve("000002.png") + " (also looked for .jpg, .jpeg)",
+                e5.getMessage());
     }
 
     @Test

@@ -106,6 +106,35 @@ class NyudFieldCaseTest {
     }
 
     @Test
+    void groundTruthForInspectKeepsEveryTaskWhoseLabelsAreFineAndSaysWhyAnotherIsLeftOut() throws Exception {
+        Path root = copy();
+        Path image = root.resolve("images").resolve("0001.jpg");
+        // one bad label file: only its task is left out, in one line naming the file
+        Path depthFile = root.resolve("depth").resolve("0001.npy");
+        Npy.write(new float[63], new long[] {7, 9}, depthFile);
+        FolderDataset.Truth t = FolderDataset.truthOf(image, TASKS, FolderDataset.NYUD_CLASSES, 7).orElseThrow();
+        assertEquals(EnumSet.of(Task.SEMSEG, Task.NORMALS, Task.EDGES), t.labelled());
+        assertEquals(java.util.List.of("depth ground truth not shown: " + depthFile
+                + ": shape [7, 9] does not match the image (expected [2, 4])"), t.problems());
+        assertArrayEquals(new int[] {255, 0, 39, 20, 0, 0, 255, 39}, t.sample().semseg(), "the field case's labels");
+        assertEquals(1f, t.sample().normals()[16 + 1]);
+        assertArrayEquals(new float[8], t.sample().depth(), "the bad task is 'no label' (0 m) everywhere");
+        // a 6-class model on the 40-class dataset: depth, normals and edges still shown, semseg left out saying why
+        Npy.write(new float[] {0, 1.5f, 2.25f, 3, 0, 9.75f, 4.5f, 1.25f}, new long[] {2, 4}, depthFile);
+        FolderDataset.Truth six = FolderDataset.truthOf(image, TASKS, 6, 7).orElseThrow();
+        assertEquals(EnumSet.of(Task.DEPTH, Task.NORMALS, Task.EDGES), six.labelled());
+        assertEquals(1, six.problems().size(), six.problems().toString());
+        String why = six.problems().get(0);
+        assertTrue(why.startsWith("semseg ground truth not shown: the model predicts 6 classes") && why.endsWith("has 40"), why);
+        assertArrayEquals(new float[] {0, 1.5f, 2.25f, 3, 0, 9.75f, 4.5f, 1.25f}, six.sample().depth());
+        assertTrue(java.util.Arrays.stream(six.sample().semseg()).allMatch(v -> v == Sample.IGNORE), "no semseg label");
+        // an image outside a dataset folder has no ground truth at all
+        Path loose = dir.resolve("loose.jpg");
+        Files.copy(image, loose);
+        assertTrue(FolderDataset.truthOf(loose, TASKS, 40, 7).isEmpty());
+    }
+
+    @Test
     void anImageWiderThan2048PxKeepsItsFullSizeLabels() throws Exception {
         // the old reader subsampled images above 2048 px and then refused their full-size .npy labels
         Path root = dir.resolve("wide");

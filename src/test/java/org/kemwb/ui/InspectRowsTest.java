@@ -123,7 +123,7 @@ class InspectRowsTest {
         int px = (int) (0.25 * s);
         int py = (int) (0.75 * s);
         var gt = app.state().groundTruthProperty().get();
-        String depthTruth = InspectView.truthAt(org.kemwb.model.Task.DEPTH, gt, px, py);
+        String depthTruth = InspectView.truthAt(org.kemwb.model.Task.DEPTH, gt, new String[0], px, py);
         assertTrue(values.contains(depthTruth), "ground-truth value " + depthTruth + " in " + values);
         assertTrue(values.contains(InspectView.valueAt(p, 1, px, py)), "output value");
         assertTrue(values.stream().anyMatch(v -> v.startsWith("|error| ") && v.endsWith(" m")), "depth error value in metres");

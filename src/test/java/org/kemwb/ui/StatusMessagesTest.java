@@ -32,7 +32,9 @@ class StatusMessagesTest {
 
     @AfterEach
     void close() {
-        state.close();
+        if (state != null) {
+            state.close();
+        }
     }
 
     static <T> T fx(Callable<T> c) throws Exception {
@@ -93,6 +95,14 @@ class StatusMessagesTest {
         fx(() -> state.jobs().onOwnThread(failing, "kemwb-read"));
         done(failing);
         assertEquals("cannot read scene-9.png", state.errorProperty().get(), "its own failure is not cleared by anything before it");
+    }
+
+    @Test
+    void runningOutOfHeapSaysWhatToDo() {
+        String m = WorkbenchState.message(new OutOfMemoryError("Java heap space"));
+        long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+        assertEquals("out of memory (Java heap space, heap limit " + heapMb + " MB; a 12 MP photo needs about 2 GB with two models"
+                + " open): start with KEMWB_JAVA_OPTS=-Xmx" + Math.max(8, 2 * Math.ceilDiv(heapMb, 1024)) + "g", m);
     }
 
     @Test
