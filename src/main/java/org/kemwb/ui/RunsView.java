@@ -93,11 +93,11 @@ public final class RunsView extends VBox {
             }
         }
         table.setId("runs-table");
-        // the results first, one line per task in Last eval, so that they fit at 1024x700
+        // the results first (Δm, then one line per task in Last eval), so that they are on screen at 1024x700
         table.getColumns().add(column("Run", RunRow::name));
         table.getColumns().add(column("Interaction", RunRow::interaction));
-        table.getColumns().add(column("Last eval", RunRow::metrics));
         table.getColumns().add(column("Δm vs single-task", RunRow::deltaM));
+        table.getColumns().add(column("Last eval", RunRow::metrics));
         table.getColumns().add(column("Status", RunRow::status));
         table.getColumns().add(column("Step", RunRow::step));
         table.getColumns().add(column("Tasks", RunRow::tasks));

@@ -96,6 +96,20 @@ class LayoutTest {
             problems.addAll(problemsOn(page));
         }
         assertEquals(List.of(), problems, String.join("\n", problems));
+        // the Runs table shows its Δm column without scrolling sideways
+        problemsOn("Runs");
+        RunsView runs = (RunsView) app.window().page("Runs");
+        String where = WaitForAsyncUtils.asyncFx(() -> {
+            double x = 0;
+            for (var c : runs.table().getColumns()) {
+                if (c.getText().startsWith("Δm")) {
+                    return x + c.getWidth() <= runs.table().getWidth() ? "" : "Δm ends at " + (x + c.getWidth()) + " px of " + runs.table().getWidth();
+                }
+                x += c.getWidth();
+            }
+            return "no Δm column";
+        }).get(20, TimeUnit.SECONDS);
+        assertEquals("", where);
     }
 
     @Test
