@@ -171,17 +171,6 @@ class NyudFieldCaseTest {
     }
 
     private Path copy() throws IOException {
-        Path root = dir.resolve("nyud");
-        try (var walk = Files.walk(NYUD)) {
-            for (Path p : walk.toList()) {
-                Path t = root.resolve(NYUD.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
-        return root;
+        return org.kemwb.TestFiles.copyTree(NYUD, dir.resolve("nyud"));
     }
 }

@@ -49,17 +49,7 @@ class InspectNyudTruthTest {
         System.setProperty("kemwb.samples", dir.resolve("no-samples").toString());
         model40 = FourTaskModels.save(Files.createDirectories(dir.resolve("m40")), 40);
         model6 = FourTaskModels.save(Files.createDirectories(dir.resolve("m6")), 6);
-        root = dir.resolve("nyud");
-        try (var walk = Files.walk(NYUD)) {
-            for (Path p : walk.toList()) {
-                Path t = root.resolve(NYUD.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(t);
-                } else {
-                    Files.copy(p, t);
-                }
-            }
-        }
+        root = org.kemwb.TestFiles.copyTree(NYUD, dir.resolve("nyud"));
         image = root.resolve("images").resolve("0001.jpg");
         FxToolkit.registerPrimaryStage();
         app = (WorkbenchApp) FxToolkit.setupApplication(WorkbenchApp.class);

@@ -75,18 +75,7 @@ class InspectSharpCellsTest {
     }
 
     static Path copyFieldCase() throws Exception {
-        Path src = Path.of("src/test/resources/field-cases/nyud_tiny");
-        Path out = dir.resolve("nyud_tiny");
-        try (var files = Files.walk(src)) {
-            for (Path f : files.toList()) {
-                Path to = out.resolve(src.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path out = org.kemwb.TestFiles.copyTree(Path.of("src/test/resources/field-cases/nyud_tiny"), dir.resolve("nyud_tiny"));
         return out.resolve("images").resolve("0001.jpg");
     }
 
