@@ -106,11 +106,20 @@ public record CardPrediction(ModelCard card, int width, int height, List<TaskMap
      * pixel takes the value of the token cell under it ({@link #cellAt}). height x width row-major.
      */
     public float[] heatmapOnPhoto(float[] grid, ModelCard.TokenGroup g) {
+        // the letterbox maps x and y apart: one cell row per photo row, one cell column per photo column
+        double[] span = cellSpan(g);
+        int[] rowOf = new int[height];
+        int[] colOf = new int[width];
+        for (int py = 0; py < height; py++) {
+            rowOf[py] = cellIndex(letterbox.toModelY(py + 0.5), span[0], g.height());
+        }
+        for (int px = 0; px < width; px++) {
+            colOf[px] = cellIndex(letterbox.toModelX(px + 0.5), span[1], g.width());
+        }
         float[] out = new float[width * height];
         for (int py = 0; py < height; py++) {
             for (int px = 0; px < width; px++) {
-                int[] cell = cellAt(px, py, g);
-                out[py * width + px] = grid[cell[0] * g.width() + cell[1]];
+                out[py * width + px] = grid[rowOf[py] * g.width() + colOf[px]];
             }
         }
         return out;
@@ -125,10 +134,13 @@ public record CardPrediction(ModelCard card, int width, int height, List<TaskMap
      */
     public int[] cellAt(int px, int py, ModelCard.TokenGroup g) {
         double[] span = cellSpan(g);
-        double ix = letterbox.toModelX(px + 0.5);
-        double iy = letterbox.toModelY(py + 0.5);
-        return new int[] {Math.clamp((int) Math.floor(iy / span[0]), 0, g.height() - 1),
-            Math.clamp((int) Math.floor(ix / span[1]), 0, g.width() - 1)};
+        return new int[] {cellIndex(letterbox.toModelY(py + 0.5), span[0], g.height()),
+            cellIndex(letterbox.toModelX(px + 0.5), span[1], g.width())};
+    }
+
+    /** The cell of a model coordinate along one axis: floor(coordinate / span), clamped to [0, cells). */
+    private static int cellIndex(double modelCoordinate, double span, int cells) {
+        return Math.clamp((int) Math.floor(modelCoordinate / span), 0, cells - 1);
     }
 
     /**

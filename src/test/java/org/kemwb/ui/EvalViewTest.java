@@ -65,26 +65,43 @@ class EvalViewTest {
         return WaitForAsyncUtils.asyncFx(c).get(60, TimeUnit.SECONDS);
     }
 
-    @Test
-    void theClassTableAndHeatmapAreThoseOfTheSetsPredictions() throws Exception {
-        ModelConfig config = new ModelConfig(List.of(Task.SEMSEG, Task.PARTS, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 2, 1, 1,
+    /** A small untrained KEM model of these tasks saved as {@code name} in the test folder. */
+    private Path kem(String name, List<Task> tasks) throws Exception {
+        ModelConfig config = new ModelConfig(tasks, InteractionKind.KEM, 32, 8, 16, 2, 1, 1,
                 2, 4, 2, 1.0, SEMSEG_CLASSES, 5, 7L, ModelConfig.STEM, 0, false);
-        Path checkpoint = dir.resolve("kem.params");
+        Path checkpoint = dir.resolve(name);
         try (LoadedModel model = LoadedModel.create(config, Device.cpu(), 3, null)) {
             Checkpoint.save(model, checkpoint, Map.of());
         }
-        EvalView view = fx(() -> {
+        return checkpoint;
+    }
+
+    private static ModelConfig configOf(Path checkpoint) throws Exception {
+        try (LoadedModel model = NpzWeights.readAny(checkpoint, Device.cpu())) {
+            return model.config();
+        }
+    }
+
+    /** The evaluation view set to score {@code checkpoint} on {@code scenes} held-out synthetic scenes. */
+    private EvalView viewOn(Path checkpoint, int scenes) throws Exception {
+        return fx(() -> {
             EvalView v = new EvalView(state);
             v.setCheckpoint(checkpoint);
-            v.useSyntheticScenes(SCENES);
+            v.useSyntheticScenes(scenes);
             return v;
         });
+    }
+
+    @Test
+    void theClassTableAndHeatmapAreThoseOfTheSetsPredictions() throws Exception {
+        Path checkpoint = kem("kem.params", List.of(Task.SEMSEG, Task.PARTS, Task.DEPTH));
+        EvalView view = viewOn(checkpoint, SCENES);
         assertNotNull(fx(view::start));
         WaitForAsyncUtils.waitFor(600, TimeUnit.SECONDS, () -> view.outcomeProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
 
         // the same scenes, the same weights: every labelled pixel's arg-max class counted by hand
-        List<Sample> samples = EvalJob.samples(config, EvalJob.Data.synthetic(SCENES, 1, 100_000), JobListener.NONE);
+        List<Sample> samples = EvalJob.samples(configOf(checkpoint), EvalJob.Data.synthetic(SCENES, 1, 100_000), JobListener.NONE);
         long[][] c = new long[SEMSEG_CLASSES][SEMSEG_CLASSES];
         Evaluator.Result direct;
         try (LoadedModel model = NpzWeights.readAny(checkpoint, Device.cpu())) {
@@ -205,18 +222,7 @@ class EvalViewTest {
      */
     @Test
     void theWindowShowsResultsWholeAt1000x680() throws Exception {
-        ModelConfig config = new ModelConfig(List.of(Task.SEMSEG, Task.DEPTH), InteractionKind.KEM, 32, 8, 16, 2, 1, 1,
-                2, 4, 2, 1.0, SEMSEG_CLASSES, 5, 7L, ModelConfig.STEM, 0, false);
-        Path checkpoint = dir.resolve("layout.params");
-        try (LoadedModel model = LoadedModel.create(config, Device.cpu(), 3, null)) {
-            Checkpoint.save(model, checkpoint, Map.of());
-        }
-        EvalView view = fx(() -> {
-            EvalView v = new EvalView(state);
-            v.setCheckpoint(checkpoint);
-            v.useSyntheticScenes(64); // as the tester: 64 scenes, counts of 5-6 digits
-            return v;
-        });
+        EvalView view = viewOn(kem("layout.params", List.of(Task.SEMSEG, Task.DEPTH)), 64); // as the tester: counts of 5-6 digits
         javafx.stage.Stage stage = fx(() -> {
             javafx.scene.Scene owner = new javafx.scene.Scene(new javafx.scene.layout.Pane());
             owner.getStylesheets().add(WorkbenchApp.class.getResource("/css/workbench.css").toExternalForm());
